@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { probeList } from '../../shared/core/probe-spec.js';
+import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+
+export const healthcheckInputs = z
+  .object({
+    /** Probes written inline as a YAML list. */
+    probes: optionalInput(yamlText(probeList)),
+    /** A YAML file in the repository holding probes (a list, or `probes:`). */
+    config: optionalInput(z.string()),
+    /** Prefix for probe URLs written as paths; may be a `${VAR}` from the step's env. */
+    'base-url': z.string().trim(),
+    /** Per-attempt timeout unless a probe sets its own. */
+    timeout: duration(),
+    /** Requests per probe for latency percentiles unless a probe sets its own. */
+    samples: wholeNumber(1, 100),
+    /** Extra attempts that must fail before a probe counts as down. */
+    retries: wholeNumber(0, 10),
+    /** First backoff between attempts; doubles each retry. */
+    'retry-delay': duration(),
+    /** Probes in flight at once. */
+    concurrency: wholeNumber(1, 64),
+    /** true: a gate that fails the step; false: a monitor that only reports. */
+    'fail-on-unhealthy': booleanInput,
+  })
+  .superRefine((s, ctx) => {
+    if (!s.probes?.length && !s.config) {
+      ctx.addIssue({ code: 'custom', path: ['probes'], message: 'is empty: give probes (a YAML list) or config (a file with probes)' });
+    }
+  });
+
+export type HealthcheckSettings = z.output<typeof healthcheckInputs>;
+
+export const healthcheckExamples: InputExamples<typeof healthcheckInputs> = {
+  probes: 'probes: [{name: api, url: "https://api.example.com/health", expect: {status: 200}}]',
+  config: 'config: .github/healthcheck.yml',
+  'base-url': 'base-url: https://api.example.com',
+  timeout: 'timeout: 10s',
+  samples: 'samples: 5',
+  retries: 'retries: 2',
+  'retry-delay': 'retry-delay: 1s',
+  concurrency: 'concurrency: 8',
+  'fail-on-unhealthy': 'fail-on-unhealthy: false',
+};

@@ -1,0 +1,4 @@
+import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
+import { notAvailable } from '../../shared/runtime/not-available.js';
+
+notAvailable(actionsRuntime(), 'shift-traffic', 'issue #3');

@@ -1,0 +1,46 @@
+/**
+ * Reads files the user names in inputs, and only from inside the workspace: a
+ * config path must not walk out of the checkout (../, absolute paths, symlinks).
+ */
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigurationError } from '../core/errors.js';
+
+export interface WorkspaceFiles {
+  /** The file's text, or a ConfigurationError naming `input`. */
+  read(input: string, relativePath: string, example: string): string;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export function workspaceFiles(workspace: string): WorkspaceFiles {
+  return {
+    read(input, relativePath, example) {
+      const fail = (problem: string) => new ConfigurationError(input, problem, example);
+      if (path.isAbsolute(relativePath)) throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
+      const root = realpathSync(workspace);
+      const target = path.resolve(root, relativePath);
+      if (!isInside(root, target)) throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+      let real: string;
+      try {
+        real = realpathSync(target);
+      } catch {
+        throw fail(`names ${JSON.stringify(relativePath)}, which does not exist in the workspace (did the job run actions/checkout?)`);
+      }
+      if (!isInside(root, real)) throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
+      const stat = statSync(real);
+      if (!stat.isFile()) throw fail(`names ${JSON.stringify(relativePath)}, which is not a file`);
+      if (stat.size > MAX_CONFIG_BYTES) throw fail(`names ${JSON.stringify(relativePath)}, which is larger than 1 MiB`);
+      try {
+        return readFileSync(real, 'utf8');
+      } catch (error) {
+        throw fail(`names ${JSON.stringify(relativePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    },
+  };
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

@@ -1,0 +1,201 @@
+/**
+ * Probes as users write them (YAML in an input or a config file) and their
+ * translation into the Probe model. Validation happens here, before any request.
+ */
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+import { parseJsonPath } from './json-path.js';
+import { fillPlaceholders } from './placeholders.js';
+import { DEFAULT_STATUS, type Expectations, type Probe, type StatusRange } from './probe.js';
+import { duration } from './schema-kit.js';
+import { isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
+
+const statusItem = z.union([z.number(), z.string()]).transform((value, ctx): StatusRange => {
+  const text = String(value).trim();
+  let match: RegExpExecArray | null;
+  if ((match = /^([1-5])xx$/i.exec(text))) return { min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 };
+  if ((match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(text))) {
+    const min = Number(match[1]);
+    const max = Number(match[2] ?? match[1]);
+    if (min >= 100 && max <= 599 && min <= max) return { min, max };
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a status code (200), a range (200-299) or a class (2xx)' });
+  return z.NEVER;
+});
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const regexSource = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `is not a valid regular expression` });
+  }
+});
+
+const expectSpec = z.strictObject({
+  status: oneOrMany(statusItem).optional(),
+  'body-contains': oneOrMany(z.string().min(1)).optional(),
+  'body-matches': oneOrMany(regexSource).optional(),
+  json: z
+    .record(z.string(), z.unknown())
+    .superRefine((fields, ctx) => {
+      for (const key of Object.keys(fields)) {
+        if (!parseJsonPath(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a JSON path like version or data.items[0].id' });
+      }
+    })
+    .optional(),
+  headers: z.record(z.string().min(1), z.union([z.string(), z.literal(true)])).optional(),
+  'max-latency': duration().optional(),
+  'p95-latency': duration().optional(),
+});
+
+export const probeSpec = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(80, 'must be at most 80 characters')
+    .regex(/^[^,\r\n]+$/, 'must not contain commas or line breaks'),
+  url: z.string().trim().min(1, 'must not be empty'),
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }))
+    .default('GET'),
+  headers: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
+    .optional(),
+  timeout: duration().optional(),
+  samples: z.number().int().min(1).max(100).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  'retry-delay': duration().optional(),
+  'follow-redirects': z.boolean().default(true),
+  expect: expectSpec.default({}),
+});
+
+export type ProbeSpec = z.output<typeof probeSpec>;
+
+export const probeList = z
+  .array(probeSpec)
+  .superRefine((probes, ctx) => {
+    const seen = new Set<string>();
+    probes.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${p.name}' is used by two probes; names must be unique` });
+      seen.add(p.name);
+    });
+  });
+
+/** A config file holds either a bare list of probes or `probes:` under a mapping. */
+export const probeFile = z.union([probeList, z.strictObject({ probes: probeList })]).transform((f) => (Array.isArray(f) ? f : f.probes));
+
+export interface ProbeDefaults {
+  timeoutMs: number;
+  samples: number;
+  retries: number;
+  retryDelayMs: number;
+}
+
+export interface BuiltProbes {
+  probes: Probe[];
+  /** Printable URL per probe: the template as written, credentials redacted. */
+  displayUrls: string[];
+  /** Every value that must be masked before anything is printed. */
+  secrets: string[];
+}
+
+/**
+ * Fills placeholders, joins URLs onto the base and applies defaults. Throws a
+ * ConfigurationError naming `input` when a probe cannot be sent as written.
+ */
+export function buildProbes(
+  specs: readonly ProbeSpec[],
+  context: { input: string; baseUrl: string; defaults: ProbeDefaults; env: Readonly<Record<string, string | undefined>> },
+): BuiltProbes {
+  const secrets = new Set<string>();
+  const probes: Probe[] = [];
+  const displayUrls: string[] = [];
+  const base = fillPlaceholders(context.baseUrl, context.env);
+  if (base.missing.length > 0) throw missingVariable('base-url', 'base-url', base.missing[0] as string);
+  base.used.forEach((v) => secrets.add(v));
+
+  specs.forEach((spec, index) => {
+    const where = `${context.input}[${index}] (${spec.name})`;
+    const fill = (field: string, template: string, secret: boolean) => {
+      const filled = fillPlaceholders(template, context.env);
+      if (filled.missing.length > 0) throw missingVariable(context.input, `${where} ${field}`, filled.missing[0] as string);
+      if (secret) filled.used.forEach((v) => secrets.add(v));
+      return filled.text;
+    };
+
+    const urlTemplate = joinUrl(context.baseUrl, spec.url);
+    const url = joinUrl(base.text, fill('url', spec.url, true));
+    if (!isHttpUrl(url)) {
+      throw new ConfigurationError(
+        context.input,
+        `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl ? '' : ' (set base-url to use paths)'}`,
+        `url: https://api.example.com/health`,
+      );
+    }
+    urlSecrets(url).forEach((v) => secrets.add(v));
+
+    const headers: Record<string, string> = {};
+    for (const [name, template] of Object.entries(spec.headers)) {
+      const value = fill(`header '${name}'`, template, true);
+      headers[name.toLowerCase()] = value;
+      if (CREDENTIAL_HEADER.test(name)) {
+        secrets.add(value);
+        const scheme = /^\S+\s+(\S.*)$/.exec(value);
+        if (scheme?.[1]) secrets.add(scheme[1]);
+      }
+    }
+
+    const e = spec.expect;
+    const expect: Expectations = {
+      status: e.status ?? DEFAULT_STATUS,
+      bodyContains: (e['body-contains'] ?? []).map((s) => fill('expect.body-contains', s, false)),
+      bodyMatches: e['body-matches'] ?? [],
+      json: Object.entries(e.json ?? {}).map(([path, equals]) => ({
+        path: parseJsonPath(path) as (string | number)[],
+        equals: typeof equals === 'string' ? fill(`expect.json '${path}'`, equals, false) : equals,
+      })),
+      headers: Object.entries(e.headers ?? {}).map(([name, equals]) => ({
+        name: name.toLowerCase(),
+        ...(typeof equals === 'string' && { equals: fill(`expect.headers '${name}'`, equals, false) }),
+      })),
+      ...(e['max-latency'] !== undefined && { maxLatencyMs: e['max-latency'] }),
+      ...(e['p95-latency'] !== undefined && { p95BudgetMs: e['p95-latency'] }),
+    };
+
+    probes.push({
+      name: spec.name,
+      url,
+      method: spec.method,
+      headers,
+      ...(spec.body !== undefined && { body: fill('body', spec.body, true) }),
+      timeoutMs: spec.timeout ?? context.defaults.timeoutMs,
+      samples: spec.samples ?? context.defaults.samples,
+      retries: spec.retries ?? context.defaults.retries,
+      retryDelayMs: spec['retry-delay'] ?? context.defaults.retryDelayMs,
+      followRedirects: spec['follow-redirects'],
+      expect,
+    });
+    displayUrls.push(redactUrl(urlTemplate));
+  });
+
+  return { probes, displayUrls, secrets: [...secrets].filter((s) => s.length >= 3) };
+}
+
+function missingVariable(input: string, where: string, name: string): ConfigurationError {
+  return new ConfigurationError(
+    input,
+    `uses \${${name}} in ${where}, but the environment variable ${name} is not set`,
+    `env: { ${name}: \${{ secrets.${name} }} } on the step`,
+  );
+}

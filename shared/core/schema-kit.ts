@@ -1,0 +1,36 @@
+/** zod building blocks shared by every action's settings. */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+export const duration = (what = 'a duration') =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = parseDuration(String(value));
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be ${what} such as 500ms, 10s or 2m` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A whole number written either as a YAML number or as an input string. */
+export const wholeNumber = (min: number, max: number) =>
+  z.union([z.number(), z.string().trim().regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`)])
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int(`must be a whole number from ${min} to ${max}`)
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
+
+/** Actions inputs follow YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
+export const booleanInput = z
+  .union([z.boolean(), z.string()])
+  .transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    if (/^(false|False|FALSE)$/.test(value)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });

@@ -1,0 +1,23 @@
+import * as core from '@actions/core';
+import type { Runtime } from './runtime.js';
+
+export function actionsRuntime(): Runtime {
+  return {
+    getInput: (name) => core.getInput(name),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setSecret: (value) => core.setSecret(value),
+    info: (message) => core.info(message),
+    debug: (message) => core.debug(message),
+    isDebug: () => core.isDebug(),
+    notice: (message, properties) => core.notice(message, properties),
+    warning: (message, properties) => core.warning(message, properties),
+    error: (message, properties) => core.error(message, properties),
+    writeSummary: async (markdown) => {
+      if (!process.env['GITHUB_STEP_SUMMARY']) return;
+      await core.summary.addRaw(markdown, true).write();
+    },
+    setFailed: (message) => core.setFailed(message),
+    getState: (name) => core.getState(name),
+    saveState: (name, value) => core.saveState(name, value),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Writes an action's result: outputs, annotations and the job summary (written
+ * once). Every string passes the redactor on the way out, so a secret that slipped
+ * into a reason or a report still never reaches a log, an output or a summary.
+ */
+import type { AnnotationProperties, Runtime } from './runtime.js';
+
+export interface Annotation {
+  level: 'notice' | 'warning' | 'error';
+  message: string;
+  properties?: AnnotationProperties;
+}
+
+export interface ActionResult {
+  outputs: Record<string, string>;
+  annotations: Annotation[];
+  summary?: string;
+  /** When set, the step fails with this one line after everything else is written. */
+  failure?: string;
+}
+
+export class Redactor {
+  private readonly secrets: string[];
+  constructor(secrets: Iterable<string>) {
+    this.secrets = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  }
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    return out;
+  }
+}
+
+/** Registers secrets with the runner before anything could print them. */
+export function maskSecrets(runtime: Pick<Runtime, 'setSecret'>, secrets: Iterable<string>): Redactor {
+  const redactor = new Redactor(secrets);
+  for (const secret of new Set(secrets)) if (secret) runtime.setSecret(secret);
+  return redactor;
+}
+
+export async function publish(runtime: Runtime, result: ActionResult, redactor = new Redactor([])): Promise<void> {
+  for (const [name, value] of Object.entries(result.outputs)) runtime.setOutput(name, redactor.redact(value));
+  for (const a of result.annotations) runtime[a.level](redactor.redact(a.message), a.properties);
+  if (result.summary) await runtime.writeSummary(redactor.redact(result.summary));
+  if (result.failure) runtime.setFailed(redactor.redact(result.failure));
+}

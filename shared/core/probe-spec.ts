@@ -8,7 +8,7 @@ import { parseJsonPath } from './json-path.js';
 import { fillPlaceholders } from './placeholders.js';
 import { DEFAULT_STATUS, type Expectations, type Probe, type StatusRange } from './probe.js';
 import { duration } from './schema-kit.js';
-import { isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
+import { hasScheme, isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
@@ -134,8 +134,11 @@ export function buildProbes(
       return filled.text;
     };
 
-    const urlTemplate = joinUrl(context.baseUrl, spec.url);
-    const url = joinUrl(base.text, fill('url', spec.url, true));
+    // Join on the filled value: `${SUPABASE_URL}/rest` is absolute once filled.
+    const filledUrl = fill('url', spec.url, true);
+    const absolute = hasScheme(filledUrl);
+    const url = absolute ? filledUrl : joinUrl(base.text, filledUrl);
+    const urlTemplate = absolute ? spec.url : joinUrl(context.baseUrl, spec.url);
     if (!isHttpUrl(url)) {
       throw new ConfigurationError(
         context.input,

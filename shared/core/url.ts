@@ -38,8 +38,12 @@ export function urlSecrets(text: string): string[] {
  * Joins a probe path onto a base URL by plain concatenation, so a base with a path
  * (`https://host/api`) keeps it, unlike WHATWG resolution of `/health`.
  */
+export function hasScheme(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+}
+
 export function joinUrl(base: string, path: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || base === '') return path;
+  if (hasScheme(path) || base === '') return path;
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 

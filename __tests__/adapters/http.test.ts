@@ -1,0 +1,68 @@
+import { systemClock } from '../../shared/adapters/clock.js';
+import { fetchHttpClient, type HttpRequest } from '../../shared/adapters/http.js';
+import { startService, type TestService } from '../support/service.js';
+
+let service: TestService;
+beforeAll(async () => (service = await startService({ anonKey: 'k-123' })));
+afterAll(() => service.close());
+
+const http = fetchHttpClient(systemClock);
+const req = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
+  url: `${service.url}${path}`,
+  method: 'GET',
+  headers: {},
+  timeoutMs: 2000,
+  followRedirects: true,
+  ...extra,
+});
+
+describe('fetchHttpClient against a real server', () => {
+  it('returns status, lower-case headers, body and latency', async () => {
+    const outcome = await http.send(req('/health'));
+    expect(outcome).toMatchObject({ kind: 'response', response: { status: 200, body: '{"status":"ok"}' } });
+    if (outcome.kind !== 'response') throw new Error('no response');
+    expect(outcome.response.headers['content-type']).toBe('application/json');
+    expect(outcome.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('sends method, headers and body', async () => {
+    const outcome = await http.send(req('/echo', { method: 'POST', headers: { 'x-probe': 'yes' }, body: '{"a":1}' }));
+    if (outcome.kind !== 'response') throw new Error('no response');
+    const echoed = JSON.parse(outcome.response.body);
+    expect(echoed).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'x-probe': 'yes' } });
+  });
+
+  it('ends a hanging request at its timeout', async () => {
+    const started = performance.now();
+    const outcome = await http.send(req('/hang', { timeoutMs: 300 }));
+    const took = performance.now() - started;
+    expect(outcome).toMatchObject({ kind: 'error', error: 'no answer within 300ms (timeout)' });
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(1500);
+  });
+
+  it('follows redirects unless told not to', async () => {
+    expect(await http.send(req('/redirect'))).toMatchObject({ response: { status: 200 } });
+    expect(await http.send(req('/redirect', { followRedirects: false }))).toMatchObject({
+      response: { status: 302, headers: { location: '/health' } },
+    });
+  });
+
+  it('measures a slow response', async () => {
+    const outcome = await http.send(req('/slow?ms=200'));
+    expect(outcome.latencyMs).toBeGreaterThanOrEqual(195);
+  });
+
+  it('reports a refused connection as an outcome, not an exception', async () => {
+    const closed = await startService();
+    const url = closed.url;
+    await closed.close();
+    expect(await http.send({ ...req('/'), url: `${url}/health` })).toMatchObject({ kind: 'error', error: 'connection refused' });
+  });
+
+  it('reports a host that does not resolve', async () => {
+    const outcome = await http.send({ ...req('/'), url: 'http://release-actions-test.invalid/health', timeoutMs: 5000 });
+    expect(outcome.kind).toBe('error');
+    if (outcome.kind === 'error') expect(outcome.error).toMatch(/host not found|lookup failed|timeout/);
+  });
+});

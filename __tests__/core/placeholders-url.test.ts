@@ -1,0 +1,49 @@
+import { fillPlaceholders } from '../../shared/core/placeholders.js';
+import { isHttpUrl, joinUrl, redactUrl, urlSecrets } from '../../shared/core/url.js';
+
+describe('fillPlaceholders', () => {
+  const env = { KEY: 's3cr3t-key', BASE: 'https://api.example.com', EMPTY: '' };
+  it('fills from the environment and reports what it used', () => {
+    expect(fillPlaceholders('Bearer ${KEY}', env)).toEqual({ text: 'Bearer s3cr3t-key', used: ['s3cr3t-key'], missing: [] });
+  });
+  it('reports unset and empty variables as missing', () => {
+    expect(fillPlaceholders('${NOPE}/${EMPTY}', env).missing).toEqual(['NOPE', 'EMPTY']);
+  });
+  it('keeps $${NAME} as a literal', () => {
+    expect(fillPlaceholders('cost: $${KEY}', env)).toEqual({ text: 'cost: ${KEY}', used: [], missing: [] });
+  });
+  it('leaves text without placeholders alone', () => {
+    expect(fillPlaceholders('/health?x=$1', env).text).toBe('/health?x=$1');
+  });
+});
+
+describe('urls', () => {
+  it.each([
+    ['https://user:pw@example.com/a', 'https://***:***@example.com/a'],
+    ['https://example.com/a?token=abc&limit=1', 'https://example.com/a?token=***&limit=1'],
+    ['https://example.com/rest/v1/favorites?select=count&limit=1', 'https://example.com/rest/v1/favorites?select=count&limit=1'],
+    ['${BASE}/health', '${BASE}/health'],
+  ])('redactUrl(%s)', (url, shown) => expect(redactUrl(url)).toBe(shown));
+
+  it('lists the credential parts of a URL', () => {
+    expect(urlSecrets('https://bot:p%40ss@example.com/?apikey=k1')).toEqual(
+      expect.arrayContaining(['p%40ss', 'p@ss', 'bot', 'k1']),
+    );
+    expect(urlSecrets('https://example.com/health')).toEqual([]);
+  });
+
+  it.each([
+    ['https://api.example.com', '/health', 'https://api.example.com/health'],
+    ['https://api.example.com/v2/', 'health', 'https://api.example.com/v2/health'],
+    ['https://api.example.com', 'https://other.example.com/x', 'https://other.example.com/x'],
+    ['', '/health', '/health'],
+  ])('joinUrl(%s, %s)', (base, p, joined) => expect(joinUrl(base, p)).toBe(joined));
+
+  it.each([
+    ['https://example.com', true],
+    ['http://127.0.0.1:8080/x', true],
+    ['ftp://example.com', false],
+    ['/health', false],
+    ['https://', false],
+  ])('isHttpUrl(%s) is %s', (url, ok) => expect(isHttpUrl(url)).toBe(ok));
+});

@@ -1,0 +1,136 @@
+/**
+ * Runs a built action the way the runner does: `node24 dist/<name>/index.js` with
+ * INPUT_* variables (action.yml defaults filled in), GITHUB_OUTPUT, GITHUB_STATE and
+ * GITHUB_STEP_SUMMARY files, a workspace and an event payload.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const node24 = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  durationMs: number;
+  workspace: string;
+}
+
+export interface RunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Files to create in the workspace before the run. */
+  files?: Record<string, string>;
+  event?: unknown;
+  timeoutMs?: number;
+}
+
+interface ActionYaml {
+  inputs?: Record<string, { default?: string }>;
+  runs: { main: string; post?: string };
+}
+
+export function actionDefaults(name: string): Record<string, string> {
+  const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
+  const defaults: Record<string, string> = {};
+  for (const [input, spec] of Object.entries(meta.inputs ?? {})) defaults[input] = String(spec.default ?? '');
+  return defaults;
+}
+
+/** Parses the runner's `name<<delimiter` file-command format. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] as string);
+    if (match) {
+      const [, name, delimiter] = match as unknown as [string, string, string];
+      const end = lines.indexOf(delimiter, i + 1);
+      values[name] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if ((lines[i] as string).includes('=')) {
+      const [name, ...rest] = (lines[i] as string).split('=');
+      values[name as string] = rest.join('=');
+    }
+  }
+  return values;
+}
+
+export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
+  const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
+  const entry = path.resolve(repoRoot, name, meta.runs.main);
+  const temp = mkdtempSync(path.join(tmpdir(), `ra-${name}-`));
+  const workspace = path.join(temp, 'workspace');
+  mkdirSync(workspace);
+  for (const [file, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    writeFileSync(path.join(workspace, file), content);
+  }
+  const files = { output: path.join(temp, 'output'), state: path.join(temp, 'state'), summary: path.join(temp, 'summary') };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const eventPath = path.join(temp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(options.event ?? {}));
+
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: temp,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: temp,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '1234',
+    GITHUB_SERVER_URL: 'https://github.com',
+  };
+  for (const [input, value] of Object.entries({ ...actionDefaults(name), ...options.inputs })) {
+    env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  Object.assign(env, options.env);
+
+  const started = performance.now();
+  const child = spawn(node24, [entry], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
+    state: parseFileCommands(readFileSync(files.state, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    durationMs: performance.now() - started,
+    workspace,
+  };
+}
+
+/** stdout without the `::add-mask::` commands, which the runner consumes and never shows. */
+export function visibleLog(run: ActionRun): string {
+  return run.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+export function maskedValues(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::add-mask::'))
+    .map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+}

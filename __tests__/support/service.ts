@@ -1,0 +1,105 @@
+/**
+ * A real HTTP service on 127.0.0.1 with the behaviours health probes meet in
+ * production: healthy, slow, failing, flapping, hanging, wrong JSON, redirects,
+ * and a Supabase-style REST endpoint that checks its API key. Every request is
+ * recorded so tests can prove that nothing was sent.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface TestService {
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests seen on one path (query ignored). */
+  hits(path: string): number;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  version?: string;
+  anonKey?: string;
+  /** A secret the service leaks in its error bodies, to prove we never print bodies. */
+  leakInBody?: string;
+}
+
+export async function startService(options: ServiceOptions = {}): Promise<TestService> {
+  const version = options.version ?? '1.4.0';
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let flap = 0;
+
+  const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(value));
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      switch (url.pathname) {
+        case '/health':
+          return json(res, 200, { status: 'ok' });
+        case '/healthz.json':
+          return json(res, 200, { status: 'ok', checks: { db: 'ok' } }, { 'cache-control': 'no-store' });
+        case '/api/v1/machines':
+          return json(res, 200, { items: [{ id: 'm-1', name: 'press' }], limit: Number(url.searchParams.get('limit')) });
+        case '/api/version':
+          return json(res, 200, { version });
+        case '/rest/v1/favorites': {
+          const key = options.anonKey;
+          if (!key || req.headers['apikey'] !== key || req.headers['authorization'] !== `Bearer ${key}`) {
+            return json(res, 401, { message: `Invalid API key ${options.leakInBody ?? ''}` });
+          }
+          return json(res, 200, [{ count: 42 }], { 'content-range': '0-0/42' });
+        }
+        case '/slow':
+          setTimeout(() => json(res, 200, { status: 'ok' }), Number(url.searchParams.get('ms') ?? 300));
+          return;
+        case '/error':
+          return json(res, 500, { error: `boom ${options.leakInBody ?? ''}` });
+        case '/flap':
+          flap += 1;
+          return flap % 2 === 1 ? json(res, 503, { error: 'blip' }) : json(res, 200, { status: 'ok' });
+        case '/hang':
+          return; // never answers
+        case '/redirect':
+          res.writeHead(302, { location: '/health' });
+          return res.end();
+        case '/echo':
+          return json(res, 200, { method: req.method, body, headers: req.headers });
+        case '/text':
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return res.end('all systems nominal\nbuild 7\n');
+        default:
+          return json(res, 404, { error: 'not found' });
+      }
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    hits: (path) => requests.filter((r) => r.url.split('?')[0] === path).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,12 +1,13 @@
 import { parse as parseYaml } from 'yaml';
-import { ConfigurationError } from '../../shared/core/errors.js';
+import type { z } from 'zod';
+import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { buildProbes, probeFile, type ProbeSpec } from '../../shared/core/probe-spec.js';
 import type { Clock } from '../../shared/adapters/clock.js';
 import type { HttpClient } from '../../shared/adapters/http.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
 import { runAction } from '../../shared/runtime/errors.js';
-import { problemText, readSettings } from '../../shared/runtime/inputs.js';
+import { problemText, readSettings, yamlErrorLine } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
 import { healthcheckResult } from './result.js';
@@ -62,14 +63,15 @@ function loadProbeFile(files: WorkspaceFiles, file: string): ProbeSpec[] {
   const text = files.read('config', file, example);
   let document: unknown;
   try {
-    document = parseYaml(text, { prettyErrors: false });
+    document = parseYaml(text);
   } catch (error) {
-    throw new ConfigurationError('config', `names ${file}, which is not valid YAML (${String((error as Error).message).split('\n')[0]})`, example);
+    throw new ConfigurationError('config', `names ${file}, which is not valid YAML (${yamlErrorLine(error)})`, example);
   }
   const parsed = probeFile.safeParse(document);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigurationError('config', `names ${file}, which ${issue ? problemText({ ...issue, path: ['probes', ...issue.path] }) : 'is invalid'}`, example);
+    const issue = leafIssue(parsed.error.issues[0] as z.core.$ZodIssue);
+    const path = issue.path[0] === 'probes' ? issue.path : ['probes', ...issue.path];
+    throw new ConfigurationError('config', `names ${file}, which ${problemText({ ...issue, path })}`, example);
   }
   return parsed.data;
 }

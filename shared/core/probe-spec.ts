@@ -26,6 +26,11 @@ const statusItem = z.union([z.number(), z.string()]).transform((value, ctx): Sta
   return z.NEVER;
 });
 
+const count = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ message }).int(message).min(min, message).max(max, message);
+};
+
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
@@ -73,8 +78,8 @@ export const probeSpec = z.strictObject({
     .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
     .optional(),
   timeout: duration().optional(),
-  samples: z.number().int().min(1).max(100).optional(),
-  retries: z.number().int().min(0).max(10).optional(),
+  samples: count(1, 100).optional(),
+  retries: count(0, 10).optional(),
   'retry-delay': duration().optional(),
   'follow-redirects': z.boolean().default(true),
   expect: expectSpec.default({}),
@@ -142,7 +147,7 @@ export function buildProbes(
     if (!isHttpUrl(url)) {
       throw new ConfigurationError(
         context.input,
-        `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl ? '' : ' (set base-url to use paths)'}`,
+        `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl || hasScheme(urlTemplate) ? '' : ' (set base-url to use paths)'}`,
         `url: https://api.example.com/health`,
       );
     }

@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigurationError, describeIssue, formatIssuePath } from '../core/errors.js';
+import { ConfigurationError, describeIssue, formatIssuePath, leafIssue } from '../core/errors.js';
 import type { Runtime } from './runtime.js';
 
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -35,6 +35,7 @@ export function parseSettings<S extends InputSchema>(
 }
 
 export function problemText(issue: z.core.$ZodIssue): string {
+  issue = leafIssue(issue);
   const text = describeIssue(issue);
   return issue.path.length > 1 ? `is invalid at ${formatIssuePath(issue.path)}: ${text.slice(text.indexOf(': ') + 2)}` : text;
 }
@@ -48,10 +49,9 @@ export function yamlText<T extends z.ZodType>(inner: T) {
     .string()
     .transform((text, ctx) => {
       try {
-        return parseYaml(text, { prettyErrors: false }) as unknown;
+        return parseYaml(text) as unknown;
       } catch (error) {
-        const first = String((error as Error).message).split('\n')[0]?.replace(/:$/, '');
-        ctx.addIssue({ code: 'custom', message: `is not valid YAML (${first})` });
+        ctx.addIssue({ code: 'custom', message: `is not valid YAML (${yamlErrorLine(error)})` });
         return z.NEVER;
       }
     })
@@ -59,9 +59,11 @@ export function yamlText<T extends z.ZodType>(inner: T) {
 }
 
 /** An input that may be left empty: '' becomes undefined before validation. */
-export function optionalInput<T extends z.ZodType<unknown, string>>(inner: T) {
-  return z
-    .string()
-    .transform((s) => (s.trim() === '' ? undefined : s))
-    .pipe(z.union([z.undefined(), inner]));
+export function optionalInput<T extends z.ZodType>(inner: T) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), inner.optional());
+}
+
+/** The first line of a YAML error ("… at line 2, column 17"); later lines quote the source. */
+export function yamlErrorLine(error: unknown): string {
+  return (String((error as Error).message).split('\n')[0] ?? '').replace(/:$/, '');
 }

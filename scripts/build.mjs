@@ -13,7 +13,9 @@ const NEEDS_HTTP_CLIENT = new Set(['open-incident-issue']);
 
 const names = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync(path.join(root, 'actions')).filter((n) => existsSync(path.join(root, 'actions', n, 'index.ts')));
+  : readdirSync(path.join(root, 'actions')).filter((n) =>
+      existsSync(path.join(root, 'actions', n, 'index.ts')),
+    );
 
 for (const name of names) {
   const started = performance.now();

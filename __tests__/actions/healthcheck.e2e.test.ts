@@ -19,7 +19,12 @@ afterAll(async () => {
 });
 
 const secretsAbsent = (run: ActionRun, secrets: string[]) => {
-  const places = { stdout: visibleLog(run), stderr: run.stderr, outputs: JSON.stringify(run.outputs), summary: run.summary };
+  const places = {
+    stdout: visibleLog(run),
+    stderr: run.stderr,
+    outputs: JSON.stringify(run.outputs),
+    summary: run.summary,
+  };
   for (const secret of secrets) {
     for (const [where, text] of Object.entries(places)) {
       expect({ where, found: text.includes(secret) }).toEqual({ where, found: false });
@@ -84,7 +89,12 @@ describe('healthcheck, as the runbooks probe', () => {
 
   it('reports every probe with latency percentiles over its samples', () => {
     const r = report(run);
-    expect(r.probes.map((p: { name: string }) => p.name)).toEqual(['api-health', 'machines', 'supabase-favorites', 'version']);
+    expect(r.probes.map((p: { name: string }) => p.name)).toEqual([
+      'api-health',
+      'machines',
+      'supabase-favorites',
+      'version',
+    ]);
     for (const p of r.probes) {
       expect(p).toMatchObject({ healthy: true, status: 200, samples: 5, attempts: 5 });
       expect(p.latencyMs.count).toBe(5);
@@ -118,7 +128,11 @@ describe('healthcheck verdicts', () => {
     const run = await check(`[{name: checkout, url: /error}]`);
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ healthy: 'false', failed: 'checkout' });
-    expect(report(run).probes[0]).toMatchObject({ status: 500, attempts: 3, reason: 'status 500, expected 2xx (failed 3 of 3 attempts)' });
+    expect(report(run).probes[0]).toMatchObject({
+      status: 500,
+      attempts: 3,
+      reason: 'status 500, expected 2xx (failed 3 of 3 attempts)',
+    });
     expect(run.stdout).toContain('::error title=Probe checkout is down::GET');
     expect(run.stdout.trim().split('\n').pop()).toBe(
       '::error::1 of 1 probes down: checkout (status 500, expected 2xx (failed 3 of 3 attempts))',
@@ -128,7 +142,9 @@ describe('healthcheck verdicts', () => {
   });
 
   it('as a monitor, reports the outage and leaves the decision to later steps', async () => {
-    const run = await check(`[{name: checkout, url: /error}, {name: home, url: /health}]`, { 'fail-on-unhealthy': 'false' });
+    const run = await check(`[{name: checkout, url: /error}, {name: home, url: /health}]`, {
+      'fail-on-unhealthy': 'false',
+    });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ healthy: 'false', failed: 'checkout' });
     expect(run.stdout).toContain('::warning title=Probe checkout is down::');
@@ -159,11 +175,18 @@ describe('healthcheck verdicts', () => {
   });
 
   it('catches a deployed version that does not match', async () => {
-    const run = await check(`- name: version\n  url: /api/version\n  expect:\n    json:\n      version: \${RELEASE_VERSION}`, {});
+    const run = await check(
+      `- name: version\n  url: /api/version\n  expect:\n    json:\n      version: \${RELEASE_VERSION}`,
+      {},
+    );
     expect(run.code).toBe(1); // RELEASE_VERSION unset here: a configuration error
     const wrong = await runAction('healthcheck', {
       env: { RELEASE_VERSION: '1.5.0' },
-      inputs: { 'base-url': api.url, retries: '0', probes: `- name: version\n  url: /api/version\n  expect:\n    json:\n      version: \${RELEASE_VERSION}` },
+      inputs: {
+        'base-url': api.url,
+        retries: '0',
+        probes: `- name: version\n  url: /api/version\n  expect:\n    json:\n      version: \${RELEASE_VERSION}`,
+      },
     });
     expect(wrong.code).toBe(1);
     expect(report(wrong).probes[0].reason).toBe('JSON version is "1.4.0", expected "1.5.0"');
@@ -176,19 +199,25 @@ describe('healthcheck verdicts', () => {
   });
 
   it('follows redirects by default and can assert the redirect itself', async () => {
-    const run = await check(`[{name: r1, url: /redirect}, {name: r2, url: /redirect, follow-redirects: false, expect: {status: 302, headers: {location: /health}}}]`);
+    const run = await check(
+      `[{name: r1, url: /redirect}, {name: r2, url: /redirect, follow-redirects: false, expect: {status: 302, headers: {location: /health}}}]`,
+    );
     expect(run.code).toBe(0);
     expect(report(run).probes.map((p: { status: number }) => p.status)).toEqual([200, 302]);
   });
 
   it('checks body text and patterns', async () => {
-    const run = await check(`[{name: text, url: /text, expect: {body-contains: nominal, body-matches: "^build \\\\d+$"}}]`);
+    const run = await check(
+      `[{name: text, url: /text, expect: {body-contains: nominal, body-matches: "^build \\\\d+$"}}]`,
+    );
     expect(run.code).toBe(0);
   });
 
   it('reads probes from a config file in the repository', async () => {
     const run = await runAction('healthcheck', {
-      files: { '.github/healthcheck.yml': `probes:\n  - name: health\n    url: ${api.url}/healthz.json\n    expect:\n      headers:\n        cache-control: no-store\n` },
+      files: {
+        '.github/healthcheck.yml': `probes:\n  - name: health\n    url: ${api.url}/healthz.json\n    expect:\n      headers:\n        cache-control: no-store\n`,
+      },
       inputs: { config: '.github/healthcheck.yml' },
     });
     expect(run.stderr).toBe('');

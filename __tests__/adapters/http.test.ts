@@ -26,7 +26,9 @@ describe('fetchHttpClient against a real server', () => {
   });
 
   it('sends method, headers and body', async () => {
-    const outcome = await http.send(req('/echo', { method: 'POST', headers: { 'x-probe': 'yes' }, body: '{"a":1}' }));
+    const outcome = await http.send(
+      req('/echo', { method: 'POST', headers: { 'x-probe': 'yes' }, body: '{"a":1}' }),
+    );
     if (outcome.kind !== 'response') throw new Error('no response');
     const echoed = JSON.parse(outcome.response.body);
     expect(echoed).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'x-probe': 'yes' } });
@@ -57,11 +59,18 @@ describe('fetchHttpClient against a real server', () => {
     const closed = await startService();
     const url = closed.url;
     await closed.close();
-    expect(await http.send({ ...req('/'), url: `${url}/health` })).toMatchObject({ kind: 'error', error: 'connection refused' });
+    expect(await http.send({ ...req('/'), url: `${url}/health` })).toMatchObject({
+      kind: 'error',
+      error: 'connection refused',
+    });
   });
 
   it('reports a host that does not resolve', async () => {
-    const outcome = await http.send({ ...req('/'), url: 'http://release-actions-test.invalid/health', timeoutMs: 5000 });
+    const outcome = await http.send({
+      ...req('/'),
+      url: 'http://release-actions-test.invalid/health',
+      timeoutMs: 5000,
+    });
     expect(outcome.kind).toBe('error');
     if (outcome.kind === 'error') expect(outcome.error).toMatch(/host not found|lookup failed|timeout/);
   });

@@ -11,8 +11,9 @@ describe('parseDuration', () => {
     [' 2m ', 120_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'ten seconds', '10', '10x', 's10', '1m 30s', '-5s'].filter((t) => t !== '10'))('rejects %p', (text) =>
-    expect(parseDuration(text)).toBeUndefined(),
+  it.each(['', 'ten seconds', '10', '10x', 's10', '1m 30s', '-5s'].filter((t) => t !== '10'))(
+    'rejects %p',
+    (text) => expect(parseDuration(text)).toBeUndefined(),
   );
 });
 

@@ -4,7 +4,11 @@ import { isHttpUrl, joinUrl, redactUrl, urlSecrets } from '../../shared/core/url
 describe('fillPlaceholders', () => {
   const env = { KEY: 's3cr3t-key', BASE: 'https://api.example.com', EMPTY: '' };
   it('fills from the environment and reports what it used', () => {
-    expect(fillPlaceholders('Bearer ${KEY}', env)).toEqual({ text: 'Bearer s3cr3t-key', used: ['s3cr3t-key'], missing: [] });
+    expect(fillPlaceholders('Bearer ${KEY}', env)).toEqual({
+      text: 'Bearer s3cr3t-key',
+      used: ['s3cr3t-key'],
+      missing: [],
+    });
   });
   it('reports unset and empty variables as missing', () => {
     expect(fillPlaceholders('${NOPE}/${EMPTY}', env).missing).toEqual(['NOPE', 'EMPTY']);
@@ -21,7 +25,10 @@ describe('urls', () => {
   it.each([
     ['https://user:pw@example.com/a', 'https://***:***@example.com/a'],
     ['https://example.com/a?token=abc&limit=1', 'https://example.com/a?token=***&limit=1'],
-    ['https://example.com/rest/v1/favorites?select=count&limit=1', 'https://example.com/rest/v1/favorites?select=count&limit=1'],
+    [
+      'https://example.com/rest/v1/favorites?select=count&limit=1',
+      'https://example.com/rest/v1/favorites?select=count&limit=1',
+    ],
     ['${BASE}/health', '${BASE}/health'],
   ])('redactUrl(%s)', (url, shown) => expect(redactUrl(url)).toBe(shown));
 

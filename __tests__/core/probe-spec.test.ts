@@ -10,7 +10,8 @@ const env = {
   RELEASE_VERSION: '1.4.0',
 };
 const specs = (yaml: string) => probeList.parse(parse(yaml));
-const build = (yaml: string, baseUrl = '${API_BASE_URL}') => buildProbes(specs(yaml), { input: 'probes', baseUrl, defaults, env });
+const build = (yaml: string, baseUrl = '${API_BASE_URL}') =>
+  buildProbes(specs(yaml), { input: 'probes', baseUrl, defaults, env });
 
 describe('the runbooks probes, as written', () => {
   const built = build(`
@@ -47,8 +48,17 @@ describe('the runbooks probes, as written', () => {
   });
 
   it('sends the headers with their values and masks them', () => {
-    expect(built.probes[2]?.headers).toEqual({ apikey: 'anon-key-123456', authorization: 'Bearer anon-key-123456' });
-    expect(built.secrets).toEqual(expect.arrayContaining(['anon-key-123456', 'Bearer anon-key-123456', 'https://api.machinemate.example']));
+    expect(built.probes[2]?.headers).toEqual({
+      apikey: 'anon-key-123456',
+      authorization: 'Bearer anon-key-123456',
+    });
+    expect(built.secrets).toEqual(
+      expect.arrayContaining([
+        'anon-key-123456',
+        'Bearer anon-key-123456',
+        'https://api.machinemate.example',
+      ]),
+    );
   });
 
   it('does not treat an expected version as a secret', () => {
@@ -57,7 +67,13 @@ describe('the runbooks probes, as written', () => {
   });
 
   it('applies defaults unless the probe overrides them', () => {
-    expect(built.probes[0]).toMatchObject({ method: 'GET', timeoutMs: 10_000, samples: 1, retries: 2, followRedirects: true });
+    expect(built.probes[0]).toMatchObject({
+      method: 'GET',
+      timeoutMs: 10_000,
+      samples: 1,
+      retries: 2,
+      followRedirects: true,
+    });
     expect(built.probes[3]).toMatchObject({ samples: 5, expect: { p95BudgetMs: 400 } });
   });
 });
@@ -73,8 +89,13 @@ describe('expectation forms', () => {
   });
 
   it('reads header presence and equality', () => {
-    const [p] = build(`[{name: a, url: /x, expect: {headers: {Content-Range: true, Cache-Control: no-store}}}]`).probes;
-    expect(p?.expect.headers).toEqual([{ name: 'content-range' }, { name: 'cache-control', equals: 'no-store' }]);
+    const [p] = build(
+      `[{name: a, url: /x, expect: {headers: {Content-Range: true, Cache-Control: no-store}}}]`,
+    ).probes;
+    expect(p?.expect.headers).toEqual([
+      { name: 'content-range' },
+      { name: 'cache-control', equals: 'no-store' },
+    ]);
   });
 
   it('serialises a structured body as JSON', () => {
@@ -107,7 +128,9 @@ describe('mistakes', () => {
   });
 
   it('rejects a path without a base URL', () => {
-    expect(problem(`[{name: a, url: /health}]`, '')).toMatch(/not an absolute http\(s\) URL \(set base-url to use paths\)/);
+    expect(problem(`[{name: a, url: /health}]`, '')).toMatch(
+      /not an absolute http\(s\) URL \(set base-url to use paths\)/,
+    );
   });
 
   it('rejects a non-http scheme without echoing a secret host', () => {

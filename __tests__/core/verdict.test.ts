@@ -19,10 +19,25 @@ const probe: Probe = {
   retries: 2,
   retryDelayMs: 100,
   followRedirects: true,
-  expect: { status: [{ min: 200, max: 299 }], bodyContains: [], bodyMatches: [], json: [], headers: [], p95BudgetMs: 400 },
+  expect: {
+    status: [{ min: 200, max: 299 }],
+    bodyContains: [],
+    bodyMatches: [],
+    json: [],
+    headers: [],
+    p95BudgetMs: 400,
+  },
 };
-const ok = (latencyMs = 50): Outcome => ({ kind: 'response', response: { status: 200, headers: {}, body: '' }, latencyMs });
-const bad = (status = 500): Outcome => ({ kind: 'response', response: { status, headers: {}, body: '' }, latencyMs: 20 });
+const ok = (latencyMs = 50): Outcome => ({
+  kind: 'response',
+  response: { status: 200, headers: {}, body: '' },
+  latencyMs,
+});
+const bad = (status = 500): Outcome => ({
+  kind: 'response',
+  response: { status, headers: {}, body: '' },
+  latencyMs: 20,
+});
 const sample = (...outcomes: Outcome[]): Sample => outcomes.map((o) => attemptOf(probe, o));
 
 describe('retries and confirmation', () => {
@@ -50,13 +65,25 @@ describe('retries and confirmation', () => {
 describe('judgeProbe', () => {
   it('a blip that a retry contradicts is reported, not called down', () => {
     const v = judgeProbe(probe, 'u', [sample(ok()), sample(bad(503), ok()), sample(ok())]);
-    expect(v).toMatchObject({ healthy: true, blips: 1, samples: 3, attempts: 4, failedSamples: 0, status: 200 });
+    expect(v).toMatchObject({
+      healthy: true,
+      blips: 1,
+      samples: 3,
+      attempts: 4,
+      failedSamples: 0,
+      status: 200,
+    });
     expect(v.reason).toBeUndefined();
   });
 
   it('a failure confirmed by every retry is down, with the reason and the count', () => {
     const v = judgeProbe(probe, 'u', [sample(bad(), bad(), bad())]);
-    expect(v).toMatchObject({ healthy: false, failedSamples: 1, status: 500, reason: 'status 500, expected 2xx (failed 3 of 3 attempts)' });
+    expect(v).toMatchObject({
+      healthy: false,
+      failedSamples: 1,
+      status: 500,
+      reason: 'status 500, expected 2xx (failed 3 of 3 attempts)',
+    });
   });
 
   it('fails the p95 budget even when every request succeeded', () => {

@@ -24,9 +24,12 @@ export function recordingRuntime(inputs: Record<string, string>): RecordingRunti
     info: (m) => void rt.logs.push(m),
     debug: (m) => void rt.logs.push(`debug: ${m}`),
     isDebug: () => false,
-    notice: (message, properties) => void rt.annotations.push({ level: 'notice', message, ...(properties && { properties }) }),
-    warning: (message, properties) => void rt.annotations.push({ level: 'warning', message, ...(properties && { properties }) }),
-    error: (message, properties) => void rt.annotations.push({ level: 'error', message, ...(properties && { properties }) }),
+    notice: (message, properties) =>
+      void rt.annotations.push({ level: 'notice', message, ...(properties && { properties }) }),
+    warning: (message, properties) =>
+      void rt.annotations.push({ level: 'warning', message, ...(properties && { properties }) }),
+    error: (message, properties) =>
+      void rt.annotations.push({ level: 'error', message, ...(properties && { properties }) }),
     writeSummary: async (markdown) => void rt.summaries.push(markdown),
     setFailed: (message) => void (rt.failed = message),
     getState: (name) => state[name] ?? '',

@@ -73,7 +73,11 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
     writeFileSync(path.join(workspace, file), content);
   }
-  const files = { output: path.join(temp, 'output'), state: path.join(temp, 'state'), summary: path.join(temp, 'summary') };
+  const files = {
+    output: path.join(temp, 'output'),
+    state: path.join(temp, 'state'),
+    summary: path.join(temp, 'summary'),
+  };
   for (const f of Object.values(files)) writeFileSync(f, '');
   const eventPath = path.join(temp, 'event.json');
   writeFileSync(eventPath, JSON.stringify(options.event ?? {}));
@@ -132,5 +136,7 @@ export function maskedValues(run: ActionRun): string[] {
   return run.stdout
     .split('\n')
     .filter((l) => l.startsWith('::add-mask::'))
-    .map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+    .map((l) =>
+      l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
+    );
 }

@@ -35,7 +35,12 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   const sockets = new Set<Socket>();
   let flap = 0;
 
-  const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
+  const json = (
+    res: ServerResponse,
+    status: number,
+    value: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(value));
   };
@@ -53,7 +58,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
         case '/healthz.json':
           return json(res, 200, { status: 'ok', checks: { db: 'ok' } }, { 'cache-control': 'no-store' });
         case '/api/v1/machines':
-          return json(res, 200, { items: [{ id: 'm-1', name: 'press' }], limit: Number(url.searchParams.get('limit')) });
+          return json(res, 200, {
+            items: [{ id: 'm-1', name: 'press' }],
+            limit: Number(url.searchParams.get('limit')),
+          });
         case '/api/version':
           return json(res, 200, { version });
         case '/rest/v1/favorites': {

@@ -3,7 +3,11 @@ import type { HealthReport } from '../../shared/core/verdict.js';
 import type { ActionResult } from '../../shared/runtime/report.js';
 
 /** From the core's report to what the step shows: outputs, annotations, summary, exit. */
-export function healthcheckResult(report: HealthReport, failOnUnhealthy: boolean, checkedAt: Date): ActionResult {
+export function healthcheckResult(
+  report: HealthReport,
+  failOnUnhealthy: boolean,
+  checkedAt: Date,
+): ActionResult {
   const down = report.probes.filter((p) => !p.healthy);
   const reasons = down.map((p) => `${p.name} (${p.reason})`).join(', ');
   return {

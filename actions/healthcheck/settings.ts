@@ -26,7 +26,11 @@ export const healthcheckInputs = z
   })
   .superRefine((s, ctx) => {
     if (!s.probes?.length && !s.config) {
-      ctx.addIssue({ code: 'custom', path: ['probes'], message: 'is empty: give probes (a YAML list) or config (a file with probes)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['probes'],
+        message: 'is empty: give probes (a YAML list) or config (a file with probes)',
+      });
     }
   });
 

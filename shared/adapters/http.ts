@@ -43,7 +43,11 @@ export function fetchHttpClient(clock: Clock, userAgent = 'release-actions-healt
       } catch (error) {
         const latencyMs = clock.now() - started;
         const timedOut = signal.aborted;
-        return { kind: 'error', error: timedOut ? `no answer within ${request.timeoutMs}ms (timeout)` : describeFetchError(error), latencyMs };
+        return {
+          kind: 'error',
+          error: timedOut ? `no answer within ${request.timeoutMs}ms (timeout)` : describeFetchError(error),
+          latencyMs,
+        };
       }
     },
   };

@@ -17,24 +17,32 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
   return {
     read(input, relativePath, example) {
       const fail = (problem: string) => new ConfigurationError(input, problem, example);
-      if (path.isAbsolute(relativePath)) throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
+      if (path.isAbsolute(relativePath))
+        throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
       const root = realpathSync(workspace);
       const target = path.resolve(root, relativePath);
-      if (!isInside(root, target)) throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+      if (!isInside(root, target))
+        throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
       let real: string;
       try {
         real = realpathSync(target);
       } catch {
-        throw fail(`names ${JSON.stringify(relativePath)}, which does not exist in the workspace (did the job run actions/checkout?)`);
+        throw fail(
+          `names ${JSON.stringify(relativePath)}, which does not exist in the workspace (did the job run actions/checkout?)`,
+        );
       }
-      if (!isInside(root, real)) throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
+      if (!isInside(root, real))
+        throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
       const stat = statSync(real);
       if (!stat.isFile()) throw fail(`names ${JSON.stringify(relativePath)}, which is not a file`);
-      if (stat.size > MAX_CONFIG_BYTES) throw fail(`names ${JSON.stringify(relativePath)}, which is larger than 1 MiB`);
+      if (stat.size > MAX_CONFIG_BYTES)
+        throw fail(`names ${JSON.stringify(relativePath)}, which is larger than 1 MiB`);
       try {
         return readFileSync(real, 'utf8');
       } catch (error) {
-        throw fail(`names ${JSON.stringify(relativePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw fail(
+          `names ${JSON.stringify(relativePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
     },
   };

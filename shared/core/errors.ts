@@ -33,7 +33,8 @@ export function describeIssue(issue: z.core.$ZodIssue, label?: (path: readonly P
   issue = leafIssue(issue);
   const where = issue.path.length > 1 ? `${label ? label(issue.path) : formatIssuePath(issue.path)}: ` : '';
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   if (issue.code === 'invalid_type') {
     message = /received undefined/.test(message) ? 'is required' : `must be ${friendlyType(issue.expected)}`;
   }
@@ -59,7 +60,12 @@ export function leafIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
       .map((i) => i.expected);
     if (expected.length === issue.errors.length) {
       const kinds = [...new Set(expected.map(friendlyType))].join(' or ');
-      return { code: 'custom', input: undefined, path: issue.path, message: `must be ${kinds}` } as z.core.$ZodIssue;
+      return {
+        code: 'custom',
+        input: undefined,
+        path: issue.path,
+        message: `must be ${kinds}`,
+      } as z.core.$ZodIssue;
     }
   }
   return leafIssue({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);

@@ -26,7 +26,13 @@ export function parseJsonPath(text: string): JsonPath | undefined {
 export function formatJsonPath(path: JsonPath): string {
   return path
     .map((p, i) =>
-      typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`,
+      typeof p === 'number'
+        ? `[${p}]`
+        : /^[A-Za-z_$][\w$-]*$/.test(p)
+          ? i === 0
+            ? p
+            : `.${p}`
+          : `[${JSON.stringify(p)}]`,
     )
     .join('');
 }

@@ -14,7 +14,10 @@ export interface Filled {
   missing: string[];
 }
 
-export function fillPlaceholders(template: string, env: Readonly<Record<string, string | undefined>>): Filled {
+export function fillPlaceholders(
+  template: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Filled {
   const used: string[] = [];
   const missing: string[] = [];
   const text = template.replace(PLACEHOLDER, (whole, escape: string, name: string) => {

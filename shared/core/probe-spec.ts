@@ -11,18 +11,23 @@ import { duration } from './schema-kit.js';
 import { hasScheme, isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
+const CREDENTIAL_HEADER =
+  /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
 
 const statusItem = z.union([z.number(), z.string()]).transform((value, ctx): StatusRange => {
   const text = String(value).trim();
   let match: RegExpExecArray | null;
-  if ((match = /^([1-5])xx$/i.exec(text))) return { min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 };
+  if ((match = /^([1-5])xx$/i.exec(text)))
+    return { min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 };
   if ((match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(text))) {
     const min = Number(match[1]);
     const max = Number(match[2] ?? match[1]);
     if (min >= 100 && max <= 599 && min <= max) return { min, max };
   }
-  ctx.addIssue({ code: 'custom', message: 'must be a status code (200), a range (200-299) or a class (2xx)' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a status code (200), a range (200-299) or a class (2xx)',
+  });
   return z.NEVER;
 });
 
@@ -50,7 +55,12 @@ const expectSpec = z.strictObject({
     .record(z.string(), z.unknown())
     .superRefine((fields, ctx) => {
       for (const key of Object.keys(fields)) {
-        if (!parseJsonPath(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a JSON path like version or data.items[0].id' });
+        if (!parseJsonPath(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is not a JSON path like version or data.items[0].id',
+          });
       }
     })
     .optional(),
@@ -72,7 +82,9 @@ export const probeSpec = z.strictObject({
     .transform((m) => m.toUpperCase())
     .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }))
     .default('GET'),
-  headers: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  headers: z
+    .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .default({}),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
@@ -87,18 +99,23 @@ export const probeSpec = z.strictObject({
 
 export type ProbeSpec = z.output<typeof probeSpec>;
 
-export const probeList = z
-  .array(probeSpec)
-  .superRefine((probes, ctx) => {
-    const seen = new Set<string>();
-    probes.forEach((p, i) => {
-      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${p.name}' is used by two probes; names must be unique` });
-      seen.add(p.name);
-    });
+export const probeList = z.array(probeSpec).superRefine((probes, ctx) => {
+  const seen = new Set<string>();
+  probes.forEach((p, i) => {
+    if (seen.has(p.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'name'],
+        message: `'${p.name}' is used by two probes; names must be unique`,
+      });
+    seen.add(p.name);
   });
+});
 
 /** A config file holds either a bare list of probes or `probes:` under a mapping. */
-export const probeFile = z.union([probeList, z.strictObject({ probes: probeList })]).transform((f) => (Array.isArray(f) ? f : f.probes));
+export const probeFile = z
+  .union([probeList, z.strictObject({ probes: probeList })])
+  .transform((f) => (Array.isArray(f) ? f : f.probes));
 
 export interface ProbeDefaults {
   timeoutMs: number;
@@ -121,7 +138,12 @@ export interface BuiltProbes {
  */
 export function buildProbes(
   specs: readonly ProbeSpec[],
-  context: { input: string; baseUrl: string; defaults: ProbeDefaults; env: Readonly<Record<string, string | undefined>> },
+  context: {
+    input: string;
+    baseUrl: string;
+    defaults: ProbeDefaults;
+    env: Readonly<Record<string, string | undefined>>;
+  },
 ): BuiltProbes {
   const secrets = new Set<string>();
   const probes: Probe[] = [];
@@ -134,7 +156,8 @@ export function buildProbes(
     const where = `${context.input}[${index}] (${spec.name})`;
     const fill = (field: string, template: string, secret: boolean) => {
       const filled = fillPlaceholders(template, context.env);
-      if (filled.missing.length > 0) throw missingVariable(context.input, `${where} ${field}`, filled.missing[0] as string);
+      if (filled.missing.length > 0)
+        throw missingVariable(context.input, `${where} ${field}`, filled.missing[0] as string);
       if (secret) filled.used.forEach((v) => secrets.add(v));
       return filled.text;
     };

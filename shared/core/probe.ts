@@ -74,7 +74,7 @@ export function describeStatus(ranges: readonly StatusRange[]): string {
 
 /** Short, single-line rendering of a value taken from a response; never a whole body. */
 export function quoteObserved(value: unknown, limit = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
   const flat = text.replace(/[\r\n\t]+/g, ' ');
   const cut = flat.length > limit ? `${flat.slice(0, limit)}…` : flat;
   return typeof value === 'string' ? JSON.stringify(cut) : cut;
@@ -101,7 +101,9 @@ export function judgeOutcome(probe: Probe, outcome: Outcome): string[] {
     const actual = response.headers[header.name];
     if (actual === undefined) failures.push(`header ${header.name} is missing`);
     else if (header.equals !== undefined && actual !== header.equals) {
-      failures.push(`header ${header.name} is ${quoteObserved(actual)}, expected ${quoteObserved(header.equals)}`);
+      failures.push(
+        `header ${header.name} is ${quoteObserved(actual)}, expected ${quoteObserved(header.equals)}`,
+      );
     }
   }
   if (expect.maxLatencyMs !== undefined && latencyMs > expect.maxLatencyMs) {

@@ -14,7 +14,14 @@ export const duration = (what = 'a duration') =>
 
 /** A whole number written either as a YAML number or as an input string. */
 export const wholeNumber = (min: number, max: number) =>
-  z.union([z.number(), z.string().trim().regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`)])
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`),
+    ])
     .transform(Number)
     .pipe(
       z
@@ -25,12 +32,10 @@ export const wholeNumber = (min: number, max: number) =>
     );
 
 /** Actions inputs follow YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
-export const booleanInput = z
-  .union([z.boolean(), z.string()])
-  .transform((value, ctx) => {
-    if (typeof value === 'boolean') return value;
-    if (/^(true|True|TRUE)$/.test(value)) return true;
-    if (/^(false|False|FALSE)$/.test(value)) return false;
-    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
-    return z.NEVER;
-  });
+export const booleanInput = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'boolean') return value;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+  return z.NEVER;
+});

@@ -26,14 +26,20 @@ export interface ProbeRunnerDeps {
   log?: (message: string) => void;
 }
 
-export async function runProbe(probe: Probe, displayUrl: string, deps: ProbeRunnerDeps): Promise<ProbeVerdict> {
+export async function runProbe(
+  probe: Probe,
+  displayUrl: string,
+  deps: ProbeRunnerDeps,
+): Promise<ProbeVerdict> {
   const samples: Sample[] = [];
   while (shouldTakeAnotherSample(probe, samples)) {
     const sample: Attempt[] = [];
     do {
       if (sample.length > 0) {
         const delay = retryDelayMs(probe, sample.length);
-        deps.log?.(`${probe.name}: ${sample[sample.length - 1]?.failures.join('; ')}; retrying in ${delay}ms`);
+        deps.log?.(
+          `${probe.name}: ${sample[sample.length - 1]?.failures.join('; ')}; retrying in ${delay}ms`,
+        );
         await deps.clock.sleep(delay);
       }
       const outcome = await deps.http.send({
@@ -57,6 +63,8 @@ export async function runProbes(
   concurrency: number,
   deps: ProbeRunnerDeps,
 ): Promise<HealthReport> {
-  const verdicts = await mapBounded(probes, concurrency, (probe, i) => runProbe(probe, displayUrls[i] ?? probe.name, deps));
+  const verdicts = await mapBounded(probes, concurrency, (probe, i) =>
+    runProbe(probe, displayUrls[i] ?? probe.name, deps),
+  );
   return healthReport(verdicts);
 }

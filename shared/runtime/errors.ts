@@ -17,8 +17,10 @@ export async function runAction(action: string, runtime: Runtime, body: () => Pr
     const err = error instanceof Error ? error : new Error(String(error));
     runtime.debug(err.stack ?? err.message);
     runtime.setFailed(
-      oneLine(`${action} stopped on an unexpected error: ${err.message}. This is a bug in release-actions; ` +
-        're-run with debug logging (ACTIONS_STEP_DEBUG) to see the stack, and report it.'),
+      oneLine(
+        `${action} stopped on an unexpected error: ${err.message}. This is a bug in release-actions; ` +
+          're-run with debug logging (ACTIONS_STEP_DEBUG) to see the stack, and report it.',
+      ),
     );
   }
 }

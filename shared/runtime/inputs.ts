@@ -37,7 +37,9 @@ export function parseSettings<S extends InputSchema>(
 export function problemText(issue: z.core.$ZodIssue): string {
   issue = leafIssue(issue);
   const text = describeIssue(issue);
-  return issue.path.length > 1 ? `is invalid at ${formatIssuePath(issue.path)}: ${text.slice(text.indexOf(': ') + 2)}` : text;
+  return issue.path.length > 1
+    ? `is invalid at ${formatIssuePath(issue.path)}: ${text.slice(text.indexOf(': ') + 2)}`
+    : text;
 }
 
 /**

@@ -38,7 +38,11 @@ export function maskSecrets(runtime: Pick<Runtime, 'setSecret'>, secrets: Iterab
   return redactor;
 }
 
-export async function publish(runtime: Runtime, result: ActionResult, redactor = new Redactor([])): Promise<void> {
+export async function publish(
+  runtime: Runtime,
+  result: ActionResult,
+  redactor = new Redactor([]),
+): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) runtime.setOutput(name, redactor.redact(value));
   for (const a of result.annotations) runtime[a.level](redactor.redact(a.message), a.properties);
   if (result.summary) await runtime.writeSummary(redactor.redact(result.summary));

@@ -1,12 +1,12 @@
 import { systemClock } from '../../shared/adapters/clock.js';
-import { fetchHttpClient, type HttpRequest } from '../../shared/adapters/http.js';
+import { nodeHttpClient, type HttpRequest } from '../../shared/adapters/http.js';
 import { startService, type TestService } from '../support/service.js';
 
 let service: TestService;
 beforeAll(async () => (service = await startService({ anonKey: 'k-123' })));
 afterAll(() => service.close());
 
-const http = fetchHttpClient(systemClock);
+const http = nodeHttpClient(systemClock);
 const req = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   url: `${service.url}${path}`,
   method: 'GET',
@@ -16,7 +16,7 @@ const req = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
   ...extra,
 });
 
-describe('fetchHttpClient against a real server', () => {
+describe('nodeHttpClient against a real server', () => {
   it('returns status, lower-case headers, body and latency', async () => {
     const outcome = await http.send(req('/health'));
     expect(outcome).toMatchObject({ kind: 'response', response: { status: 200, body: '{"status":"ok"}' } });
@@ -48,6 +48,23 @@ describe('fetchHttpClient against a real server', () => {
     expect(await http.send(req('/redirect', { followRedirects: false }))).toMatchObject({
       response: { status: 302, headers: { location: '/health' } },
     });
+  });
+
+  it('gives up on a redirect loop', async () => {
+    expect(await http.send(req('/loop'))).toMatchObject({ kind: 'error', error: 'too many redirects' });
+  });
+
+  it('continues a POST answered 303 as a GET, without the body', async () => {
+    const outcome = await http.send(req('/see-other', { method: 'POST', body: 'x=1' }));
+    if (outcome.kind !== 'response') throw new Error('no response');
+    expect(JSON.parse(outcome.response.body)).toMatchObject({ method: 'GET', body: '' });
+  });
+
+  it('counts the body against the timeout: a trickling server is as down as a silent one', async () => {
+    const started = performance.now();
+    const outcome = await http.send(req('/trickle', { timeoutMs: 400 }));
+    expect(outcome).toMatchObject({ kind: 'error', error: 'no answer within 400ms (timeout)' });
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('measures a slow response', async () => {

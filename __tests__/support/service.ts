@@ -84,6 +84,19 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
         case '/redirect':
           res.writeHead(302, { location: '/health' });
           return res.end();
+        case '/loop':
+          res.writeHead(302, { location: '/loop' });
+          return res.end();
+        case '/see-other':
+          res.writeHead(303, { location: '/echo' });
+          return res.end();
+        case '/trickle': {
+          // Headers at once, then a byte every 100 ms, never finishing.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          const timer = setInterval(() => res.write('.'), 100);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
         case '/echo':
           return json(res, 200, { method: req.method, body, headers: req.headers });
         case '/text':

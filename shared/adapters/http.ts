@@ -2,9 +2,24 @@
  * Sends one probe request and reports what happened as an Outcome. Never throws:
  * a refused connection, an unknown host or a timeout is an outcome to judge,
  * not an exception.
+ *
+ * Built on node:http/https rather than fetch: fetch loads Node's bundled undici on
+ * first use, which costs a scheduled check ~60 ms of start-up, and the deadline
+ * here must cover the body as well as the headers.
  */
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { HttpResponse, Outcome } from '../core/probe.js';
 import type { Clock } from './clock.js';
+
+// require(), not an ESM import: importing node:http as a module namespace evaluates
+// its lazy WebSocket getter, which loads undici anyway. https (and with it tls) is
+// loaded only when a probe needs it.
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof import('node:http');
+let https: typeof import('node:https') | undefined;
+const transportFor = (url: URL) =>
+  url.protocol === 'https:' ? (https ??= require('node:https') as typeof import('node:https')) : http;
 
 export interface HttpRequest {
   url: string;
@@ -21,54 +36,88 @@ export interface HttpClient {
 
 /** A health body larger than this is cut; expectations read only the first part. */
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_REDIRECTS = 10;
 
-export function fetchHttpClient(clock: Clock, userAgent = 'release-actions-healthcheck'): HttpClient {
+export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-healthcheck'): HttpClient {
   return {
     async send(request) {
       const started = clock.now();
-      const signal = AbortSignal.timeout(request.timeoutMs);
+      const deadline = started + request.timeoutMs;
+      let url = request.url;
+      let method = request.method;
+      let body = request.body;
       try {
-        const res = await fetch(request.url, {
-          method: request.method,
-          headers: { 'user-agent': userAgent, ...request.headers },
-          ...(request.body !== undefined && { body: request.body }),
-          redirect: request.followRedirects ? 'follow' : 'manual',
-          signal,
-        });
-        const body = request.method === 'HEAD' ? '' : await readCapped(res, MAX_BODY_BYTES);
-        const headers: Record<string, string> = {};
-        res.headers.forEach((value, name) => (headers[name] = value));
-        const response: HttpResponse = { status: res.status, headers, body };
-        return { kind: 'response', response, latencyMs: clock.now() - started };
+        for (let hop = 0; ; hop++) {
+          const response = await exchange(url, method, { 'user-agent': userAgent, ...request.headers }, body, deadline - clock.now());
+          const location = response.headers['location'];
+          if (!request.followRedirects || !location || response.status < 300 || response.status > 399 || response.status === 304) {
+            return { kind: 'response', response, latencyMs: clock.now() - started };
+          }
+          if (hop >= MAX_REDIRECTS) return { kind: 'error', error: 'too many redirects', latencyMs: clock.now() - started };
+          url = new URL(location, url).toString();
+          // As browsers and fetch do: 303, and 301/302 after POST, continue as GET.
+          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+            method = 'GET';
+            body = undefined;
+          }
+        }
       } catch (error) {
         const latencyMs = clock.now() - started;
-        const timedOut = signal.aborted;
-        return {
-          kind: 'error',
-          error: timedOut ? `no answer within ${request.timeoutMs}ms (timeout)` : describeFetchError(error),
-          latencyMs,
-        };
+        if (error instanceof DeadlineExceeded) {
+          return { kind: 'error', error: `no answer within ${request.timeoutMs}ms (timeout)`, latencyMs };
+        }
+        return { kind: 'error', error: describeError(error), latencyMs };
       }
     },
   };
 }
 
-async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= limit) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+class DeadlineExceeded extends Error {}
+
+function exchange(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  remainingMs: number,
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    if (remainingMs <= 0) return reject(new DeadlineExceeded());
+    const target = new URL(url);
+    const req = transportFor(target).request(target, { method, headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers } });
+    // One timer covers connect, headers and body: a server that trickles bytes
+    // forever is as down as one that never answers.
+    const timer = setTimeout(() => req.destroy(new DeadlineExceeded()), remainingMs);
+    const finish = (fn: () => void) => {
+      clearTimeout(timer);
+      fn();
+    };
+    req.on('error', (error) => finish(() => reject(error)));
+    req.on('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size >= MAX_BODY_BYTES) return;
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('error', (error) => finish(() => reject(error)));
+      res.on('end', () => {
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        finish(() =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: responseHeaders,
+            body: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
+          }),
+        );
+      });
+    });
+    req.end(body);
+  });
 }
 
 const CAUSES: Record<string, string> = {
@@ -78,18 +127,20 @@ const CAUSES: Record<string, string> = {
   EAI_AGAIN: 'host name lookup failed (DNS)',
   ETIMEDOUT: 'connection timed out',
   EHOSTUNREACH: 'host unreachable',
-  UND_ERR_SOCKET: 'connection closed by the server',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed by the server',
+  HPE_INVALID_CONSTANT: 'the server did not answer with HTTP',
   CERT_HAS_EXPIRED: 'TLS certificate has expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate chain is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate cannot be verified',
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host',
 };
 
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const code = cause?.code;
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ECONNRESET' && /socket hang up/.test(String((error as Error).message))) return 'connection closed before a response';
   if (code && CAUSES[code]) return CAUSES[code];
   if (code) return `request failed (${code})`;
-  const message = cause?.message ?? (error as Error)?.message ?? String(error);
-  if (/redirect/i.test(message)) return 'too many redirects';
-  return `request failed (${message.split('\n')[0]})`;
+  return `request failed (${String((error as Error)?.message ?? error).split('\n')[0]})`;
 }

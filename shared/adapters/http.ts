@@ -48,15 +48,31 @@ export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-health
       let body = request.body;
       try {
         for (let hop = 0; ; hop++) {
-          const response = await exchange(url, method, { 'user-agent': userAgent, ...request.headers }, body, deadline - clock.now());
+          const response = await exchange(
+            url,
+            method,
+            { 'user-agent': userAgent, ...request.headers },
+            body,
+            deadline - clock.now(),
+          );
           const location = response.headers['location'];
-          if (!request.followRedirects || !location || response.status < 300 || response.status > 399 || response.status === 304) {
+          if (
+            !request.followRedirects ||
+            !location ||
+            response.status < 300 ||
+            response.status > 399 ||
+            response.status === 304
+          ) {
             return { kind: 'response', response, latencyMs: clock.now() - started };
           }
-          if (hop >= MAX_REDIRECTS) return { kind: 'error', error: 'too many redirects', latencyMs: clock.now() - started };
+          if (hop >= MAX_REDIRECTS)
+            return { kind: 'error', error: 'too many redirects', latencyMs: clock.now() - started };
           url = new URL(location, url).toString();
           // As browsers and fetch do: 303, and 301/302 after POST, continue as GET.
-          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+          if (
+            response.status === 303 ||
+            ((response.status === 301 || response.status === 302) && method === 'POST')
+          ) {
             method = 'GET';
             body = undefined;
           }
@@ -84,7 +100,11 @@ function exchange(
   return new Promise((resolve, reject) => {
     if (remainingMs <= 0) return reject(new DeadlineExceeded());
     const target = new URL(url);
-    const req = transportFor(target).request(target, { method, headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers } });
+    const req = transportFor(target).request(target, {
+      method,
+      headers:
+        body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers },
+    });
     // One timer covers connect, headers and body: a server that trickles bytes
     // forever is as down as one that never answers.
     const timer = setTimeout(() => req.destroy(new DeadlineExceeded()), remainingMs);
@@ -139,7 +159,8 @@ const CAUSES: Record<string, string> = {
 
 function describeError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ECONNRESET' && /socket hang up/.test(String((error as Error).message))) return 'connection closed before a response';
+  if (code === 'ECONNRESET' && /socket hang up/.test(String((error as Error).message)))
+    return 'connection closed before a response';
   if (code && CAUSES[code]) return CAUSES[code];
   if (code) return `request failed (${code})`;
   return `request failed (${String((error as Error)?.message ?? error).split('\n')[0]})`;

@@ -1,24 +1,7 @@
 import { judgeOutcome, type Outcome, type Probe } from '../../shared/core/probe.js';
+import { aProbe } from '../support/probes.js';
 
-const probe = (expect: Partial<Probe['expect']> = {}): Probe => ({
-  name: 'api',
-  url: 'https://api.example.com/health',
-  method: 'GET',
-  headers: {},
-  timeoutMs: 1000,
-  samples: 1,
-  retries: 0,
-  retryDelayMs: 10,
-  followRedirects: true,
-  expect: {
-    status: [{ min: 200, max: 299 }],
-    bodyContains: [],
-    bodyMatches: [],
-    json: [],
-    headers: [],
-    ...expect,
-  },
-});
+const probe = (expect: Partial<Probe['expect']> = {}) => aProbe({}, expect);
 
 const response = (
   status: number,

@@ -1,4 +1,5 @@
-import type { Outcome, Probe } from '../../shared/core/probe.js';
+import type { Outcome } from '../../shared/core/probe.js';
+import { aProbe } from '../support/probes.js';
 import {
   attemptOf,
   healthReport,
@@ -9,25 +10,7 @@ import {
   type Sample,
 } from '../../shared/core/verdict.js';
 
-const probe: Probe = {
-  name: 'api',
-  url: 'https://api.example.com/health',
-  method: 'GET',
-  headers: {},
-  timeoutMs: 1000,
-  samples: 3,
-  retries: 2,
-  retryDelayMs: 100,
-  followRedirects: true,
-  expect: {
-    status: [{ min: 200, max: 299 }],
-    bodyContains: [],
-    bodyMatches: [],
-    json: [],
-    headers: [],
-    p95BudgetMs: 400,
-  },
-};
+const probe = aProbe({ samples: 3, retries: 2, retryDelayMs: 100 }, { p95BudgetMs: 400 });
 const ok = (latencyMs = 50): Outcome => ({
   kind: 'response',
   response: { status: 200, headers: {}, body: '' },

@@ -114,7 +114,9 @@ describe('healthcheck, as the runbooks probe', () => {
 
   it('writes a summary with a row per probe and a latency chart', () => {
     expect(run.summary).toContain('## ✅ Healthcheck: healthy — 4 of 4 probes passed');
-    expect(run.summary).toMatch(/\| api-health \| ✅ up \| 200 \| \d+ ms \| \d+ ms \/ 400 ms \|/);
+    expect(run.summary).toMatch(
+      /\| api-health \| GET \$\{HEALTHCHECK\\_API\\_BASE\\_URL\}\/health \| ✅ up \| 200 \| \d+ ms \| \d+ ms \/ 400 ms \|/,
+    );
     expect(run.summary).toContain('```mermaid\nxychart-beta');
     expect(run.summary).toContain('x-axis ["api-health", "machines", "supabase-favorites", "version"]');
   });
@@ -190,6 +192,12 @@ describe('healthcheck verdicts', () => {
     });
     expect(wrong.code).toBe(1);
     expect(report(wrong).probes[0].reason).toBe('JSON version is "1.4.0", expected "1.5.0"');
+  });
+
+  it('calls a body that is not JSON down when a JSON field is expected', async () => {
+    const run = await check(`[{name: status, url: /text, retries: 0, expect: {json: {status: ok}}}]`);
+    expect(run.code).toBe(1);
+    expect(report(run).probes[0]).toMatchObject({ status: 200, reason: 'body is not JSON' });
   });
 
   it('fails a p95 budget that every single request met individually', async () => {

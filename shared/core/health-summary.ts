@@ -12,6 +12,7 @@ export function healthSummary(report: HealthReport, checkedAt: Date): string {
     : `## ❌ Healthcheck: unhealthy — ${report.failed.length} of ${total} probes down`;
   const rows = report.probes.map((p) => [
     escapeCell(p.name),
+    `${escapeCell(p.method)} ${escapeCell(p.url)}`,
     p.healthy ? '✅ up' : '❌ down',
     p.status === undefined ? '–' : String(p.status),
     ms(p.latencyMs?.p50),
@@ -23,11 +24,11 @@ export function healthSummary(report: HealthReport, checkedAt: Date): string {
   const parts = [
     headline,
     '',
-    table(['Probe', 'Verdict', 'Status', 'p50', 'p95 / budget', 'max', 'Samples', 'Notes'], rows),
+    table(['Probe', 'Request', 'Verdict', 'Status', 'p50', 'p95 / budget', 'max', 'Samples', 'Notes'], rows),
     '',
     latencyChart(report.probes),
     '',
-    `<sub>Checked ${checkedAt.toISOString()} · ${report.probes.map((p) => `${escapeCell(p.method)} ${escapeCell(p.url)}`).join(' · ')}</sub>`,
+    `<sub>Checked ${checkedAt.toISOString()}</sub>`,
     '',
   ];
   return parts.join('\n');

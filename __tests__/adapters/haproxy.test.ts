@@ -1,0 +1,76 @@
+import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
+import { startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
+import { startService, type TestService } from '../support/service.js';
+
+let blue: TestService;
+let green: TestService;
+let proxy: RunningHaproxy;
+
+beforeAll(async () => {
+  blue = await startService({ version: '1.0.0' });
+  green = await startService({ version: '2.0.0' });
+  proxy = await startHaproxy({ blue: { url: blue.url, weight: 100 }, green: { url: green.url, weight: 0 } });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await blue.close();
+  await green.close();
+});
+
+const provider = () => haproxyProvider({ socket: proxy.socket, backend: proxy.backend });
+
+async function send(path: string, n: number): Promise<Record<string, number>> {
+  const versions: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${proxy.url}${path}`);
+    const body = (await res.json()) as { version?: string };
+    const key = body.version ?? String(res.status);
+    versions[key] = (versions[key] ?? 0) + 1;
+  }
+  return versions;
+}
+
+describe('haproxy provider against real HAProxy', () => {
+  it('reads the split from the weights', async () => {
+    expect(await provider().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('sets a split that real requests follow exactly', async () => {
+    await provider().setSplit({ blue: 90, green: 10 });
+    expect(await provider().readSplit()).toEqual({ blue: 90, green: 10 });
+    const seen = await send('/api/version', 200);
+    // Weighted round robin is exact per rotation; the rotation already under way shifts one request.
+    expect(seen['2.0.0']).toBeGreaterThanOrEqual(19);
+    expect(seen['2.0.0']).toBeLessThanOrEqual(21);
+    expect((seen['1.0.0'] ?? 0) + (seen['2.0.0'] ?? 0)).toBe(200);
+  });
+
+  it('counts responses per revision for the error-rate gate', async () => {
+    const before = await provider().metrics!();
+    await provider().setSplit({ blue: 50, green: 50 });
+    await send('/health', 10);
+    const after = await provider().metrics!();
+    expect(after['blue']!.requests - before['blue']!.requests).toBe(5);
+    expect(after['green']!.requests - before['green']!.requests).toBe(5);
+    expect(after['green']!.errors5xx - before['green']!.errors5xx).toBe(0);
+  });
+
+  it('lists the servers as revisions with their addresses', async () => {
+    expect(await provider().listRevisions()).toEqual([
+      { name: 'blue', url: blue.url },
+      { name: 'green', url: green.url },
+    ]);
+  });
+
+  it('rejects a split naming a server the backend does not have, changing nothing', async () => {
+    await provider().setSplit({ blue: 100 });
+    await expect(provider().setSplit({ blue: 90, purple: 10 })).rejects.toThrow("backend 'app' has no server purple (it has blue, green)");
+    expect(await provider().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('says clearly when the socket is not there', async () => {
+    await expect(haproxyProvider({ socket: '/nonexistent/admin.sock', backend: 'app' }).readSplit()).rejects.toThrow(
+      'cannot reach the HAProxy runtime API at /nonexistent/admin.sock (ENOENT)',
+    );
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * A real HAProxy (Debian's package) in front of test services: one frontend,
+ * one backend whose servers are the revisions, an admin stats socket.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface RunningHaproxy {
+  url: string;
+  socket: string;
+  backend: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startHaproxy(servers: Record<string, { url: string; weight: number }>): Promise<RunningHaproxy> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ra-haproxy-'));
+  const socket = path.join(dir, 'admin.sock');
+  const port = await freePort();
+  const lines = Object.entries(servers).map(([name, s]) => {
+    const u = new URL(s.url);
+    return `  server ${name} ${u.hostname}:${u.port} weight ${s.weight}`;
+  });
+  const config = [
+    'global',
+    `  stats socket ${socket} mode 600 level admin`,
+    '  maxconn 2000',
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 10s',
+    '  timeout server 2s',
+    'frontend web',
+    `  bind 127.0.0.1:${port}`,
+    '  default_backend app',
+    'backend app',
+    '  balance roundrobin',
+    ...lines,
+    '',
+  ].join('\n');
+  const file = path.join(dir, 'haproxy.cfg');
+  writeFileSync(file, config);
+  const child: ChildProcess = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!existsSync(socket)) {
+    child.kill('SIGKILL');
+    throw new Error(`haproxy did not start: ${stderr}`);
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    socket,
+    backend: 'app',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

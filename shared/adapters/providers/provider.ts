@@ -1,0 +1,27 @@
+import type { RouterMetrics } from '../../core/traffic/gates.js';
+import type { Split } from '../../core/traffic/split.js';
+
+export interface Revision {
+  name: string;
+  /** Where this revision answers on its own (Cloud Run tag URL, HAProxy server address). */
+  url?: string;
+}
+
+/**
+ * A traffic router. Every traffic action reads the split first: the platform,
+ * not our memory, is the truth.
+ */
+export interface TrafficProvider {
+  readonly kind: string;
+  readSplit(): Promise<Split>;
+  /** Idempotent: setting the split it already has changes nothing. */
+  setSplit(split: Split): Promise<void>;
+  listRevisions(): Promise<Revision[]>;
+  /** Cumulative response counters per revision, when the router can see them. */
+  metrics?(): Promise<RouterMetrics>;
+}
+
+/** A failure of the platform or router (not of the user's input). */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+}

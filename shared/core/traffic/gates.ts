@@ -1,0 +1,124 @@
+/**
+ * Gate checks during an analysis: the router's error rate for the canary (and
+ * against stable), and HTTP probes. A check with too little traffic has no verdict:
+ * it neither passes nor counts towards a rollback.
+ */
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface CheckResult {
+  verdict: Verdict;
+  reasons: string[];
+}
+
+/** Cumulative response counters for one revision, as a router reports them. */
+export interface RouterCounts {
+  requests: number;
+  errors5xx: number;
+}
+
+export type RouterMetrics = Readonly<Record<string, RouterCounts>>;
+
+export interface ErrorRatePolicy {
+  /** Highest acceptable share of 5xx answers on the canary (0.05 = 5 %). */
+  maxErrorRate: number;
+  /** Highest acceptable excess over stable's rate, in the same units; absent: not compared. */
+  maxIncreaseOverStable?: number;
+  /** Fewer canary requests than this in a window gives no verdict. */
+  minRequests: number;
+}
+
+export interface GatePolicy {
+  errorRate?: ErrorRatePolicy;
+  /** Failed checks in a row tolerated; the next one rolls back. 0: the first failure does. */
+  failureLimit: number;
+  /** Report only: never roll back. */
+  advisory: boolean;
+}
+
+/** Counts over a window; a counter that went down (router restart) gives no data. */
+export function countsDelta(before: RouterCounts | undefined, after: RouterCounts | undefined): RouterCounts | undefined {
+  if (!after) return undefined;
+  if (!before) return after;
+  const requests = after.requests - before.requests;
+  const errors5xx = after.errors5xx - before.errors5xx;
+  return requests < 0 || errors5xx < 0 ? undefined : { requests, errors5xx };
+}
+
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+export function errorRateCheck(policy: ErrorRatePolicy, canary: RouterCounts | undefined, stable: RouterCounts | undefined): CheckResult {
+  if (!canary) return { verdict: 'inconclusive', reasons: ['router counters unavailable for the canary'] };
+  if (canary.requests < policy.minRequests) {
+    return { verdict: 'inconclusive', reasons: [`${canary.requests} canary requests, fewer than the ${policy.minRequests} needed for a verdict`] };
+  }
+  const rate = canary.errors5xx / canary.requests;
+  const reasons: string[] = [];
+  if (rate > policy.maxErrorRate) {
+    reasons.push(`canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}) over the ${pct(policy.maxErrorRate)} limit`);
+  }
+  if (policy.maxIncreaseOverStable !== undefined && stable && stable.requests >= policy.minRequests) {
+    const stableRate = stable.errors5xx / stable.requests;
+    if (rate - stableRate > policy.maxIncreaseOverStable) {
+      reasons.push(`canary 5xx rate ${pct(rate)} exceeds stable's ${pct(stableRate)} by more than ${pct(policy.maxIncreaseOverStable)}`);
+    }
+  }
+  return reasons.length > 0 ? { verdict: 'fail', reasons } : { verdict: 'pass', reasons: [`canary 5xx rate ${pct(rate)} over ${canary.requests} requests`] };
+}
+
+export function probeCheck(failedProbes: readonly { name: string; reason?: string }[], total: number): CheckResult {
+  if (total === 0) return { verdict: 'inconclusive', reasons: [] };
+  if (failedProbes.length === 0) return { verdict: 'pass', reasons: [`${total} probe${total > 1 ? 's' : ''} passed`] };
+  return { verdict: 'fail', reasons: failedProbes.map((p) => `probe ${p.name}: ${p.reason ?? 'down'}`) };
+}
+
+/** Any failure fails; all passing passes; otherwise there is no verdict. */
+export function combineChecks(checks: readonly CheckResult[]): CheckResult {
+  const considered = checks.filter((c) => c.verdict !== 'inconclusive' || c.reasons.length > 0);
+  const reasons = considered.flatMap((c) => c.reasons);
+  if (considered.some((c) => c.verdict === 'fail')) return { verdict: 'fail', reasons: considered.filter((c) => c.verdict === 'fail').flatMap((c) => c.reasons) };
+  if (considered.length > 0 && considered.every((c) => c.verdict === 'pass')) return { verdict: 'pass', reasons };
+  return { verdict: 'inconclusive', reasons };
+}
+
+export interface GateHistory {
+  checks: number;
+  passes: number;
+  failures: number;
+  inconclusive: number;
+  consecutiveFailures: number;
+  lastFailure?: string;
+}
+
+export const emptyHistory: GateHistory = { checks: 0, passes: 0, failures: 0, inconclusive: 0, consecutiveFailures: 0 };
+
+export function recordCheck(history: GateHistory, result: CheckResult): GateHistory {
+  const next = { ...history, checks: history.checks + 1 };
+  if (result.verdict === 'pass') return { ...next, passes: next.passes + 1, consecutiveFailures: 0 };
+  if (result.verdict === 'inconclusive') return { ...next, inconclusive: next.inconclusive + 1 };
+  return { ...next, failures: next.failures + 1, consecutiveFailures: next.consecutiveFailures + 1, lastFailure: result.reasons.join('; ') };
+}
+
+export type GateDecision = { kind: 'continue' } | { kind: 'rollback'; reason: string } | { kind: 'warn'; reason: string };
+
+/** After each check: roll back once failures in a row exceed the limit (advisory only warns). */
+export function afterCheck(history: GateHistory, policy: GatePolicy): GateDecision {
+  if (history.consecutiveFailures === 0 || history.consecutiveFailures <= policy.failureLimit) return { kind: 'continue' };
+  const reason = `${history.lastFailure ?? 'gate failed'} (${history.consecutiveFailures} failed check${history.consecutiveFailures > 1 ? 's' : ''} in a row)`;
+  return policy.advisory ? { kind: 'warn', reason } : { kind: 'rollback', reason };
+}
+
+export type WindowDecision = { kind: 'advance' } | { kind: 'rollback'; reason: string } | { kind: 'no-verdict'; reason: string };
+
+/**
+ * At the end of an analysis window: advance only on evidence. The latest
+ * conclusive check must have passed; a window of only inconclusive checks
+ * holds the split where it is.
+ */
+export function afterWindow(history: GateHistory, policy: GatePolicy): WindowDecision {
+  if (policy.advisory) return { kind: 'advance' };
+  if (history.consecutiveFailures > 0) {
+    return { kind: 'rollback', reason: `${history.lastFailure ?? 'gate failed'} (the analysis ended on a failed check)` };
+  }
+  if (history.passes > 0) return { kind: 'advance' };
+  return { kind: 'no-verdict', reason: `no check reached a verdict in ${history.checks} tries (too little traffic or no data)` };
+}

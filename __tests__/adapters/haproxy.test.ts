@@ -64,13 +64,15 @@ describe('haproxy provider against real HAProxy', () => {
 
   it('rejects a split naming a server the backend does not have, changing nothing', async () => {
     await provider().setSplit({ blue: 100 });
-    await expect(provider().setSplit({ blue: 90, purple: 10 })).rejects.toThrow("backend 'app' has no server purple (it has blue, green)");
+    await expect(provider().setSplit({ blue: 90, purple: 10 })).rejects.toThrow(
+      "backend 'app' has no server purple (it has blue, green)",
+    );
     expect(await provider().readSplit()).toEqual({ blue: 100 });
   });
 
   it('says clearly when the socket is not there', async () => {
-    await expect(haproxyProvider({ socket: '/nonexistent/admin.sock', backend: 'app' }).readSplit()).rejects.toThrow(
-      'cannot reach the HAProxy runtime API at /nonexistent/admin.sock (ENOENT)',
-    );
+    await expect(
+      haproxyProvider({ socket: '/nonexistent/admin.sock', backend: 'app' }).readSplit(),
+    ).rejects.toThrow('cannot reach the HAProxy runtime API at /nonexistent/admin.sock (ENOENT)');
   });
 });

@@ -25,7 +25,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startHaproxy(servers: Record<string, { url: string; weight: number }>): Promise<RunningHaproxy> {
+export async function startHaproxy(
+  servers: Record<string, { url: string; weight: number }>,
+): Promise<RunningHaproxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ra-haproxy-'));
   const socket = path.join(dir, 'admin.sock');
   const port = await freePort();

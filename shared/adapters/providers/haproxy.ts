@@ -20,8 +20,13 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
 
   const servers = async () => {
     const rows = parseStat(await command('show stat'));
-    const mine = rows.filter((r) => r['pxname'] === options.backend && r['svname'] !== 'BACKEND' && r['svname'] !== 'FRONTEND');
-    if (mine.length === 0) throw new ProviderError(`HAProxy has no backend '${options.backend}' with servers (socket ${options.socket})`);
+    const mine = rows.filter(
+      (r) => r['pxname'] === options.backend && r['svname'] !== 'BACKEND' && r['svname'] !== 'FRONTEND',
+    );
+    if (mine.length === 0)
+      throw new ProviderError(
+        `HAProxy has no backend '${options.backend}' with servers (socket ${options.socket})`,
+      );
     return mine;
   };
 
@@ -32,7 +37,8 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const names = (await servers()).map((s) => s['svname'] as string);
       const text = await command(names.map((n) => `get weight ${options.backend}/${n}`).join('; '));
       const answers = text.split('\n').filter((l) => /^\d+ \(initial \d+\)/.test(l));
-      if (answers.length !== names.length) throw new ProviderError(`HAProxy answered get weight unexpectedly: ${text.trim().slice(0, 200)}`);
+      if (answers.length !== names.length)
+        throw new ProviderError(`HAProxy answered get weight unexpectedly: ${text.trim().slice(0, 200)}`);
       names.forEach((name, i) => (weights[name] = Number(/^(\d+)/.exec(answers[i] as string)?.[1])));
       return splitFromWeights(weights);
     },
@@ -40,10 +46,15 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const target = normalizeSplit(split);
       const names = (await servers()).map((s) => s['svname'] as string);
       const unknown = Object.keys(target).filter((r) => !names.includes(r));
-      if (unknown.length > 0) throw new ProviderError(`backend '${options.backend}' has no server ${unknown.join(', ')} (it has ${names.join(', ')})`);
+      if (unknown.length > 0)
+        throw new ProviderError(
+          `backend '${options.backend}' has no server ${unknown.join(', ')} (it has ${names.join(', ')})`,
+        );
       // Raise weights before lowering others, so no instant has every server at 0.
       const ordered = [...names].sort((a, b) => (target[b] ?? 0) - (target[a] ?? 0));
-      const text = await command(ordered.map((n) => `set weight ${options.backend}/${n} ${target[n] ?? 0}`).join('; '));
+      const text = await command(
+        ordered.map((n) => `set weight ${options.backend}/${n} ${target[n] ?? 0}`).join('; '),
+      );
       const complaint = text.split('\n').find((l) => l.trim() !== '');
       if (complaint) throw new ProviderError(`HAProxy refused the weights: ${complaint.trim()}`);
     },
@@ -55,10 +66,14 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const out: Record<string, { requests: number; errors5xx: number }> = {};
       for (const row of await servers()) {
         const n = (k: string) => Number(row[k] || 0);
-        const answered = n('hrsp_1xx') + n('hrsp_2xx') + n('hrsp_3xx') + n('hrsp_4xx') + n('hrsp_5xx') + n('hrsp_other');
+        const answered =
+          n('hrsp_1xx') + n('hrsp_2xx') + n('hrsp_3xx') + n('hrsp_4xx') + n('hrsp_5xx') + n('hrsp_other');
         // A server that never answers shows up as connection and response errors, not 5xx.
         const failedToAnswer = n('econ') + n('eresp');
-        out[row['svname'] as string] = { requests: answered + failedToAnswer, errors5xx: n('hrsp_5xx') + failedToAnswer };
+        out[row['svname'] as string] = {
+          requests: answered + failedToAnswer,
+          errors5xx: n('hrsp_5xx') + failedToAnswer,
+        };
       }
       return out;
     },
@@ -68,12 +83,15 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
 export function parseStat(csv: string): Record<string, string>[] {
   const lines = csv.split('\n').filter((l) => l.trim() !== '');
   const header = lines.shift();
-  if (!header?.startsWith('# ')) throw new ProviderError(`HAProxy 'show stat' answered unexpectedly: ${csv.slice(0, 200)}`);
+  if (!header?.startsWith('# '))
+    throw new ProviderError(`HAProxy 'show stat' answered unexpectedly: ${csv.slice(0, 200)}`);
   const names = header.slice(2).split(',');
   return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i] ?? String(i), v])));
 }
 
-export function parseServersState(text: string): { name: string; address: string; port: string; weight: number }[] {
+export function parseServersState(
+  text: string,
+): { name: string; address: string; port: string; weight: number }[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('1'));
   const header = lines.find((l) => l.startsWith('# '));
   if (!header) return [];
@@ -81,7 +99,12 @@ export function parseServersState(text: string): { name: string; address: string
   return lines
     .filter((l) => !l.startsWith('#'))
     .map((l) => Object.fromEntries(l.split(' ').map((v, i) => [names[i] ?? String(i), v])))
-    .map((r) => ({ name: r['srv_name'] ?? '', address: r['srv_addr'] ?? '', port: r['srv_port'] ?? '', weight: Number(r['srv_uweight'] ?? 0) }));
+    .map((r) => ({
+      name: r['srv_name'] ?? '',
+      address: r['srv_addr'] ?? '',
+      port: r['srv_port'] ?? '',
+      weight: Number(r['srv_uweight'] ?? 0),
+    }));
 }
 
 function runtimeCommand(socket: string, text: string, timeoutMs: number): Promise<string> {
@@ -96,7 +119,11 @@ function runtimeCommand(socket: string, text: string, timeoutMs: number): Promis
     conn.on('data', (chunk) => (out += chunk.toString()));
     conn.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ProviderError(`cannot reach the HAProxy runtime API at ${socket} (${error.code ?? error.message})`));
+      reject(
+        new ProviderError(
+          `cannot reach the HAProxy runtime API at ${socket} (${error.code ?? error.message})`,
+        ),
+      );
     });
     conn.on('close', () => {
       clearTimeout(timer);

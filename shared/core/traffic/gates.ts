@@ -36,7 +36,10 @@ export interface GatePolicy {
 }
 
 /** Counts over a window; a counter that went down (router restart) gives no data. */
-export function countsDelta(before: RouterCounts | undefined, after: RouterCounts | undefined): RouterCounts | undefined {
+export function countsDelta(
+  before: RouterCounts | undefined,
+  after: RouterCounts | undefined,
+): RouterCounts | undefined {
   if (!after) return undefined;
   if (!before) return after;
   const requests = after.requests - before.requests;
@@ -46,28 +49,47 @@ export function countsDelta(before: RouterCounts | undefined, after: RouterCount
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
-export function errorRateCheck(policy: ErrorRatePolicy, canary: RouterCounts | undefined, stable: RouterCounts | undefined): CheckResult {
+export function errorRateCheck(
+  policy: ErrorRatePolicy,
+  canary: RouterCounts | undefined,
+  stable: RouterCounts | undefined,
+): CheckResult {
   if (!canary) return { verdict: 'inconclusive', reasons: ['router counters unavailable for the canary'] };
   if (canary.requests < policy.minRequests) {
-    return { verdict: 'inconclusive', reasons: [`${canary.requests} canary requests, fewer than the ${policy.minRequests} needed for a verdict`] };
+    return {
+      verdict: 'inconclusive',
+      reasons: [
+        `${canary.requests} canary requests, fewer than the ${policy.minRequests} needed for a verdict`,
+      ],
+    };
   }
   const rate = canary.errors5xx / canary.requests;
   const reasons: string[] = [];
   if (rate > policy.maxErrorRate) {
-    reasons.push(`canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}) over the ${pct(policy.maxErrorRate)} limit`);
+    reasons.push(
+      `canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}) over the ${pct(policy.maxErrorRate)} limit`,
+    );
   }
   if (policy.maxIncreaseOverStable !== undefined && stable && stable.requests >= policy.minRequests) {
     const stableRate = stable.errors5xx / stable.requests;
     if (rate - stableRate > policy.maxIncreaseOverStable) {
-      reasons.push(`canary 5xx rate ${pct(rate)} exceeds stable's ${pct(stableRate)} by more than ${pct(policy.maxIncreaseOverStable)}`);
+      reasons.push(
+        `canary 5xx rate ${pct(rate)} exceeds stable's ${pct(stableRate)} by more than ${pct(policy.maxIncreaseOverStable)}`,
+      );
     }
   }
-  return reasons.length > 0 ? { verdict: 'fail', reasons } : { verdict: 'pass', reasons: [`canary 5xx rate ${pct(rate)} over ${canary.requests} requests`] };
+  return reasons.length > 0
+    ? { verdict: 'fail', reasons }
+    : { verdict: 'pass', reasons: [`canary 5xx rate ${pct(rate)} over ${canary.requests} requests`] };
 }
 
-export function probeCheck(failedProbes: readonly { name: string; reason?: string }[], total: number): CheckResult {
+export function probeCheck(
+  failedProbes: readonly { name: string; reason?: string }[],
+  total: number,
+): CheckResult {
   if (total === 0) return { verdict: 'inconclusive', reasons: [] };
-  if (failedProbes.length === 0) return { verdict: 'pass', reasons: [`${total} probe${total > 1 ? 's' : ''} passed`] };
+  if (failedProbes.length === 0)
+    return { verdict: 'pass', reasons: [`${total} probe${total > 1 ? 's' : ''} passed`] };
   return { verdict: 'fail', reasons: failedProbes.map((p) => `probe ${p.name}: ${p.reason ?? 'down'}`) };
 }
 
@@ -75,8 +97,13 @@ export function probeCheck(failedProbes: readonly { name: string; reason?: strin
 export function combineChecks(checks: readonly CheckResult[]): CheckResult {
   const considered = checks.filter((c) => c.verdict !== 'inconclusive' || c.reasons.length > 0);
   const reasons = considered.flatMap((c) => c.reasons);
-  if (considered.some((c) => c.verdict === 'fail')) return { verdict: 'fail', reasons: considered.filter((c) => c.verdict === 'fail').flatMap((c) => c.reasons) };
-  if (considered.length > 0 && considered.every((c) => c.verdict === 'pass')) return { verdict: 'pass', reasons };
+  if (considered.some((c) => c.verdict === 'fail'))
+    return {
+      verdict: 'fail',
+      reasons: considered.filter((c) => c.verdict === 'fail').flatMap((c) => c.reasons),
+    };
+  if (considered.length > 0 && considered.every((c) => c.verdict === 'pass'))
+    return { verdict: 'pass', reasons };
   return { verdict: 'inconclusive', reasons };
 }
 
@@ -89,25 +116,39 @@ export interface GateHistory {
   lastFailure?: string;
 }
 
-export const emptyHistory: GateHistory = { checks: 0, passes: 0, failures: 0, inconclusive: 0, consecutiveFailures: 0 };
+export const emptyHistory: GateHistory = {
+  checks: 0,
+  passes: 0,
+  failures: 0,
+  inconclusive: 0,
+  consecutiveFailures: 0,
+};
 
 export function recordCheck(history: GateHistory, result: CheckResult): GateHistory {
   const next = { ...history, checks: history.checks + 1 };
   if (result.verdict === 'pass') return { ...next, passes: next.passes + 1, consecutiveFailures: 0 };
   if (result.verdict === 'inconclusive') return { ...next, inconclusive: next.inconclusive + 1 };
-  return { ...next, failures: next.failures + 1, consecutiveFailures: next.consecutiveFailures + 1, lastFailure: result.reasons.join('; ') };
+  return {
+    ...next,
+    failures: next.failures + 1,
+    consecutiveFailures: next.consecutiveFailures + 1,
+    lastFailure: result.reasons.join('; '),
+  };
 }
 
-export type GateDecision = { kind: 'continue' } | { kind: 'rollback'; reason: string } | { kind: 'warn'; reason: string };
+export type GateDecision =
+  { kind: 'continue' } | { kind: 'rollback'; reason: string } | { kind: 'warn'; reason: string };
 
 /** After each check: roll back once failures in a row exceed the limit (advisory only warns). */
 export function afterCheck(history: GateHistory, policy: GatePolicy): GateDecision {
-  if (history.consecutiveFailures === 0 || history.consecutiveFailures <= policy.failureLimit) return { kind: 'continue' };
+  if (history.consecutiveFailures === 0 || history.consecutiveFailures <= policy.failureLimit)
+    return { kind: 'continue' };
   const reason = `${history.lastFailure ?? 'gate failed'} (${history.consecutiveFailures} failed check${history.consecutiveFailures > 1 ? 's' : ''} in a row)`;
   return policy.advisory ? { kind: 'warn', reason } : { kind: 'rollback', reason };
 }
 
-export type WindowDecision = { kind: 'advance' } | { kind: 'rollback'; reason: string } | { kind: 'no-verdict'; reason: string };
+export type WindowDecision =
+  { kind: 'advance' } | { kind: 'rollback'; reason: string } | { kind: 'no-verdict'; reason: string };
 
 /**
  * At the end of an analysis window: advance only on evidence. The latest
@@ -117,8 +158,14 @@ export type WindowDecision = { kind: 'advance' } | { kind: 'rollback'; reason: s
 export function afterWindow(history: GateHistory, policy: GatePolicy): WindowDecision {
   if (policy.advisory) return { kind: 'advance' };
   if (history.consecutiveFailures > 0) {
-    return { kind: 'rollback', reason: `${history.lastFailure ?? 'gate failed'} (the analysis ended on a failed check)` };
+    return {
+      kind: 'rollback',
+      reason: `${history.lastFailure ?? 'gate failed'} (the analysis ended on a failed check)`,
+    };
   }
   if (history.passes > 0) return { kind: 'advance' };
-  return { kind: 'no-verdict', reason: `no check reached a verdict in ${history.checks} tries (too little traffic or no data)` };
+  return {
+    kind: 'no-verdict',
+    reason: `no check reached a verdict in ${history.checks} tries (too little traffic or no data)`,
+  };
 }

@@ -15,7 +15,11 @@ export type Step =
 export type Plan = readonly Step[];
 
 const weightStep = z.strictObject({
-  weight: z.number({ message: 'must be a whole percent from 1 to 100' }).int('must be a whole percent from 1 to 100').min(1, 'must be a whole percent from 1 to 100').max(100, 'must be a whole percent from 1 to 100'),
+  weight: z
+    .number({ message: 'must be a whole percent from 1 to 100' })
+    .int('must be a whole percent from 1 to 100')
+    .min(1, 'must be a whole percent from 1 to 100')
+    .max(100, 'must be a whole percent from 1 to 100'),
 });
 const pauseStep = z.strictObject({ pause: duration() });
 const analysisStep = z.strictObject({
@@ -59,11 +63,16 @@ export const planSpec = z
     steps.forEach((step, i) => {
       if (step.kind !== 'weight') return;
       if (step.percent <= last) {
-        ctx.addIssue({ code: 'custom', path: [i, 'weight'], message: `must be more than the previous weight (${last})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'weight'],
+          message: `must be more than the previous weight (${last})`,
+        });
       }
       last = step.percent;
     });
-    if (!steps.some((s) => s.kind === 'weight')) ctx.addIssue({ code: 'custom', message: 'must set a weight at least once' });
+    if (!steps.some((s) => s.kind === 'weight'))
+      ctx.addIssue({ code: 'custom', message: 'must set a weight at least once' });
   });
 
 /**
@@ -82,7 +91,8 @@ export function shorthandPlan(text: string, holdMs: number, intervalMs: number):
     if (percent <= last) return `has ${percent} after ${last}; weights must increase`;
     last = percent;
     steps.push({ kind: 'weight', percent });
-    if (percent < 100 && holdMs > 0) steps.push({ kind: 'analysis', durationMs: holdMs, intervalMs: Math.min(intervalMs, holdMs) });
+    if (percent < 100 && holdMs > 0)
+      steps.push({ kind: 'analysis', durationMs: holdMs, intervalMs: Math.min(intervalMs, holdMs) });
   }
   return steps;
 }
@@ -114,4 +124,3 @@ export function describeStep(step: Step): string {
       return `analysis ${step.durationMs}ms every ${step.intervalMs}ms`;
   }
 }
-

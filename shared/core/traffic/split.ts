@@ -52,7 +52,9 @@ export function splitFromWeights(weights: Readonly<Record<string, number>>): Spl
   const exact = Object.entries(weights).map(([r, w]) => ({ r, exact: (Math.max(w, 0) * 100) / total }));
   const floored = exact.map((e) => ({ ...e, percent: Math.floor(e.exact) }));
   let left = 100 - floored.reduce((a, e) => a + e.percent, 0);
-  for (const e of [...floored].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)))) {
+  for (const e of [...floored].sort(
+    (a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)),
+  )) {
     if (left-- <= 0) break;
     e.percent += 1;
   }

@@ -18,9 +18,21 @@ const names = process.argv.slice(2).length
       existsSync(path.join(root, 'actions', n, 'index.ts')),
     );
 
+// Each action has index.ts (dist/<name>/index.js) and may have post-index.ts (post.js).
+const ENTRIES = { 'index.ts': 'index.js', 'post-index.ts': 'post.js' };
+
 for (const name of names) {
+  const out = path.join(root, 'dist', name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const [entry, bundle] of Object.entries(ENTRIES)) {
+    if (existsSync(path.join(root, 'actions', name, entry))) await buildEntry(name, entry, bundle, out);
+  }
+}
+
+async function buildEntry(name, entry, bundle, out) {
   const started = performance.now();
-  const { code, assets } = await ncc(path.join(root, 'actions', name, 'index.ts'), {
+  const { code, assets } = await ncc(path.join(root, 'actions', name, entry), {
     minify: true,
     sourceMap: false,
     license: 'licenses.txt',
@@ -28,14 +40,11 @@ for (const name of names) {
     target: 'es2023',
     externals: NEEDS_HTTP_CLIENT.has(name) ? [] : WITHOUT_OIDC,
   });
-  const out = path.join(root, 'dist', name);
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'index.js'), code);
+  writeFileSync(path.join(out, bundle), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
     writeFileSync(path.join(out, file), asset.source);
   }
   const kb = (Buffer.byteLength(code) / 1024).toFixed(0);
-  console.log(`dist/${name}/index.js  ${kb} KiB  (${Math.round(performance.now() - started)} ms)`);
+  console.log(`dist/${name}/${bundle}  ${kb} KiB  (${Math.round(performance.now() - started)} ms)`);
 }

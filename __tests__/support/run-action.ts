@@ -30,6 +30,12 @@ export interface RunOptions {
   files?: Record<string, string>;
   event?: unknown;
   timeoutMs?: number;
+  /** Run the action's post: step instead of its main one. */
+  post?: boolean;
+  /** State saved by an earlier main step, as the runner hands it to post (STATE_*). */
+  state?: Record<string, string>;
+  /** Called once the process runs, e.g. to send it a signal at the right moment. */
+  whileRunning?: (child: import('node:child_process').ChildProcess) => Promise<void>;
 }
 
 interface ActionYaml {
@@ -65,7 +71,7 @@ export function parseFileCommands(text: string): Record<string, string> {
 
 export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
   const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
-  const entry = path.resolve(repoRoot, name, meta.runs.main);
+  const entry = path.resolve(repoRoot, name, options.post ? (meta.runs.post ?? '') : meta.runs.main);
   const temp = mkdtempSync(path.join(tmpdir(), `ra-${name}-`));
   const workspace = path.join(temp, 'workspace');
   mkdirSync(workspace);
@@ -101,6 +107,7 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
   for (const [input, value] of Object.entries({ ...actionDefaults(name), ...options.inputs })) {
     env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
   }
+  for (const [key, value] of Object.entries(options.state ?? {})) env[`STATE_${key}`] = value;
   Object.assign(env, options.env);
 
   const started = performance.now();
@@ -110,7 +117,9 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  if (options.whileRunning) await options.whileRunning(child);
+  const code = await closed;
   clearTimeout(timer);
   return {
     code,

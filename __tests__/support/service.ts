@@ -14,8 +14,12 @@ export interface RecordedRequest {
   body: string;
 }
 
+export type ServiceMode = 'ok' | 'error' | 'hang';
+
 export interface TestService {
   url: string;
+  /** ok: normal; error: every request answers 500; hang: nothing answers. */
+  setMode(mode: ServiceMode): void;
   requests: RecordedRequest[];
   /** Requests seen on one path (query ignored). */
   hits(path: string): number;
@@ -34,6 +38,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let flap = 0;
+  let mode: ServiceMode = 'ok';
 
   const json = (
     res: ServerResponse,
@@ -52,6 +57,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       const body = Buffer.concat(chunks).toString('utf8');
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (mode === 'hang') return;
+      if (mode === 'error') return json(res, 500, { error: 'broken release' });
       switch (url.pathname) {
         case '/health':
           return json(res, 200, { status: 'ok' });
@@ -115,6 +122,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    setMode: (m) => void (mode = m),
     requests,
     hits: (path) => requests.filter((r) => r.url.split('?')[0] === path).length,
     close: () =>

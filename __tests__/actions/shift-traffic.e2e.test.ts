@@ -1,0 +1,206 @@
+/**
+ * dist/shift-traffic run as the runner runs it, moving real traffic through real
+ * HAProxy between two real services, under a steady load.
+ */
+import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
+import { startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
+import { startLoad, type Load } from '../support/load.js';
+import { runAction, visibleLog } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+
+let blue: TestService;
+let green: TestService;
+let proxy: RunningHaproxy;
+let load: Load | undefined;
+
+beforeAll(async () => {
+  blue = await startService({ version: '1.0.0' });
+  green = await startService({ version: '2.0.0' });
+});
+afterAll(async () => {
+  await blue.close();
+  await green.close();
+});
+beforeEach(async () => {
+  blue.setMode('ok');
+  green.setMode('ok');
+  proxy = await startHaproxy({ blue: { url: blue.url, weight: 100 }, green: { url: green.url, weight: 0 } });
+});
+afterEach(async () => {
+  await load?.stop();
+  load = undefined;
+  await proxy.stop();
+});
+
+const router = () => haproxyProvider({ socket: proxy.socket, backend: proxy.backend });
+const inputs = (extra: Record<string, string> = {}) => ({
+  provider: 'haproxy',
+  'haproxy-socket': proxy.socket,
+  'haproxy-backend': proxy.backend,
+  'stable-revision': 'blue',
+  'canary-revision': 'green',
+  steps: '10,50,100',
+  'step-duration': '1s',
+  'check-interval': '250ms',
+  'min-requests': '5',
+  ...extra,
+});
+const until = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not reached');
+};
+
+describe('shift-traffic over real HAProxy', () => {
+  it('promotes a healthy canary step by step', async () => {
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', { inputs: inputs() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      outcome: 'promoted',
+      'stable-revision': 'green',
+      split: '{"green":100}',
+    });
+    expect(await router().readSplit()).toEqual({ green: 100 });
+    const report = JSON.parse(run.outputs['report']!);
+    expect(report.steps.map((s: { step: string; result: string }) => s.step)).toEqual([
+      'weight 10%',
+      'analysis 1000ms every 250ms',
+      'weight 50%',
+      'analysis 1000ms every 250ms',
+      'weight 100%',
+    ]);
+    expect(run.summary).toContain('## ✅ Promoted: green over blue');
+    expect(run.summary).toContain('```mermaid');
+    expect((await load.stop()).failed).toBe(0);
+  });
+
+  it('rolls a canary that fails from the start back to stable within seconds', async () => {
+    green.setMode('error');
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', { inputs: inputs({ 'step-duration': '10s' }) });
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(run.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+    expect(visibleLog(run).trim().split('\n').pop()).toMatch(
+      /^::error::Rolled back to blue: canary 5xx rate/,
+    );
+    expect(run.durationMs).toBeLessThan(5000);
+    const report = JSON.parse(run.outputs['report']!);
+    expect(report.detectionToRollbackMs).toBeLessThan(1000);
+  });
+
+  it('rolls back a canary that breaks at a later step', async () => {
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '2s' }),
+      whileRunning: async () => {
+        await until(async () => (await router().readSplit())['green'] === 50);
+        green.setMode('error');
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+    const steps = JSON.parse(run.outputs['report']!).steps.map(
+      (s: { step: string; result: string }) => `${s.step}: ${s.result}`,
+    );
+    expect(steps[1]).toMatch(/^analysis 2000ms every 250ms: passed/);
+    expect(steps[steps.length - 1]).toBe('analysis 2000ms every 250ms: failed');
+  });
+
+  it('rolls back a canary that hangs', async () => {
+    green.setMode('hang');
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '8s' }),
+      timeoutMs: 15_000,
+    });
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('resumes from the split it finds instead of repeating steps', async () => {
+    await router().setSplit({ blue: 50, green: 50 });
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', { inputs: inputs() });
+    expect(run.code).toBe(0);
+    const steps = JSON.parse(run.outputs['report']!).steps.map((s: { step: string }) => s.step);
+    expect(steps).toEqual(['analysis 1000ms every 250ms', 'weight 100%']);
+    expect(run.stdout).toContain('Resuming at step 4: the canary already has 50%');
+  });
+
+  it('says so when the canary is already promoted, changing nothing', async () => {
+    await router().setSplit({ green: 100 });
+    const run = await runAction('shift-traffic', { inputs: inputs() });
+    expect(run.code).toBe(0);
+    expect(run.outputs['outcome']).toBe('already-promoted');
+  });
+
+  it('never overwrites weights someone changed by hand mid-rollout', async () => {
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '5s' }),
+      whileRunning: async () => {
+        await until(async () => (await router().readSplit())['green'] === 10);
+        await router().setSplit({ blue: 70, green: 30 });
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('drift');
+    expect(run.outputs['reason']).toBe(
+      'the split changed outside this run: expected blue 90% / green 10%, found blue 70% / green 30%; it was left as found',
+    );
+    expect(await router().readSplit()).toEqual({ blue: 70, green: 30 });
+  });
+
+  it('holds without a verdict when too little traffic reaches the canary', async () => {
+    const run = await runAction('shift-traffic', { inputs: inputs({ 'min-requests': '50' }) });
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('held');
+    expect(await router().readSplit()).toEqual({ blue: 90, green: 10 });
+    expect(run.state['phase']).toBe('held');
+  });
+
+  it('on cancellation (SIGTERM) puts all traffic back on stable before it exits', async () => {
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '30s' }),
+      whileRunning: async (child) => {
+        await until(async () => (await router().readSplit())['green'] === 10);
+        child.kill('SIGTERM');
+      },
+    });
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(run.outputs['reason']).toBe('the run was cancelled');
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+    const post = await runAction('shift-traffic', { post: true, inputs: inputs(), state: run.state });
+    expect(post.code).toBe(0);
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('when the main step was killed outright, the post step restores stable', async () => {
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '30s' }),
+      whileRunning: async (child) => {
+        await until(async () => (await router().readSplit())['green'] === 10);
+        child.kill('SIGKILL');
+      },
+    });
+    expect(run.code).toBeNull();
+    expect(run.state['phase']).toBe('shifting');
+    expect(await router().readSplit()).toEqual({ blue: 90, green: 10 });
+    const post = await runAction('shift-traffic', { post: true, inputs: inputs(), state: run.state });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(
+      '::error title=shift-traffic%3A rolled back after an unfinished run::shift-traffic did not finish',
+    );
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+  });
+});

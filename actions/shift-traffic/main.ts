@@ -1,0 +1,141 @@
+import type { Clock } from '../../shared/adapters/clock.js';
+import type { HttpClient } from '../../shared/adapters/http.js';
+import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { ConfigurationError } from '../../shared/core/errors.js';
+import { buildProbes, type BuiltProbes } from '../../shared/core/probe-spec.js';
+import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
+import { rolloutSummary } from '../../shared/core/traffic/rollout-summary.js';
+import { describeSplit } from '../../shared/core/traffic/split.js';
+import { runProbes } from '../../shared/engine/probe-runner.js';
+import { runRollout } from '../../shared/engine/rollout.js';
+import { runAction } from '../../shared/runtime/errors.js';
+import { readSettings } from '../../shared/runtime/inputs.js';
+import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import type { Runtime } from '../../shared/runtime/runtime.js';
+import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
+
+export interface ShiftTrafficDeps {
+  runtime: Runtime;
+  clock: Clock;
+  http: HttpClient;
+  env: Readonly<Record<string, string | undefined>>;
+  providerFor: (settings: ShiftTrafficSettings) => TrafficProvider;
+  signal?: AbortSignal;
+}
+
+/** Saved for the post step: while it reads 'shifting', the main step has not settled the traffic. */
+export const PHASE = 'phase';
+
+const PROBE_DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
+
+export function run(deps: ShiftTrafficDeps): Promise<void> {
+  const { runtime } = deps;
+  return runAction('shift-traffic', runtime, async () => {
+    const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
+    const plan = planOf(settings);
+    const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
+    const probesFor = (urls: { canary: string; stable: string }): BuiltProbes | undefined =>
+      settings.probes?.length
+        ? buildProbes(settings.probes, {
+            input: 'probes',
+            baseUrl: '',
+            defaults: PROBE_DEFAULTS,
+            env: { ...deps.env, CANARY_URL: urls.canary, STABLE_URL: urls.stable },
+          })
+        : undefined;
+    // Validate the probes before touching the router; the real URLs come later.
+    const checked = probesFor({ canary: 'http://canary.invalid', stable: 'http://stable.invalid' });
+    const provider = deps.providerFor(settings);
+    if (!provider.metrics && !checked) {
+      throw new ConfigurationError(
+        'probes',
+        `are required with provider ${provider.kind}, which reports no router metrics: without a gate nothing could stop a bad canary`,
+        shiftTrafficExamples.probes,
+      );
+    }
+
+    let probes: BuiltProbes | undefined;
+    if (checked) {
+      const revisions = await provider.listRevisions();
+      const url = (name: string) => revisions.find((r) => r.name === name)?.url ?? '';
+      probes = probesFor({ canary: url(names.canary), stable: url(names.stable) });
+    }
+    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    const say = (m: string) => runtime.info(redactor.redact(m));
+
+    const policy: GatePolicy = {
+      ...(provider.metrics && {
+        errorRate: {
+          maxErrorRate: settings['max-error-rate'],
+          minRequests: settings['min-requests'],
+          ...(settings['max-error-increase'] !== undefined && {
+            maxIncreaseOverStable: settings['max-error-increase'],
+          }),
+        },
+      }),
+      failureLimit: settings['failure-limit'],
+      advisory: settings.advisory,
+    };
+
+    runtime.saveState(PHASE, 'shifting');
+    const result = await runRollout(
+      { ...names, plan, policy },
+      {
+        provider,
+        clock: deps.clock,
+        log: say,
+        warn: (m) => runtime.warning(redactor.redact(m)),
+        ...(deps.signal && { signal: deps.signal }),
+        ...(probes && {
+          probe: async () => {
+            const report = await runProbes(probes.probes, probes.displayUrls, 8, {
+              http: deps.http,
+              clock: deps.clock,
+            });
+            return probeCheck(
+              report.probes.filter((p) => !p.healthy),
+              report.probes.length,
+            );
+          },
+        }),
+      },
+    );
+    runtime.saveState(PHASE, result.outcome.kind);
+
+    const { outcome } = result;
+    const reason = 'reason' in outcome ? outcome.reason : '';
+    const newStable =
+      outcome.kind === 'promoted' || outcome.kind === 'already-promoted' ? names.canary : names.stable;
+    const failure =
+      outcome.kind === 'rolled-back'
+        ? `Rolled back to ${names.stable}: ${reason}`
+        : outcome.kind === 'held'
+          ? `Held at ${describeSplit(result.split)}: ${reason}. Re-run to continue, or run rollback.`
+          : outcome.kind === 'drift'
+            ? `Stopped without changing traffic: ${reason}`
+            : undefined;
+    await publish(
+      runtime,
+      {
+        outputs: {
+          outcome: outcome.kind,
+          reason,
+          'stable-revision': newStable,
+          split: JSON.stringify(result.split),
+          report: JSON.stringify({
+            outcome,
+            split: result.split,
+            steps: result.steps,
+            detectionToRollbackMs: result.detectionToRollbackMs,
+          }),
+        },
+        annotations: failure
+          ? [{ level: 'error', message: failure, properties: { title: `shift-traffic: ${outcome.kind}` } }]
+          : [],
+        summary: rolloutSummary(result, names),
+        ...(failure && { failure }),
+      },
+      redactor,
+    );
+  });
+}

@@ -1,0 +1,109 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
+import { probeList } from '../../shared/core/probe-spec.js';
+import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { looksLikeShorthand, planSpec, shorthandPlan, type Plan } from '../../shared/core/traffic/plan.js';
+import {
+  checkProviderInputs,
+  providerExamples,
+  providerInputs,
+  revisionName,
+} from '../../shared/core/traffic/provider-settings.js';
+import {
+  optionalInput,
+  problemText,
+  yamlErrorLine,
+  yamlText,
+  type InputExamples,
+} from '../../shared/runtime/inputs.js';
+
+const ratio = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text) ?? /^(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(text);
+    const value = match ? (text.endsWith('%') ? Number(match[1]) / 100 : Number(match[1])) : NaN;
+    if (!(value >= 0 && value <= 1)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a percentage such as 5% or a ratio such as 0.05' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+export const shiftTrafficInputs = z
+  .object({
+    ...providerInputs,
+    /** The revision that has the traffic now and gets it back on rollback. */
+    'stable-revision': revisionName,
+    /** The revision being rolled out. */
+    'canary-revision': revisionName,
+    /** `10,25,50,100`, or a YAML list of steps (weight / pause / analysis). */
+    steps: z.string().trim().min(1, 'is required'),
+    /** Shorthand plans: how long each weight is analysed before the next. */
+    'step-duration': duration(),
+    /** How often the gates are checked during an analysis. */
+    'check-interval': duration(),
+    /** Router error-rate gate: the canary's highest acceptable 5xx share. */
+    'max-error-rate': ratio,
+    /** Router error-rate gate: the highest acceptable excess over stable; empty to not compare. */
+    'max-error-increase': optionalInput(ratio),
+    /** Fewer canary requests than this in a check gives no verdict. */
+    'min-requests': wholeNumber(1, 1_000_000),
+    /** Failed checks in a row tolerated before rolling back (0: the first failure rolls back). */
+    'failure-limit': wholeNumber(0, 100),
+    /** Report gate failures without rolling back. */
+    advisory: booleanInput,
+    /** HTTP probes run at every check, like healthcheck's; ${CANARY_URL} is the canary's own address. */
+    probes: optionalInput(yamlText(probeList)),
+  })
+  .superRefine((s, ctx) => {
+    checkProviderInputs(s, ctx);
+    if (s['stable-revision'] === s['canary-revision']) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary-revision'],
+        message: 'must differ from stable-revision',
+      });
+    }
+    if (s['check-interval'] < 100)
+      ctx.addIssue({ code: 'custom', path: ['check-interval'], message: 'must be at least 100ms' });
+  });
+
+/** The plan the steps input describes; the shorthand needs step-duration and check-interval. */
+export function planOf(s: Pick<ShiftTrafficSettings, 'steps' | 'step-duration' | 'check-interval'>): Plan {
+  const plan = parsePlan(s.steps, s['step-duration'], s['check-interval']);
+  if (typeof plan === 'string') throw new ConfigurationError('steps', plan, shiftTrafficExamples.steps);
+  return plan;
+}
+
+function parsePlan(text: string, holdMs: number, intervalMs: number): Plan | string {
+  if (looksLikeShorthand(text)) return shorthandPlan(text, holdMs, intervalMs);
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    return `is neither a list of weights (10,50,100) nor valid YAML (${yamlErrorLine(error)})`;
+  }
+  const parsed = planSpec.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const issue = leafIssue(parsed.error.issues[0] as z.core.$ZodIssue);
+  return problemText({ ...issue, path: ['steps', ...issue.path] });
+}
+
+export type ShiftTrafficSettings = z.output<typeof shiftTrafficInputs>;
+
+export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
+  ...providerExamples,
+  'stable-revision': 'stable-revision: blue',
+  'canary-revision': 'canary-revision: green',
+  steps: 'steps: 10,25,50,100',
+  'step-duration': 'step-duration: 2m',
+  'check-interval': 'check-interval: 10s',
+  'max-error-rate': 'max-error-rate: 5%',
+  'max-error-increase': 'max-error-increase: 1%',
+  'min-requests': 'min-requests: 20',
+  'failure-limit': 'failure-limit: 0',
+  advisory: 'advisory: false',
+  probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
+};

@@ -1,0 +1,72 @@
+/**
+ * The inputs that choose and reach a traffic router, shared by deploy-canary,
+ * shift-traffic and rollback.
+ */
+import { z } from 'zod';
+
+export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
+export const AVAILABLE_PROVIDERS = ['haproxy'] as const;
+
+export const providerInputs = {
+  /** Which router carries the traffic. */
+  provider: z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      if (!(PROVIDERS as readonly string[]).includes(value)) {
+        ctx.addIssue({ code: 'custom', message: `must be one of ${PROVIDERS.join(', ')}` });
+      } else if (!(AVAILABLE_PROVIDERS as readonly string[]).includes(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${value}' is not available yet in this version; available: ${AVAILABLE_PROVIDERS.join(', ')}`,
+        });
+      }
+    }),
+  /** HAProxy: path of the admin stats socket. */
+  'haproxy-socket': z.string().trim(),
+  /** HAProxy: the backend whose servers are the revisions. */
+  'haproxy-backend': z.string().trim(),
+};
+
+export const providerExamples = {
+  provider: 'provider: haproxy',
+  'haproxy-socket': 'haproxy-socket: /run/haproxy/admin.sock',
+  'haproxy-backend': 'haproxy-backend: app',
+};
+
+export interface ProviderSettings {
+  provider: string;
+  'haproxy-socket': string;
+  'haproxy-backend': string;
+}
+
+/** Cross-field rules: each provider's own inputs must be there. Adds issues to ctx. */
+export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): void {
+  if (s.provider === 'haproxy') {
+    if (!s['haproxy-socket'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['haproxy-socket'],
+        message: 'is required with provider: haproxy',
+      });
+    else if (!s['haproxy-socket'].startsWith('/'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['haproxy-socket'],
+        message: 'must be an absolute path to a unix socket',
+      });
+    if (!s['haproxy-backend'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['haproxy-backend'],
+        message: 'is required with provider: haproxy',
+      });
+  }
+}
+
+export const revisionName = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a revision name: letters, digits, dot, dash, underscore');

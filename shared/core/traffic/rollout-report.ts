@@ -1,0 +1,37 @@
+/** What a rollout did, as data: the outcome, each step, and a timeline for the chart. */
+import type { CheckResult, GateHistory } from './gates.js';
+import type { Split } from './split.js';
+
+export interface TimelinePoint {
+  atMs: number;
+  canaryPercent: number;
+  /** The canary's 5xx rate over the check's window, when the router reported one. */
+  canaryErrorRate?: number;
+  verdict?: CheckResult['verdict'];
+  event?: string;
+}
+
+export interface StepReport {
+  index: number;
+  step: string;
+  canaryPercent: number;
+  durationMs: number;
+  history?: GateHistory;
+  result: string;
+}
+
+export type RolloutOutcome =
+  | { kind: 'promoted' }
+  | { kind: 'already-promoted' }
+  | { kind: 'rolled-back'; reason: string }
+  | { kind: 'held'; reason: string }
+  | { kind: 'drift'; reason: string };
+
+export interface RolloutResult {
+  outcome: RolloutOutcome;
+  split: Split;
+  steps: StepReport[];
+  timeline: TimelinePoint[];
+  /** Milliseconds from the first failed check to the canary's weight reaching 0. */
+  detectionToRollbackMs?: number;
+}

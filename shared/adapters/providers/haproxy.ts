@@ -5,7 +5,7 @@
  */
 import { createConnection } from 'node:net';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
-import { normalizeSplit, splitFromWeights, type Split } from '../../core/traffic/split.js';
+import { normalizeSplit, splitFromWeights } from '../../core/traffic/split.js';
 import { ProviderError, type Revision, type TrafficProvider } from './provider.js';
 
 export interface HaproxyOptions {

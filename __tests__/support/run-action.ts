@@ -133,11 +133,15 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
   };
 }
 
-/** stdout without the `::add-mask::` commands, which the runner consumes and never shows. */
+/**
+ * stdout as the log shows it: without the `::add-mask::` commands, which the runner
+ * consumes, and with workflow commands' escapes (%25 %0D %0A) decoded.
+ */
 export function visibleLog(run: ActionRun): string {
   return run.stdout
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
+    .map((l) => (l.startsWith('::') ? l.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%') : l))
     .join('\n');
 }
 

@@ -2,11 +2,11 @@ import type { Clock } from '../../shared/adapters/clock.js';
 import type { HttpClient } from '../../shared/adapters/http.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
-import { buildProbes, type BuiltProbes } from '../../shared/core/probe-spec.js';
 import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
 import { rolloutSummary } from '../../shared/core/traffic/rollout-summary.js';
 import { describeSplit } from '../../shared/core/traffic/split.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
+import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runRollout } from '../../shared/engine/rollout.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
@@ -26,40 +26,25 @@ export interface ShiftTrafficDeps {
 /** Saved for the post step: while it reads 'shifting', the main step has not settled the traffic. */
 export const PHASE = 'phase';
 
-const PROBE_DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
-
 export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('shift-traffic', runtime, async () => {
     const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
     const plan = planOf(settings);
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
-    const probesFor = (urls: { canary: string; stable: string }): BuiltProbes | undefined =>
-      settings.probes?.length
-        ? buildProbes(settings.probes, {
-            input: 'probes',
-            baseUrl: '',
-            defaults: PROBE_DEFAULTS,
-            env: { ...deps.env, CANARY_URL: urls.canary, STABLE_URL: urls.stable },
-          })
-        : undefined;
-    // Validate the probes before touching the router; the real URLs come later.
-    const checked = probesFor({ canary: 'http://canary.invalid', stable: 'http://stable.invalid' });
+    const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
+    const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
     const provider = deps.providerFor(settings);
-    if (!provider.metrics && !checked) {
+    if (!provider.metrics && !hasProbes) {
       throw new ConfigurationError(
         'probes',
         `are required with provider ${provider.kind}, which reports no router metrics: without a gate nothing could stop a bad canary`,
         shiftTrafficExamples.probes,
       );
     }
-
-    let probes: BuiltProbes | undefined;
-    if (checked) {
-      const revisions = await provider.listRevisions();
-      const url = (name: string) => revisions.find((r) => r.name === name)?.url ?? '';
-      probes = probesFor({ canary: url(names.canary), stable: url(names.stable) });
-    }
+    const probes = hasProbes
+      ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
+      : undefined;
     const redactor = maskSecrets(runtime, probes?.secrets ?? []);
     const say = (m: string) => runtime.info(redactor.redact(m));
 

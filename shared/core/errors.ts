@@ -16,6 +16,14 @@ export class ConfigurationError extends Error {
   }
 }
 
+/**
+ * The platform or the state of the world said no (a router unreachable, a revision
+ * that still serves traffic). Not the user's typo and not our bug: one line, no stack.
+ */
+export class OperationalError extends Error {
+  override readonly name: string = 'OperationalError';
+}
+
 type PathKey = PropertyKey;
 
 /** `probes[1].expect.status` from zod's issue path; the first element names the input. */

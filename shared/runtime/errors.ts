@@ -3,7 +3,7 @@
  * fix and prints as its own sentence; anything else is our bug and says so, with
  * the stack kept for debug logging.
  */
-import { ConfigurationError } from '../core/errors.js';
+import { ConfigurationError, OperationalError } from '../core/errors.js';
 import type { Runtime } from './runtime.js';
 
 export async function runAction(action: string, runtime: Runtime, body: () => Promise<void>): Promise<void> {
@@ -12,6 +12,10 @@ export async function runAction(action: string, runtime: Runtime, body: () => Pr
   } catch (error) {
     if (error instanceof ConfigurationError) {
       runtime.setFailed(oneLine(error.message));
+      return;
+    }
+    if (error instanceof OperationalError) {
+      runtime.setFailed(oneLine(`${action}: ${error.message}`));
       return;
     }
     const err = error instanceof Error ? error : new Error(String(error));

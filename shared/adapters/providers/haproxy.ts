@@ -62,6 +62,30 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const text = await command(`show servers state ${options.backend}`);
       return parseServersState(text).map((s) => ({ name: s.name, url: `http://${s.address}:${s.port}` }));
     },
+    async deploy(request): Promise<Revision> {
+      const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(request.address ?? '');
+      if (!match)
+        throw new ProviderError(
+          `HAProxy needs the new revision's address as host:port, got ${JSON.stringify(request.address ?? '')}`,
+        );
+      const [, host, port] = match as unknown as [string, string, string];
+      const server = `${options.backend}/${request.revision}`;
+      const names = (await servers()).map((s) => s['svname']);
+      if (!names.includes(request.revision)) {
+        throw new ProviderError(
+          `backend '${options.backend}' has no server ${request.revision} to deploy into (it has ${names.join(', ')})`,
+        );
+      }
+      // Weight 0 first, so the new address never receives traffic before the gates allow it.
+      const text = await command(
+        `set weight ${server} 0; set server ${server} addr ${host} port ${port}; set server ${server} state ready`,
+      );
+      const complaint = text
+        .split('\n')
+        .find((l) => l.trim() !== '' && !/^IP changed|^no need to change|port changed/i.test(l.trim()));
+      if (complaint) throw new ProviderError(`HAProxy refused the new address: ${complaint.trim()}`);
+      return { name: request.revision, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+    },
     async metrics(): Promise<RouterMetrics> {
       const out: Record<string, { requests: number; errors5xx: number }> = {};
       for (const row of await servers()) {
@@ -92,7 +116,8 @@ export function parseStat(csv: string): Record<string, string>[] {
 export function parseServersState(
   text: string,
 ): { name: string; address: string; port: string; weight: number }[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('1'));
+  // The first line is the format version ("1"), then a '# '-header, then one line per server.
+  const lines = text.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '1');
   const header = lines.find((l) => l.startsWith('# '));
   if (!header) return [];
   const names = header.slice(2).split(' ');

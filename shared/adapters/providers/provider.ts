@@ -1,3 +1,4 @@
+import { OperationalError } from '../../core/errors.js';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import type { Split } from '../../core/traffic/split.js';
 
@@ -19,9 +20,17 @@ export interface TrafficProvider {
   listRevisions(): Promise<Revision[]>;
   /** Cumulative response counters per revision, when the router can see them. */
   metrics?(): Promise<RouterMetrics>;
+  /** Puts a new revision in place without giving it traffic. */
+  deploy?(request: DeployRequest): Promise<Revision>;
+}
+
+export interface DeployRequest {
+  revision: string;
+  /** HAProxy: host:port where the new revision listens. */
+  address?: string;
 }
 
 /** A failure of the platform or router (not of the user's input). */
-export class ProviderError extends Error {
+export class ProviderError extends OperationalError {
   override readonly name = 'ProviderError';
 }

@@ -1,0 +1,94 @@
+import type { Clock } from '../../shared/adapters/clock.js';
+import type { HttpClient } from '../../shared/adapters/http.js';
+import { ProviderError, type TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { escapeCell } from '../../shared/core/markdown.js';
+import { canarySplit, describeSplit, normalizeSplit, percentOf } from '../../shared/core/traffic/split.js';
+import { runProbes } from '../../shared/engine/probe-runner.js';
+import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
+import { runAction } from '../../shared/runtime/errors.js';
+import { readSettings } from '../../shared/runtime/inputs.js';
+import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import type { Runtime } from '../../shared/runtime/runtime.js';
+import { deployCanaryExamples, deployCanaryInputs, type DeployCanarySettings } from './settings.js';
+
+export interface DeployCanaryDeps {
+  runtime: Runtime;
+  clock: Clock;
+  http: HttpClient;
+  env: Readonly<Record<string, string | undefined>>;
+  providerFor: (settings: DeployCanarySettings) => TrafficProvider;
+}
+
+export function run(deps: DeployCanaryDeps): Promise<void> {
+  const { runtime } = deps;
+  return runAction('deploy-canary', runtime, async () => {
+    const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
+    const canary = settings['canary-revision'];
+    const hasProbes = checkRevisionProbes(settings.probes, deps.env, { CANARY_URL: canary });
+    const provider = deps.providerFor(settings);
+    if (!provider.deploy) throw new ProviderError(`provider ${provider.kind} cannot deploy revisions`);
+
+    const before = await provider.readSplit();
+    if (percentOf(before, canary) > 0) {
+      throw new ProviderError(
+        `${canary} serves ${percentOf(before, canary)}% of traffic (${describeSplit(before)}); deploying over it would change what users get. Roll back or finish that rollout first.`,
+      );
+    }
+    const stable =
+      settings['stable-revision'] ??
+      Object.entries(normalizeSplit(before)).sort(([, a], [, b]) => b - a)[0]?.[0];
+    if (!stable)
+      throw new ProviderError(
+        `no revision serves traffic now (${describeSplit(before)}); there is no stable revision to put a canary next to`,
+      );
+
+    const revision = await provider.deploy({ revision: canary, address: settings['canary-address'] });
+    runtime.info(
+      `Deployed ${canary} at ${revision.url ?? 'its address'} with no traffic; ${stable} keeps ${describeSplit(before)}`,
+    );
+
+    const probes = hasProbes
+      ? await revisionProbes(settings.probes ?? [], deps.env, provider, { CANARY_URL: canary })
+      : undefined;
+    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    let failure: string | undefined;
+    if (probes) {
+      const report = await runProbes(probes.probes, probes.displayUrls, 8, {
+        http: deps.http,
+        clock: deps.clock,
+      });
+      if (!report.healthy) {
+        const down = report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`);
+        failure = `${canary} failed its probes before any traffic reached it: ${down.join(', ')}; it still has no traffic`;
+      }
+    }
+    const percent = settings['initial-percent'];
+    let split = before;
+    if (!failure && percent > 0) {
+      split = canarySplit(stable, canary, percent);
+      await provider.setSplit(split);
+    }
+    await publish(
+      runtime,
+      {
+        outputs: {
+          'canary-revision': canary,
+          'stable-revision': stable,
+          'canary-url': revision.url ?? '',
+          split: JSON.stringify(split),
+        },
+        annotations: [],
+        summary: [
+          `## ${failure ? '❌' : '🐤'} Canary ${escapeCell(canary)} next to ${escapeCell(stable)}`,
+          '',
+          `- Canary address: ${escapeCell(revision.url ?? '–')}`,
+          `- Probes before traffic: ${probes ? (failure ? 'failed' : 'passed') : 'none given'}`,
+          `- Traffic: **${escapeCell(describeSplit(split))}**`,
+          '',
+        ].join('\n'),
+        ...(failure && { failure }),
+      },
+      redactor,
+    );
+  });
+}

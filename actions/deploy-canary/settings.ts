@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { probeList } from '../../shared/core/probe-spec.js';
+import { wholeNumber } from '../../shared/core/schema-kit.js';
+import {
+  checkProviderInputs,
+  providerExamples,
+  providerInputs,
+  revisionName,
+} from '../../shared/core/traffic/provider-settings.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+
+export const deployCanaryInputs = z
+  .object({
+    ...providerInputs,
+    /** The new revision's name (HAProxy: the server that receives it). */
+    'canary-revision': revisionName,
+    /** HAProxy: host:port where the new version listens. */
+    'canary-address': z.string().trim(),
+    /** The revision that keeps the traffic; empty: the one with the most traffic now. */
+    'stable-revision': optionalInput(revisionName),
+    /** Share of traffic the canary gets once its probes pass (0: none until shift-traffic). */
+    'initial-percent': wholeNumber(0, 50),
+    /** Probes against the canary's own address (${CANARY_URL}) before any user traffic reaches it. */
+    probes: optionalInput(yamlText(probeList)),
+  })
+  .superRefine((s, ctx) => {
+    checkProviderInputs(s, ctx);
+    if (s.provider === 'haproxy' && !/^\[?[^\]\s]+\]?:\d{1,5}$/.test(s['canary-address'])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary-address'],
+        message: 'must be host:port with provider haproxy',
+      });
+    }
+    if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary-revision'],
+        message: 'must differ from stable-revision',
+      });
+    }
+  });
+
+export type DeployCanarySettings = z.output<typeof deployCanaryInputs>;
+
+export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
+  ...providerExamples,
+  'canary-revision': 'canary-revision: green',
+  'canary-address': 'canary-address: 10.0.0.12:8080',
+  'stable-revision': 'stable-revision: blue',
+  'initial-percent': 'initial-percent: 0',
+  probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
+};

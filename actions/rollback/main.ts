@@ -1,0 +1,96 @@
+import type { Clock } from '../../shared/adapters/clock.js';
+import type { HttpClient } from '../../shared/adapters/http.js';
+import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { escapeCell } from '../../shared/core/markdown.js';
+import { planRollback } from '../../shared/core/traffic/rollback-plan.js';
+import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
+import { runProbes } from '../../shared/engine/probe-runner.js';
+import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
+import { runAction } from '../../shared/runtime/errors.js';
+import { readSettings } from '../../shared/runtime/inputs.js';
+import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import type { Runtime } from '../../shared/runtime/runtime.js';
+import { rollbackExamples, rollbackInputs, type RollbackSettings } from './settings.js';
+
+export interface RollbackDeps {
+  runtime: Runtime;
+  clock: Clock;
+  http: HttpClient;
+  env: Readonly<Record<string, string | undefined>>;
+  providerFor: (settings: RollbackSettings) => TrafficProvider;
+}
+
+/** Immediately, without gates: the point of a rollback is to stop the harm now. */
+export function run(deps: RollbackDeps): Promise<void> {
+  const { runtime } = deps;
+  return runAction('rollback', runtime, async () => {
+    const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
+    const target = settings['to-revision'] as string;
+    const variables = { TARGET_URL: target };
+    const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
+    const provider = deps.providerFor(settings);
+
+    const current = await provider.readSplit();
+    const plan = planRollback(current, target, settings.percent);
+    if (plan.kind === 'move') {
+      await provider.setSplit(plan.to);
+      const after = await provider.readSplit();
+      if (!sameSplit(after, plan.to))
+        throw new Error(`the router reports ${describeSplit(after)} after setting ${describeSplit(plan.to)}`);
+    }
+    runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
+    const split = plan.kind === 'move' ? plan.to : plan.split;
+
+    let verified = 'skipped';
+    let failure: string | undefined;
+    const probes = hasProbes
+      ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
+      : undefined;
+    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    if (probes) {
+      const report = await runProbes(probes.probes, probes.displayUrls, 8, {
+        http: deps.http,
+        clock: deps.clock,
+      });
+      verified = String(report.healthy);
+      if (!report.healthy) {
+        const down = report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`);
+        failure = `Traffic is on ${describeSplit(split)}, but ${target} fails its probes: ${down.join(', ')}`;
+      }
+    }
+
+    const reason = settings.reason || 'not given';
+    await publish(
+      runtime,
+      {
+        outputs: {
+          outcome: plan.kind === 'move' ? 'rolled-back' : 'nothing-to-do',
+          split: JSON.stringify(split),
+          'previous-split': JSON.stringify(current),
+          verified,
+        },
+        annotations:
+          plan.kind === 'move'
+            ? [
+                {
+                  level: 'warning',
+                  message: `${plan.message}. Reason: ${reason}`,
+                  properties: { title: `Rolled back to ${target}` },
+                },
+              ]
+            : [],
+        summary: [
+          `## ⏪ Rollback to ${escapeCell(target)}: ${plan.kind === 'move' ? 'done' : 'nothing to do'}`,
+          '',
+          `- Before: ${escapeCell(describeSplit(current))}`,
+          `- After: **${escapeCell(describeSplit(split))}**`,
+          `- Reason: ${escapeCell(reason)}`,
+          `- Verified by probes: ${verified}`,
+          '',
+        ].join('\n'),
+        ...(failure && { failure }),
+      },
+      redactor,
+    );
+  });
+}

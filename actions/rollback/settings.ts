@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { probeList } from '../../shared/core/probe-spec.js';
+import { wholeNumber } from '../../shared/core/schema-kit.js';
+import {
+  checkProviderInputs,
+  providerExamples,
+  providerInputs,
+  revisionName,
+} from '../../shared/core/traffic/provider-settings.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+
+export const rollbackInputs = z
+  .object({
+    ...providerInputs,
+    /** The last good revision, which gets the traffic back. */
+    'to-revision': optionalInput(revisionName),
+    /** 100 returns all traffic; less is a partial rollback (e.g. 90 leaves 10 % where it is). */
+    percent: wholeNumber(1, 100),
+    /** Why; shown in the summary and outputs. */
+    reason: z.string().trim().max(500, 'must be at most 500 characters'),
+    /** Probes that must pass after the rollback; ${TARGET_URL} is the revision's own address. */
+    probes: optionalInput(yamlText(probeList)),
+  })
+  .superRefine((s, ctx) => {
+    checkProviderInputs(s, ctx);
+    if (!s['to-revision'] && s.provider === 'haproxy') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to-revision'],
+        message: 'is required with provider haproxy, which keeps no revision history',
+      });
+    }
+  });
+
+export type RollbackSettings = z.output<typeof rollbackInputs>;
+
+export const rollbackExamples: InputExamples<typeof rollbackInputs> = {
+  ...providerExamples,
+  'to-revision': 'to-revision: blue',
+  percent: 'percent: 100',
+  reason: 'reason: error rate over 5% after 1.4.0',
+  probes: 'probes: [{name: health, url: "${TARGET_URL}/health"}]',
+};

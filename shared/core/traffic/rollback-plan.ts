@@ -1,0 +1,47 @@
+/**
+ * Where a rollback puts the traffic. Pure: from the split the router reports, the
+ * target revision and the share it should get back.
+ */
+import { allOn, describeSplit, normalizeSplit, percentOf, sameSplit, type Split } from './split.js';
+
+export type RollbackPlan =
+  | { kind: 'nothing-to-do'; split: Split; message: string }
+  | { kind: 'move'; from: Split; to: Split; message: string };
+
+export function planRollback(current: Split, target: string, percent: number): RollbackPlan {
+  if (percent === 100) {
+    const to = allOn(target);
+    if (sameSplit(current, to))
+      return {
+        kind: 'nothing-to-do',
+        split: current,
+        message: `${target} already has all traffic; nothing to do`,
+      };
+    return {
+      kind: 'move',
+      from: current,
+      to,
+      message: `all traffic back to ${target} (was ${describeSplit(current)})`,
+    };
+  }
+  // A partial rollback leaves the rest on whichever other revision has the most now.
+  const others = Object.entries(normalizeSplit(current))
+    .filter(([r]) => r !== target)
+    .sort(([, a], [, b]) => b - a);
+  const keep = others[0]?.[0];
+  if (!keep)
+    return {
+      kind: 'nothing-to-do',
+      split: current,
+      message: `${target} already has all traffic; nothing to do`,
+    };
+  const to = normalizeSplit({ [target]: percent, [keep]: 100 - percent });
+  if (sameSplit(current, to) || percentOf(current, target) >= percent) {
+    return {
+      kind: 'nothing-to-do',
+      split: current,
+      message: `${target} already has ${percentOf(current, target)}%; nothing to do`,
+    };
+  }
+  return { kind: 'move', from: current, to, message: `${describeSplit(to)} (was ${describeSplit(current)})` };
+}

@@ -1,0 +1,53 @@
+/**
+ * Probes aimed at a revision's own address (${CANARY_URL}, ${TARGET_URL} …), as the
+ * traffic actions use them. Validated against placeholder addresses before the
+ * router is asked anything, so a mistake changes nothing.
+ */
+import type { TrafficProvider } from '../adapters/providers/provider.js';
+import { buildProbes, type BuiltProbes, type ProbeSpec } from '../core/probe-spec.js';
+
+const DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
+
+export type RevisionVariables = Record<string, string>;
+
+function build(
+  specs: readonly ProbeSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+  urls: Record<string, string>,
+): BuiltProbes {
+  return buildProbes(specs, { input: 'probes', baseUrl: '', defaults: DEFAULTS, env: { ...env, ...urls } });
+}
+
+/** Throws the ConfigurationError a user would see, using stand-in addresses. */
+export function checkRevisionProbes(
+  specs: readonly ProbeSpec[] | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  variables: RevisionVariables,
+): boolean {
+  if (!specs?.length) return false;
+  build(
+    specs,
+    env,
+    Object.fromEntries(
+      Object.keys(variables).map((v) => [v, `http://${v.toLowerCase().replace(/_/g, '-')}.invalid`]),
+    ),
+  );
+  return true;
+}
+
+/** The probes with each variable set to its revision's address, as the router reports it. */
+export async function revisionProbes(
+  specs: readonly ProbeSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+  provider: TrafficProvider,
+  variables: RevisionVariables,
+): Promise<BuiltProbes> {
+  const revisions = await provider.listRevisions();
+  const urls = Object.fromEntries(
+    Object.entries(variables).map(([v, name]) => [v, revisions.find((r) => r.name === name)?.url ?? '']),
+  );
+  const built = build(specs, env, urls);
+  // A revision's address comes from the router, not from a secret: it stays readable.
+  const addresses = new Set(Object.values(urls));
+  return { ...built, secrets: built.secrets.filter((s) => !addresses.has(s)) };
+}

@@ -1,0 +1,286 @@
+/**
+ * Mistakes in the traffic actions' inputs end the step with one line naming the
+ * input, before anything reaches the router: the router here is a unix socket
+ * that records every connection.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction, visibleLog } from '../support/run-action.js';
+
+let socket: string;
+let server: Server;
+let connections = 0;
+
+beforeAll(async () => {
+  socket = path.join(mkdtempSync(path.join(tmpdir(), 'ra-sock-')), 'admin.sock');
+  server = createServer((c) => {
+    connections++;
+    c.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const reach = () => ({ provider: 'haproxy', 'haproxy-socket': socket, 'haproxy-backend': 'app' });
+const shift = (extra: Record<string, string>) => ({
+  ...reach(),
+  'stable-revision': 'blue',
+  'canary-revision': 'green',
+  ...extra,
+});
+const rollback = (extra: Record<string, string>) => ({ ...reach(), 'to-revision': 'blue', ...extra });
+const deploy = (extra: Record<string, string>) => ({
+  ...reach(),
+  'canary-revision': 'green',
+  'canary-address': '127.0.0.1:8081',
+  ...extra,
+});
+
+type Case = [
+  action: string,
+  title: string,
+  input: string,
+  says: RegExp,
+  inputs: () => Record<string, string>,
+];
+
+const cases: Case[] = [
+  [
+    'shift-traffic',
+    'no provider',
+    'provider',
+    /must be one of haproxy, cloud-run/,
+    () => shift({ provider: '' }),
+  ],
+  ['shift-traffic', 'an unknown provider', 'provider', /must be one of/, () => shift({ provider: 'nginx' })],
+  [
+    'shift-traffic',
+    'a provider not available yet',
+    'provider',
+    /'cloud-run' is not available yet/,
+    () => shift({ provider: 'cloud-run' }),
+  ],
+  [
+    'shift-traffic',
+    'no socket',
+    'haproxy-socket',
+    /is required with provider: haproxy/,
+    () => shift({ 'haproxy-socket': '' }),
+  ],
+  [
+    'shift-traffic',
+    'a relative socket',
+    'haproxy-socket',
+    /must be an absolute path/,
+    () => shift({ 'haproxy-socket': 'admin.sock' }),
+  ],
+  [
+    'shift-traffic',
+    'no backend',
+    'haproxy-backend',
+    /is required with provider: haproxy/,
+    () => shift({ 'haproxy-backend': '' }),
+  ],
+  [
+    'shift-traffic',
+    'no stable revision',
+    'stable-revision',
+    /is required/,
+    () => shift({ 'stable-revision': '' }),
+  ],
+  [
+    'shift-traffic',
+    'a revision name with a space',
+    'canary-revision',
+    /must be a revision name/,
+    () => shift({ 'canary-revision': 'green v2' }),
+  ],
+  [
+    'shift-traffic',
+    'canary equal to stable',
+    'canary-revision',
+    /must differ from stable-revision/,
+    () => shift({ 'canary-revision': 'blue' }),
+  ],
+  [
+    'shift-traffic',
+    'weights that go down',
+    'steps',
+    /has 10 after 50; weights must increase/,
+    () => shift({ steps: '50,10,100' }),
+  ],
+  ['shift-traffic', 'a weight over 100', 'steps', /has 150, outside 1-100/, () => shift({ steps: '10,150' })],
+  [
+    'shift-traffic',
+    'a step with two kinds',
+    'steps',
+    /steps\[0\]: has weight and pause/,
+    () => shift({ steps: '[{weight: 10, pause: 1m}]' }),
+  ],
+  [
+    'shift-traffic',
+    'steps that are not YAML',
+    'steps',
+    /nor valid YAML/,
+    () => shift({ steps: '- weight: [' }),
+  ],
+  [
+    'shift-traffic',
+    'a step duration that is a word',
+    'step-duration',
+    /must be a duration/,
+    () => shift({ 'step-duration': 'long' }),
+  ],
+  [
+    'shift-traffic',
+    'a check interval under 100ms',
+    'check-interval',
+    /must be at least 100ms/,
+    () => shift({ 'check-interval': '10ms' }),
+  ],
+  [
+    'shift-traffic',
+    'an error rate over 100%',
+    'max-error-rate',
+    /must be a percentage/,
+    () => shift({ 'max-error-rate': '150%' }),
+  ],
+  [
+    'shift-traffic',
+    'an error rate that is a word',
+    'max-error-rate',
+    /must be a percentage/,
+    () => shift({ 'max-error-rate': 'low' }),
+  ],
+  [
+    'shift-traffic',
+    'zero min requests',
+    'min-requests',
+    /must be at least 1/,
+    () => shift({ 'min-requests': '0' }),
+  ],
+  [
+    'shift-traffic',
+    'a negative failure limit',
+    'failure-limit',
+    /must be at least 0/,
+    () => shift({ 'failure-limit': '-1' }),
+  ],
+  [
+    'shift-traffic',
+    'advisory as maybe',
+    'advisory',
+    /must be true or false/,
+    () => shift({ advisory: 'maybe' }),
+  ],
+  [
+    'shift-traffic',
+    'probes with an unset variable',
+    'probes',
+    /environment variable HEALTH_TOKEN is not set/,
+    () =>
+      shift({
+        probes: '[{name: c, url: "${CANARY_URL}/health", headers: {authorization: "${HEALTH_TOKEN}"}}]',
+      }),
+  ],
+  [
+    'shift-traffic',
+    'probes that are not a list',
+    'probes',
+    /must be a list/,
+    () => shift({ probes: 'name: c' }),
+  ],
+  [
+    'rollback',
+    'no target with haproxy',
+    'to-revision',
+    /is required with provider haproxy/,
+    () => rollback({ 'to-revision': '' }),
+  ],
+  ['rollback', 'a percent of 0', 'percent', /must be at least 1/, () => rollback({ percent: '0' })],
+  [
+    'rollback',
+    'a percent with a sign',
+    'percent',
+    /must be a whole number/,
+    () => rollback({ percent: '90%' }),
+  ],
+  [
+    'rollback',
+    'a reason too long',
+    'reason',
+    /must be at most 500 characters/,
+    () => rollback({ reason: 'x'.repeat(501) }),
+  ],
+  ['rollback', 'an unknown provider', 'provider', /must be one of/, () => rollback({ provider: 'aws' })],
+  [
+    'rollback',
+    'probes with a bad status',
+    'probes',
+    /must be a status code/,
+    () => rollback({ probes: '[{name: s, url: "${TARGET_URL}/", expect: {status: 999}}]' }),
+  ],
+  [
+    'deploy-canary',
+    'an address without a port',
+    'canary-address',
+    /must be host:port/,
+    () => deploy({ 'canary-address': '127.0.0.1' }),
+  ],
+  [
+    'deploy-canary',
+    'no address',
+    'canary-address',
+    /must be host:port/,
+    () => deploy({ 'canary-address': '' }),
+  ],
+  [
+    'deploy-canary',
+    'an initial share over 50',
+    'initial-percent',
+    /must be at most 50/,
+    () => deploy({ 'initial-percent': '60' }),
+  ],
+  [
+    'deploy-canary',
+    'canary equal to stable',
+    'canary-revision',
+    /must differ from stable-revision/,
+    () => deploy({ 'stable-revision': 'green' }),
+  ],
+  [
+    'deploy-canary',
+    'no canary name',
+    'canary-revision',
+    /is required/,
+    () => deploy({ 'canary-revision': '' }),
+  ],
+  [
+    'deploy-canary',
+    'probes that are not YAML',
+    'probes',
+    /is not valid YAML/,
+    () => deploy({ probes: '- name: [' }),
+  ],
+];
+
+describe('traffic actions reject bad input before reaching the router', () => {
+  it(`has ${cases.length} cases`, () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  it.each(cases)('%s: %s → %s', async (...row: Case) => {
+    const [action, , input, says, inputs] = row;
+    const before = connections;
+    const run = await runAction(action, { inputs: inputs() });
+    const lines = visibleLog(run).trim().split('\n');
+    expect(run.code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^::error::Input '${input}' .+\\. Example: .+`));
+    expect(lines[0]).toMatch(says);
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).toBe('');
+    expect(run.outputs).toEqual({});
+    expect(connections).toBe(before);
+  });
+});

@@ -3,7 +3,7 @@
  * line naming the input, what is wrong and a good example: no stack trace, and
  * not a single request sent.
  */
-import { runAction, visibleLog } from '../support/run-action.js';
+import { expectOneLineError, runAction } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -219,15 +219,8 @@ describe('healthcheck rejects bad input before sending anything', () => {
       ...(files && { files }),
       ...(env && { env }),
     });
-    const lines = visibleLog(run).trim().split('\n');
-    expect(run.code).toBe(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^::error::Input '${input}' .+\\. Example: .+`));
-    expect(lines[0]).toMatch(says);
-    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    expectOneLineError(run, input, says);
     expect(run.stdout).not.toContain(SECRET);
-    expect(run.stderr).toBe('');
-    expect(run.outputs).toEqual({});
     expect(run.summary).toBe('');
     expect(service.requests.length).toBe(before);
   });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runAction, visibleLog } from '../support/run-action.js';
+import { expectOneLineError, runAction } from '../support/run-action.js';
 
 let socket: string;
 let server: Server;
@@ -273,14 +273,7 @@ describe('traffic actions reject bad input before reaching the router', () => {
     const [action, , input, says, inputs] = row;
     const before = connections;
     const run = await runAction(action, { inputs: inputs() });
-    const lines = visibleLog(run).trim().split('\n');
-    expect(run.code).toBe(1);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^::error::Input '${input}' .+\\. Example: .+`));
-    expect(lines[0]).toMatch(says);
-    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.stderr).toBe('');
-    expect(run.outputs).toEqual({});
+    expectOneLineError(run, input, says);
     expect(connections).toBe(before);
   });
 });

@@ -153,3 +153,15 @@ export function maskedValues(run: ActionRun): string[] {
       l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
     );
 }
+
+/** The contract for bad input: exit 1, one error line naming the input, no stack, nothing written. */
+export function expectOneLineError(run: ActionRun, input: string, says: RegExp): void {
+  const lines = visibleLog(run).trim().split('\n');
+  expect(run.code).toBe(1);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^::error::Input '${input}' .+\\. Example: .+`));
+  expect(lines[0]).toMatch(says);
+  expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.stderr).toBe('');
+  expect(run.outputs).toEqual({});
+}

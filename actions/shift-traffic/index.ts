@@ -1,7 +1,4 @@
-import { systemClock } from '../../shared/adapters/clock.js';
-import { nodeHttpClient } from '../../shared/adapters/http.js';
-import { providerFor } from '../../shared/adapters/providers/index.js';
-import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
+import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { run } from './main.js';
 
 // The runner sends SIGINT, then SIGTERM, when a job is cancelled: stop at the next
@@ -9,11 +6,4 @@ import { run } from './main.js';
 const cancelled = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancelled.abort());
 
-await run({
-  runtime: actionsRuntime(),
-  clock: systemClock,
-  http: nodeHttpClient(systemClock),
-  env: process.env,
-  providerFor,
-  signal: cancelled.signal,
-});
+await run({ ...realDependencies(), signal: cancelled.signal });

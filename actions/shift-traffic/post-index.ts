@@ -1,5 +1,5 @@
-import { providerFor } from '../../shared/adapters/providers/index.js';
-import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
+import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { post } from './post.js';
 
-await post(actionsRuntime(), providerFor);
+const { runtime, providerFor } = realDependencies();
+await post(runtime, providerFor);

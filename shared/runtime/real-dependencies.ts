@@ -1,0 +1,17 @@
+/** What an action's entry hands to its main: the real runner, clock, network, files and routers. */
+import { systemClock } from '../adapters/clock.js';
+import { nodeHttpClient } from '../adapters/http.js';
+import { providerFor } from '../adapters/providers/index.js';
+import { workspaceFiles } from '../adapters/workspace.js';
+import { actionsRuntime } from './actions-runtime.js';
+
+export function realDependencies() {
+  return {
+    runtime: actionsRuntime(),
+    clock: systemClock,
+    http: nodeHttpClient(systemClock),
+    files: workspaceFiles(process.env['GITHUB_WORKSPACE'] || process.cwd()),
+    env: process.env,
+    providerFor,
+  };
+}

@@ -1,11 +1,41 @@
 import type { ProviderSettings } from '../../core/traffic/provider-settings.js';
+import { execRunner } from '../exec.js';
+import { commandProvider } from './command.js';
 import { haproxyProvider } from './haproxy.js';
 import type { TrafficProvider } from './provider.js';
 
-export function providerFor(settings: ProviderSettings): TrafficProvider {
+/** The revisions an action names, handed to command scripts as context. */
+interface NamedRevisions {
+  'stable-revision'?: string | undefined;
+  'canary-revision'?: string | undefined;
+  'to-revision'?: string | undefined;
+}
+
+export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
   switch (settings.provider) {
     case 'haproxy':
       return haproxyProvider({ socket: settings['haproxy-socket'], backend: settings['haproxy-backend'] });
+    case 'command': {
+      const env: Record<string, string> = {};
+      if (settings['stable-revision']) env['STABLE_REVISION'] = settings['stable-revision'];
+      if (settings['canary-revision']) env['CANARY_REVISION'] = settings['canary-revision'];
+      if (settings['to-revision']) env['TARGET_REVISION'] = settings['to-revision'];
+      const optional = (text: string) => (text.trim() ? text : undefined);
+      const list = optional(settings['command-list-revisions']);
+      const deploy = optional(settings['command-deploy']);
+      const metrics = optional(settings['command-metrics']);
+      return commandProvider(
+        {
+          getSplit: settings['command-get-split'],
+          setSplit: settings['command-set-split'],
+          ...(list && { listRevisions: list }),
+          ...(deploy && { deploy }),
+          ...(metrics && { metrics }),
+          env,
+        },
+        execRunner(),
+      );
+    }
     default:
       // Settings validation admits only available providers; reaching here is a bug.
       throw new Error(`provider ${settings.provider} has no adapter`);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
-export const AVAILABLE_PROVIDERS = ['haproxy'] as const;
+export const AVAILABLE_PROVIDERS = ['haproxy', 'command'] as const;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -26,18 +26,38 @@ export const providerInputs = {
   'haproxy-socket': z.string().trim(),
   /** HAProxy: the backend whose servers are the revisions. */
   'haproxy-backend': z.string().trim(),
+  /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
+  'command-get-split': z.string(),
+  /** command: applies the split given in SPLIT_JSON and SPLIT_<REVISION>. */
+  'command-set-split': z.string(),
+  /** command: prints the revisions as JSON, [{"name": …, "url": …}]. */
+  'command-list-revisions': z.string(),
+  /** command: deploys REVISION (ADDRESS when given) with no traffic; may print {"url": …}. */
+  'command-deploy': z.string(),
+  /** command: prints cumulative counters, {"rev": {"requests": n, "errors5xx": n}}. */
+  'command-metrics': z.string(),
 };
 
 export const providerExamples = {
   provider: 'provider: haproxy',
   'haproxy-socket': 'haproxy-socket: /run/haproxy/admin.sock',
   'haproxy-backend': 'haproxy-backend: app',
+  'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
+  'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
+  'command-list-revisions': 'command-list-revisions: ./scripts/traffic.sh revisions',
+  'command-deploy': 'command-deploy: ./scripts/deploy.sh "$REVISION"',
+  'command-metrics': 'command-metrics: ./scripts/traffic.sh metrics',
 };
 
 export interface ProviderSettings {
   provider: string;
   'haproxy-socket': string;
   'haproxy-backend': string;
+  'command-get-split': string;
+  'command-set-split': string;
+  'command-list-revisions': string;
+  'command-deploy': string;
+  'command-metrics': string;
 }
 
 /** Cross-field rules: each provider's own inputs must be there. Adds issues to ctx. */

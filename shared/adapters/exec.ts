@@ -1,0 +1,59 @@
+/**
+ * Runs a program with an argv array (never a shell string of ours) and returns
+ * what it printed. A non-zero exit becomes an error that carries the command and
+ * its stderr.
+ */
+import { getExecOutput } from '@actions/exec';
+import { OperationalError } from '../core/errors.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+}
+
+export interface CommandRunner {
+  run(
+    program: string,
+    args: readonly string[],
+    options?: { env?: Record<string, string>; input?: string },
+  ): Promise<CommandResult>;
+}
+
+export class CommandFailed extends OperationalError {
+  override readonly name = 'CommandFailed';
+}
+
+export function execRunner(
+  baseEnv: Readonly<Record<string, string | undefined>> = process.env,
+): CommandRunner {
+  return {
+    async run(program, args, options = {}) {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...baseEnv, ...options.env })) if (v !== undefined) env[k] = v;
+      const result = await getExecOutput(program, [...args], {
+        env,
+        silent: true,
+        ignoreReturnCode: true,
+        ...(options.input !== undefined && { input: Buffer.from(options.input) }),
+      });
+      if (result.exitCode !== 0) {
+        const detail = (result.stderr.trim() || result.stdout.trim())
+          .split('\n')
+          .slice(-3)
+          .join(' ')
+          .slice(0, 400);
+        throw new CommandFailed(
+          `${describe(program, args)} exited ${result.exitCode}${detail ? `: ${detail}` : ''}`,
+        );
+      }
+      return { stdout: result.stdout, stderr: result.stderr };
+    },
+  };
+}
+
+function describe(program: string, args: readonly string[]): string {
+  // The user's own script is named by its first line only; it may be long.
+  if (program === 'bash' && args[0] === '-c')
+    return `command \`${(args[1] ?? '').split('\n')[0]?.slice(0, 80)}\``;
+  return [program, ...args.slice(0, 4)].join(' ');
+}

@@ -193,6 +193,27 @@ const cases: Case[] = [
     () => shift({ probes: 'name: c' }),
   ],
   [
+    'shift-traffic',
+    'command without get-split',
+    'command-get-split',
+    /is required with provider: command/,
+    () => shift({ provider: 'command', 'command-set-split': 'true' }),
+  ],
+  [
+    'shift-traffic',
+    'command without set-split',
+    'command-set-split',
+    /is required with provider: command/,
+    () => shift({ provider: 'command', 'command-get-split': 'true' }),
+  ],
+  [
+    'rollback',
+    'command without get-split',
+    'command-get-split',
+    /is required with provider: command/,
+    () => rollback({ provider: 'command', 'command-set-split': 'true' }),
+  ],
+  [
     'rollback',
     'no target with haproxy',
     'to-revision',

@@ -82,6 +82,12 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         message: 'is required with provider: haproxy',
       });
   }
+  if (s.provider === 'command') {
+    for (const input of ['command-get-split', 'command-set-split'] as const) {
+      if (!s[input].trim())
+        ctx.addIssue({ code: 'custom', path: [input], message: 'is required with provider: command' });
+    }
+  }
 }
 
 export const revisionName = z

@@ -214,6 +214,47 @@ const cases: Case[] = [
     () => rollback({ provider: 'command', 'command-set-split': 'true' }),
   ],
   [
+    'shift-traffic',
+    'cloud-run without a service',
+    'cloud-run-service',
+    /is required with provider: cloud-run/,
+    () => shift({ provider: 'cloud-run', 'cloud-run-region': 'us-central1' }),
+  ],
+  [
+    'shift-traffic',
+    'a cloud-run service with capitals',
+    'cloud-run-service',
+    /must be a Cloud Run service name/,
+    () => shift({ provider: 'cloud-run', 'cloud-run-service': 'Api', 'cloud-run-region': 'us-central1' }),
+  ],
+  [
+    'shift-traffic',
+    'a cloud-run region that is not one',
+    'cloud-run-region',
+    /must be a region such as us-central1/,
+    () => shift({ provider: 'cloud-run', 'cloud-run-service': 'api', 'cloud-run-region': 'central' }),
+  ],
+  [
+    'rollback',
+    'a cloud-run project with spaces',
+    'cloud-run-project',
+    /must be a project ID/,
+    () =>
+      rollback({
+        provider: 'cloud-run',
+        'cloud-run-service': 'api',
+        'cloud-run-region': 'us-central1',
+        'cloud-run-project': 'my project',
+      }),
+  ],
+  [
+    'deploy-canary',
+    'cloud-run without an image',
+    'image',
+    /is required with provider: cloud-run/,
+    () => deploy({ provider: 'cloud-run', 'cloud-run-service': 'api', 'cloud-run-region': 'us-central1' }),
+  ],
+  [
     'rollback',
     'no target with haproxy',
     'to-revision',

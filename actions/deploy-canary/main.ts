@@ -23,15 +23,15 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('deploy-canary', runtime, async () => {
     const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
-    const canary = settings['canary-revision'];
-    const hasProbes = checkRevisionProbes(settings.probes, deps.env, { CANARY_URL: canary });
+    const hasProbes = checkRevisionProbes(settings.probes, deps.env, { CANARY_URL: 'canary' });
     const provider = deps.providerFor(settings);
     if (!provider.deploy) throw new ProviderError(`provider ${provider.kind} cannot deploy revisions`);
 
     const before = await provider.readSplit();
-    if (percentOf(before, canary) > 0) {
+    const named = settings['canary-revision'];
+    if (named && percentOf(before, named) > 0) {
       throw new ProviderError(
-        `${canary} serves ${percentOf(before, canary)}% of traffic (${describeSplit(before)}); deploying over it would change what users get. Roll back or finish that rollout first.`,
+        `${named} serves ${percentOf(before, named)}% of traffic (${describeSplit(before)}); deploying over it would change what users get. Roll back or finish that rollout first.`,
       );
     }
     const stable =
@@ -42,7 +42,12 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
         `no revision serves traffic now (${describeSplit(before)}); there is no stable revision to put a canary next to`,
       );
 
-    const revision = await provider.deploy({ revision: canary, address: settings['canary-address'] });
+    const revision = await provider.deploy({
+      revision: named ?? '',
+      ...(settings['canary-address'] && { address: settings['canary-address'] }),
+      ...(settings.image && { image: settings.image }),
+    });
+    const canary = revision.name;
     runtime.info(
       `Deployed ${canary} at ${revision.url ?? 'its address'} with no traffic; ${stable} keeps ${describeSplit(before)}`,
     );

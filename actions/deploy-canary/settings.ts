@@ -12,8 +12,12 @@ import { optionalInput, yamlText, type InputExamples } from '../../shared/runtim
 export const deployCanaryInputs = z
   .object({
     ...providerInputs,
-    /** The new revision's name (HAProxy: the server that receives it). */
-    'canary-revision': revisionName,
+    /** The new revision's name (HAProxy: the server that receives it); Cloud Run names its own. */
+    'canary-revision': optionalInput(revisionName),
+    /** Cloud Run: the container image to deploy. */
+    image: z.string().trim(),
+    /** Cloud Run: the tag that gives the canary its own URL. */
+    'cloud-run-tag': z.string().trim(),
     /** HAProxy: host:port where the new version listens. */
     'canary-address': z.string().trim(),
     /** The revision that keeps the traffic; empty: the one with the most traffic now. */
@@ -25,6 +29,22 @@ export const deployCanaryInputs = z
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
+    if (s.provider !== 'cloud-run' && !s['canary-revision']) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary-revision'],
+        message: `is required with provider: ${s.provider}`,
+      });
+    }
+    if (s.provider === 'cloud-run' && !s.image)
+      ctx.addIssue({ code: 'custom', path: ['image'], message: 'is required with provider: cloud-run' });
+    if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-tag'],
+        message: 'must be lower-case letters, digits and hyphens',
+      });
+    }
     if (s.provider === 'haproxy' && !/^\[?[^\]\s]+\]?:\d{1,5}$/.test(s['canary-address'])) {
       ctx.addIssue({
         code: 'custom',
@@ -47,6 +67,8 @@ export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
   ...providerExamples,
   'canary-revision': 'canary-revision: green',
   'canary-address': 'canary-address: 10.0.0.12:8080',
+  image: 'image: us-docker.pkg.dev/my-project/app/api:1.4.0',
+  'cloud-run-tag': 'cloud-run-tag: canary',
   'stable-revision': 'stable-revision: blue',
   'initial-percent': 'initial-percent: 0',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',

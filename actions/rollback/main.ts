@@ -2,7 +2,8 @@ import type { Clock } from '../../shared/adapters/clock.js';
 import type { HttpClient } from '../../shared/adapters/http.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { escapeCell } from '../../shared/core/markdown.js';
-import { planRollback } from '../../shared/core/traffic/rollback-plan.js';
+import { OperationalError } from '../../shared/core/errors.js';
+import { planRollback, previousRevision } from '../../shared/core/traffic/rollback-plan.js';
 import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
 import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
@@ -25,12 +26,23 @@ export function run(deps: RollbackDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('rollback', runtime, async () => {
     const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
-    const target = settings['to-revision'] as string;
-    const variables = { TARGET_URL: target };
-    const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
+    const hasProbes = checkRevisionProbes(settings.probes, deps.env, { TARGET_URL: 'target' });
     const provider = deps.providerFor(settings);
 
     const current = await provider.readSplit();
+    let target = settings['to-revision'];
+    if (!target) {
+      // Only providers that list revisions in creation order get here (settings check).
+      const revisions = (await provider.listRevisions()).map((r) => r.name);
+      target = previousRevision(current, revisions);
+      if (!target) {
+        throw new OperationalError(
+          `cannot tell the previous revision: ${describeSplit(current)} serves now, and no older revision is listed. Name one in to-revision.`,
+        );
+      }
+      runtime.info(`The previous revision is ${target}`);
+    }
+    const variables = { TARGET_URL: target };
     const plan = planRollback(current, target, settings.percent);
     if (plan.kind === 'move') {
       await provider.setSplit(plan.to);

@@ -23,11 +23,11 @@ export const rollbackInputs = z
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
-    if (!s['to-revision'] && s.provider === 'haproxy') {
+    if (!s['to-revision'] && s.provider !== 'cloud-run') {
       ctx.addIssue({
         code: 'custom',
         path: ['to-revision'],
-        message: 'is required with provider haproxy, which keeps no revision history',
+        message: `is required with provider ${s.provider}, which keeps no revision history`,
       });
     }
   });

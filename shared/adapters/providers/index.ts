@@ -1,5 +1,6 @@
 import type { ProviderSettings } from '../../core/traffic/provider-settings.js';
 import { execRunner } from '../exec.js';
+import { cloudRunProvider } from './cloud-run.js';
 import { commandProvider } from './command.js';
 import { haproxyProvider } from './haproxy.js';
 import type { TrafficProvider } from './provider.js';
@@ -9,12 +10,23 @@ interface NamedRevisions {
   'stable-revision'?: string | undefined;
   'canary-revision'?: string | undefined;
   'to-revision'?: string | undefined;
+  'cloud-run-tag'?: string | undefined;
 }
 
 export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
   switch (settings.provider) {
     case 'haproxy':
       return haproxyProvider({ socket: settings['haproxy-socket'], backend: settings['haproxy-backend'] });
+    case 'cloud-run':
+      return cloudRunProvider(
+        {
+          service: settings['cloud-run-service'],
+          region: settings['cloud-run-region'],
+          ...(settings['cloud-run-project'] && { project: settings['cloud-run-project'] }),
+          ...(settings['cloud-run-tag'] && { tag: settings['cloud-run-tag'] }),
+        },
+        execRunner(),
+      );
     case 'command': {
       const env: Record<string, string> = {};
       if (settings['stable-revision']) env['STABLE_REVISION'] = settings['stable-revision'];

@@ -28,6 +28,8 @@ export interface DeployRequest {
   revision: string;
   /** HAProxy: host:port where the new revision listens. */
   address?: string;
+  /** Cloud Run: the container image. */
+  image?: string;
 }
 
 /** A failure of the platform or router (not of the user's input). */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
-export const AVAILABLE_PROVIDERS = ['haproxy', 'command'] as const;
+export const AVAILABLE_PROVIDERS = ['haproxy', 'command', 'cloud-run'] as const;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -26,6 +26,12 @@ export const providerInputs = {
   'haproxy-socket': z.string().trim(),
   /** HAProxy: the backend whose servers are the revisions. */
   'haproxy-backend': z.string().trim(),
+  /** Cloud Run: the service name. */
+  'cloud-run-service': z.string().trim(),
+  /** Cloud Run: the region, e.g. us-central1. */
+  'cloud-run-region': z.string().trim(),
+  /** Cloud Run: the project; empty for gcloud's configured one. */
+  'cloud-run-project': z.string().trim(),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
   'command-get-split': z.string(),
   /** command: applies the split given in SPLIT_JSON and SPLIT_<REVISION>. */
@@ -42,6 +48,9 @@ export const providerExamples = {
   provider: 'provider: haproxy',
   'haproxy-socket': 'haproxy-socket: /run/haproxy/admin.sock',
   'haproxy-backend': 'haproxy-backend: app',
+  'cloud-run-service': 'cloud-run-service: api',
+  'cloud-run-region': 'cloud-run-region: us-central1',
+  'cloud-run-project': 'cloud-run-project: my-project',
   'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
   'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
   'command-list-revisions': 'command-list-revisions: ./scripts/traffic.sh revisions',
@@ -53,6 +62,9 @@ export interface ProviderSettings {
   provider: string;
   'haproxy-socket': string;
   'haproxy-backend': string;
+  'cloud-run-service': string;
+  'cloud-run-region': string;
+  'cloud-run-project': string;
   'command-get-split': string;
   'command-set-split': string;
   'command-list-revisions': string;
@@ -81,6 +93,41 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         path: ['haproxy-backend'],
         message: 'is required with provider: haproxy',
       });
+  }
+  if (s.provider === 'cloud-run') {
+    if (!s['cloud-run-service'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-service'],
+        message: 'is required with provider: cloud-run',
+      });
+    else if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(s['cloud-run-service'])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-service'],
+        message: 'must be a Cloud Run service name: lower-case letters, digits and hyphens, up to 49',
+      });
+    }
+    if (!s['cloud-run-region'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-region'],
+        message: 'is required with provider: cloud-run',
+      });
+    else if (!/^[a-z]+-[a-z]+\d+$/.test(s['cloud-run-region'])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-region'],
+        message: 'must be a region such as us-central1',
+      });
+    }
+    if (s['cloud-run-project'] && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(s['cloud-run-project'])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloud-run-project'],
+        message: 'must be a project ID such as my-project-123',
+      });
+    }
   }
   if (s.provider === 'command') {
     for (const input of ['command-get-split', 'command-set-split'] as const) {

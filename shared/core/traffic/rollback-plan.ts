@@ -45,3 +45,14 @@ export function planRollback(current: Split, target: string, percent: number): R
   }
   return { kind: 'move', from: current, to, message: `${describeSplit(to)} (was ${describeSplit(current)})` };
 }
+
+/**
+ * "The previous revision" when none is named: the newest revision older than the
+ * one serving most traffic now. Needs revisions in creation order, newest first.
+ */
+export function previousRevision(current: Split, newestFirst: readonly string[]): string | undefined {
+  const serving = Object.entries(normalizeSplit(current)).sort(([, a], [, b]) => b - a)[0]?.[0];
+  if (!serving) return undefined;
+  const at = newestFirst.indexOf(serving);
+  return at >= 0 ? newestFirst[at + 1] : undefined;
+}

@@ -1,0 +1,272 @@
+/**
+ * A local Cloud Run Admin API (the v1 Knative-style surface gcloud uses), reached
+ * by the real gcloud CLI through its proxy settings. It keeps services and
+ * revisions in memory and acts like Cloud Run where gcloud depends on it: it fills
+ * in default traffic on create, creates a revision for each new template, resolves
+ * `latestRevision` and tags in status.traffic, and reports observedGeneration and a
+ * Ready condition so gcloud stops polling at once.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type Json = Record<string, unknown>;
+
+interface TrafficTarget {
+  revisionName?: string;
+  latestRevision?: boolean;
+  percent?: number;
+  tag?: string;
+  url?: string;
+}
+
+interface Service {
+  metadata: Json & {
+    name: string;
+    namespace: string;
+    generation: number;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
+  spec: {
+    template: { metadata?: Json & { name?: string; annotations?: Record<string, string> }; spec: Json };
+    traffic?: TrafficTarget[];
+  };
+  status?: Json;
+}
+
+interface Revision {
+  name: string;
+  created: string;
+  image: string;
+  service: string;
+}
+
+export interface CloudRunApi {
+  /** Give gcloud these variables to send its requests here. */
+  env: Record<string, string>;
+  requests: { method: string; path: string; body?: unknown }[];
+  /** Where each tag's URL points; tests map tags to local services. */
+  tagUrls: Record<string, string>;
+  /** Fail the next request whose method and path match with this status. */
+  failNext(method: string, pathPattern: RegExp, status: number): void;
+  seed(name: string, revisions: { name: string; image: string }[], traffic: TrafficTarget[]): void;
+  traffic(name: string): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startCloudRunApi(
+  project: string,
+  region: string,
+  configDir: string,
+): Promise<CloudRunApi> {
+  const services = new Map<string, Service>();
+  const revisions: Revision[] = [];
+  const requests: CloudRunApi['requests'] = [];
+  const tagUrls: Record<string, string> = {};
+  const failures: { method: string; pattern: RegExp; status: number }[] = [];
+  let counter = 0;
+
+  const latestReady = (service: string) => revisions.filter((r) => r.service === service).at(-1)?.name;
+
+  const resolveStatus = (svc: Service) => {
+    const name = svc.metadata.name;
+    const latest = latestReady(name);
+    const traffic = (svc.spec.traffic ?? [{ latestRevision: true, percent: 100 }]).map((t) => {
+      const revisionName = t.latestRevision ? latest : t.revisionName;
+      return {
+        ...(revisionName && { revisionName }),
+        ...(t.latestRevision && { latestRevision: true }),
+        percent: t.percent ?? 0,
+        ...(t.tag && { tag: t.tag, url: tagUrls[t.tag] ?? `https://${t.tag}---${name}-abc123-uc.a.run.app` }),
+      };
+    });
+    svc.status = {
+      observedGeneration: svc.metadata.generation,
+      conditions: ['Ready', 'ConfigurationsReady', 'RoutesReady'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: new Date().toISOString(),
+      })),
+      latestCreatedRevisionName: latest,
+      latestReadyRevisionName: latest,
+      traffic,
+      url: `https://${name}-abc123-uc.a.run.app`,
+      address: { url: `https://${name}-abc123-uc.a.run.app` },
+    };
+  };
+
+  const addRevision = (svc: Service, image: string) => {
+    counter += 1;
+    const wanted = svc.spec.template.metadata?.name;
+    const name =
+      wanted && !revisions.some((r) => r.name === wanted)
+        ? wanted
+        : `${svc.metadata.name}-${String(counter).padStart(5, '0')}-${'abcdefghij'[counter % 10]}x${counter}`;
+    revisions.push({
+      name,
+      image,
+      created: new Date(Date.now() + counter * 1000).toISOString(),
+      service: svc.metadata.name,
+    });
+  };
+
+  const imageOf = (svc: Service) =>
+    (svc.spec.template.spec['containers'] as { image?: string }[] | undefined)?.[0]?.image ?? '';
+
+  const revisionJson = (r: Revision) => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Revision',
+    metadata: {
+      name: r.name,
+      namespace: project,
+      creationTimestamp: r.created,
+      labels: {
+        'serving.knative.dev/service': r.service,
+        'serving.knative.dev/configuration': r.service,
+        'cloud.googleapis.com/location': region,
+      },
+      annotations: {},
+      generation: 1,
+    },
+    spec: { containers: [{ image: r.image }] },
+    status: {
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'True' }],
+      imageDigest: `${r.image}@sha256:0`,
+    },
+  });
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const notFound = (res: ServerResponse, what: string) =>
+    send(res, 404, { error: { code: 404, status: 'NOT_FOUND', message: `${what} not found` } });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://run.googleapis.com');
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text ? (JSON.parse(text) as Service) : undefined;
+      const method = req.method ?? 'GET';
+      requests.push({ method, path: url.pathname + url.search, ...(body && { body }) });
+      const failure = failures.findIndex((f) => f.method === method && f.pattern.test(url.pathname));
+      if (failure >= 0) {
+        const [f] = failures.splice(failure, 1);
+        return send(res, f!.status, {
+          error: { code: f!.status, status: 'FAILED_PRECONDITION', message: 'injected failure' },
+        });
+      }
+      const base = `/apis/serving.knative.dev/v1/namespaces/${project}`;
+      if (url.pathname.endsWith(':testIamPermissions'))
+        return send(res, 200, { permissions: ['run.services.setIamPolicy'] });
+      if (url.pathname === `${base}/revisions`) {
+        const selector = url.searchParams.get('labelSelector') ?? '';
+        const service = /serving\.knative\.dev\/service=([^,]+)/.exec(selector)?.[1];
+        const items = revisions.filter((r) => !service || r.service === service).map(revisionJson);
+        return send(res, 200, {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'RevisionList',
+          metadata: {},
+          items,
+        });
+      }
+      const match = new RegExp(`^${base}/services(?:/([^/]+))?$`).exec(url.pathname);
+      if (!match) return notFound(res, url.pathname);
+      const name = match[1];
+      if (method === 'GET' && name) {
+        const svc = services.get(name);
+        return svc ? send(res, 200, svc) : notFound(res, `Service ${name}`);
+      }
+      if ((method === 'PUT' && name) || (method === 'POST' && !name)) {
+        if (!body) return send(res, 400, { error: { code: 400, message: 'no body' } });
+        const key = name ?? body.metadata.name;
+        const existing = services.get(key);
+        if (method === 'POST' && existing) return send(res, 409, { error: { code: 409, message: 'exists' } });
+        if (method === 'PUT' && !existing) return notFound(res, `Service ${key}`);
+        const svc: Service = {
+          ...body,
+          metadata: {
+            ...body.metadata,
+            name: key,
+            namespace: project,
+            generation: (existing?.metadata.generation ?? 0) + 1,
+          },
+        };
+        const templateChanged =
+          !existing || JSON.stringify(existing.spec.template) !== JSON.stringify(body.spec.template);
+        if (templateChanged) addRevision(svc, imageOf(svc));
+        if (!svc.spec.traffic?.length) svc.spec.traffic = [{ latestRevision: true, percent: 100 }];
+        services.set(key, svc);
+        resolveStatus(svc);
+        return send(res, 200, svc);
+      }
+      return send(res, 405, { error: { code: 405, message: `${method} not supported` } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    env: {
+      CLOUDSDK_CONFIG: configDir,
+      CLOUDSDK_AUTH_ACCESS_TOKEN: 'test-token',
+      CLOUDSDK_CORE_PROJECT: project,
+      CLOUDSDK_RUN_REGION: region,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: 'http://run.googleapis.com/',
+      CLOUDSDK_PROXY_TYPE: 'http',
+      CLOUDSDK_PROXY_ADDRESS: '127.0.0.1',
+      CLOUDSDK_PROXY_PORT: String(port),
+      CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+      CLOUDSDK_CORE_CHECK_GCE_METADATA: 'false',
+      CLOUDSDK_CORE_SHOULD_PROMPT_TO_ENABLE_API: 'false',
+      CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
+      CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
+    },
+    requests,
+    tagUrls,
+    failNext: (method, pattern, status) => void failures.push({ method, pattern, status }),
+    seed(name, revs, traffic) {
+      const svc: Service = {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: {
+          name,
+          namespace: project,
+          generation: 1,
+          labels: { 'cloud.googleapis.com/location': region },
+          annotations: {},
+        },
+        spec: {
+          template: {
+            metadata: { name: revs.at(-1)?.name ?? '' },
+            spec: { containers: [{ image: revs.at(-1)?.image ?? '' }] },
+          },
+          traffic,
+        },
+      } as Service;
+      for (const r of revs) {
+        counter += 1;
+        revisions.push({
+          name: r.name,
+          image: r.image,
+          created: new Date(Date.now() + counter * 1000).toISOString(),
+          service: name,
+        });
+      }
+      services.set(name, svc);
+      resolveStatus(svc);
+    },
+    traffic(name) {
+      const out: Record<string, number> = {};
+      for (const t of (services.get(name)?.status?.['traffic'] as TrafficTarget[]) ?? []) {
+        if (t.revisionName && (t.percent ?? 0) > 0)
+          out[t.revisionName] = (out[t.revisionName] ?? 0) + (t.percent ?? 0);
+      }
+      return out;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Pure readers of gcloud's JSON for Cloud Run (`run services describe --format
+ * json`, `run revisions list --format json`). The status is the truth: spec is
+ * what was asked for, status what Cloud Run serves.
+ */
+import { normalizeSplit, type Split } from './split.js';
+
+interface StatusTarget {
+  revisionName?: string;
+  percent?: number;
+  tag?: string;
+  url?: string;
+}
+
+export interface CloudRunService {
+  split: Split;
+  latestCreatedRevision?: string;
+  /** Tag → revision and its own URL. */
+  tags: { tag: string; revision: string; url: string }[];
+  ready: boolean;
+}
+
+export function parseService(json: string): CloudRunService {
+  const doc = JSON.parse(json) as {
+    status?: {
+      traffic?: StatusTarget[];
+      latestCreatedRevisionName?: string;
+      conditions?: { type: string; status: string }[];
+    };
+  };
+  const status = doc.status ?? {};
+  const split: Record<string, number> = {};
+  for (const t of status.traffic ?? []) {
+    if (t.revisionName && t.percent) split[t.revisionName] = (split[t.revisionName] ?? 0) + t.percent;
+  }
+  const tags = (status.traffic ?? [])
+    .filter(
+      (t): t is Required<Pick<StatusTarget, 'tag' | 'revisionName' | 'url'>> & StatusTarget =>
+        !!t.tag && !!t.revisionName && !!t.url,
+    )
+    .map((t) => ({ tag: t.tag, revision: t.revisionName, url: t.url }));
+  return {
+    split: normalizeSplit(split),
+    ...(status.latestCreatedRevisionName && { latestCreatedRevision: status.latestCreatedRevisionName }),
+    tags,
+    ready: (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+  };
+}
+
+/** Revisions, newest first. */
+export function parseRevisions(json: string): { name: string; created: string }[] {
+  const items = JSON.parse(json) as { metadata?: { name?: string; creationTimestamp?: string } }[];
+  return items
+    .map((r) => ({ name: r.metadata?.name ?? '', created: r.metadata?.creationTimestamp ?? '' }))
+    .filter((r) => r.name)
+    .sort((a, b) => b.created.localeCompare(a.created));
+}
+
+/** `--to-revisions` for a split; revisions serving now but not in the split get 0. */
+export function toRevisionsArgument(target: Split, current: Split): string {
+  const names = [...new Set([...Object.keys(current), ...Object.keys(target)])].sort();
+  return names.map((n) => `${n}=${target[n] ?? 0}`).join(',');
+}

@@ -59,8 +59,8 @@ const cases: Case[] = [
     'shift-traffic',
     'a provider not available yet',
     'provider',
-    /'cloud-run' is not available yet/,
-    () => shift({ provider: 'cloud-run' }),
+    /'kubernetes' is not available yet/,
+    () => shift({ provider: 'kubernetes' }),
   ],
   [
     'shift-traffic',

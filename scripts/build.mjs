@@ -30,6 +30,14 @@ for (const name of names) {
   }
 }
 
+// Tools that are not actions: the embedded rehearsal router.
+if (process.argv.slice(2).length === 0) {
+  const out = path.join(root, 'dist', 'local-router');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await buildEntry('local-router', '../../tools/local-router.ts', 'index.js', out);
+}
+
 async function buildEntry(name, entry, bundle, out) {
   const started = performance.now();
   const { code, assets } = await ncc(path.join(root, 'actions', name, entry), {

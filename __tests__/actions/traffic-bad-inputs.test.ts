@@ -255,6 +255,13 @@ const cases: Case[] = [
     () => deploy({ provider: 'cloud-run', 'cloud-run-service': 'api', 'cloud-run-region': 'us-central1' }),
   ],
   [
+    'shift-traffic',
+    'local without a router address',
+    'local-router-url',
+    /must be the router's address/,
+    () => shift({ provider: 'local' }),
+  ],
+  [
     'rollback',
     'no target with haproxy',
     'to-revision',

@@ -3,6 +3,7 @@ import { execRunner } from '../exec.js';
 import { cloudRunProvider } from './cloud-run.js';
 import { commandProvider } from './command.js';
 import { haproxyProvider } from './haproxy.js';
+import { localProvider } from './local.js';
 import type { TrafficProvider } from './provider.js';
 
 /** The revisions an action names, handed to command scripts as context. */
@@ -27,6 +28,8 @@ export function providerFor(settings: ProviderSettings & NamedRevisions): Traffi
         },
         execRunner(),
       );
+    case 'local':
+      return localProvider(settings['local-router-url']);
     case 'command': {
       const env: Record<string, string> = {};
       if (settings['stable-revision']) env['STABLE_REVISION'] = settings['stable-revision'];

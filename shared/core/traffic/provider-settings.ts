@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
-export const AVAILABLE_PROVIDERS = ['haproxy', 'command', 'cloud-run'] as const;
+export const AVAILABLE_PROVIDERS = ['haproxy', 'command', 'cloud-run', 'local'] as const;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -32,6 +32,8 @@ export const providerInputs = {
   'cloud-run-region': z.string().trim(),
   /** Cloud Run: the project; empty for gcloud's configured one. */
   'cloud-run-project': z.string().trim(),
+  /** local: the admin URL of the embedded rehearsal router. */
+  'local-router-url': z.string().trim(),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
   'command-get-split': z.string(),
   /** command: applies the split given in SPLIT_JSON and SPLIT_<REVISION>. */
@@ -51,6 +53,7 @@ export const providerExamples = {
   'cloud-run-service': 'cloud-run-service: api',
   'cloud-run-region': 'cloud-run-region: us-central1',
   'cloud-run-project': 'cloud-run-project: my-project',
+  'local-router-url': 'local-router-url: http://127.0.0.1:8080',
   'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
   'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
   'command-list-revisions': 'command-list-revisions: ./scripts/traffic.sh revisions',
@@ -65,6 +68,7 @@ export interface ProviderSettings {
   'cloud-run-service': string;
   'cloud-run-region': string;
   'cloud-run-project': string;
+  'local-router-url': string;
   'command-get-split': string;
   'command-set-split': string;
   'command-list-revisions': string;
@@ -128,6 +132,13 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         message: 'must be a project ID such as my-project-123',
       });
     }
+  }
+  if (s.provider === 'local' && !/^https?:\/\/[^/\s]+\/?$/.test(s['local-router-url'])) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['local-router-url'],
+      message: "must be the router's address, such as http://127.0.0.1:8080",
+    });
   }
   if (s.provider === 'command') {
     for (const input of ['command-get-split', 'command-set-split'] as const) {

@@ -1,0 +1,41 @@
+/** The embedded local router (rehearsals only), over its admin API. */
+import { z } from 'zod';
+import type { RouterMetrics } from '../../core/traffic/gates.js';
+import { normalizeSplit } from '../../core/traffic/split.js';
+import { ADMIN_PREFIX } from '../local-router/server.js';
+import { ProviderError, type Revision, type TrafficProvider } from './provider.js';
+
+const splitJson = z.record(z.string(), z.number());
+const revisionsJson = z.array(z.object({ name: z.string(), url: z.string() }));
+const metricsJson = z.record(z.string(), z.object({ requests: z.number(), errors5xx: z.number() }));
+
+export function localProvider(routerUrl: string): TrafficProvider {
+  const call = async <T>(
+    path: string,
+    schema: z.ZodType<T>,
+    init?: { method: string; body: string },
+  ): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetch(`${routerUrl.replace(/\/$/, '')}${ADMIN_PREFIX}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new ProviderError(
+        `cannot reach the local router at ${routerUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+      );
+    }
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    if (!res.ok) throw new ProviderError(`the local router refused ${path}: ${body.error ?? res.status}`);
+    return schema.parse(body);
+  };
+  return {
+    kind: 'local',
+    readSplit: async () => normalizeSplit(await call('/split', splitJson)),
+    setSplit: async (split) =>
+      void (await call('/split', splitJson, { method: 'PUT', body: JSON.stringify(split) })),
+    listRevisions: async (): Promise<Revision[]> => call('/revisions', revisionsJson),
+    metrics: async (): Promise<RouterMetrics> => call('/metrics', metricsJson),
+  };
+}

@@ -1,23 +1,14 @@
-import type { Clock } from '../../shared/adapters/clock.js';
-import type { HttpClient } from '../../shared/adapters/http.js';
-import { ProviderError, type TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
+import { ProviderError } from '../../shared/adapters/providers/provider.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { canarySplit, describeSplit, normalizeSplit, percentOf } from '../../shared/core/traffic/split.js';
-import { runProbes } from '../../shared/engine/probe-runner.js';
-import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
+import { checkRevisionProbes, probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
-import type { Runtime } from '../../shared/runtime/runtime.js';
 import { deployCanaryExamples, deployCanaryInputs, type DeployCanarySettings } from './settings.js';
 
-export interface DeployCanaryDeps {
-  runtime: Runtime;
-  clock: Clock;
-  http: HttpClient;
-  env: Readonly<Record<string, string | undefined>>;
-  providerFor: (settings: DeployCanarySettings) => TrafficProvider;
-}
+export type DeployCanaryDeps = TrafficActionDeps<DeployCanarySettings>;
 
 export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
@@ -58,12 +49,8 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
     const redactor = maskSecrets(runtime, probes?.secrets ?? []);
     let failure: string | undefined;
     if (probes) {
-      const report = await runProbes(probes.probes, probes.displayUrls, 8, {
-        http: deps.http,
-        clock: deps.clock,
-      });
-      if (!report.healthy) {
-        const down = report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`);
+      const { healthy, down } = await probeOnce(probes, deps);
+      if (!healthy) {
         failure = `${canary} failed its probes before any traffic reached it: ${down.join(', ')}; it still has no traffic`;
       }
     }

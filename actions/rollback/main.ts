@@ -1,25 +1,15 @@
-import type { Clock } from '../../shared/adapters/clock.js';
-import type { HttpClient } from '../../shared/adapters/http.js';
-import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { OperationalError } from '../../shared/core/errors.js';
 import { planRollback, previousRevision } from '../../shared/core/traffic/rollback-plan.js';
 import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
-import { runProbes } from '../../shared/engine/probe-runner.js';
-import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
+import { checkRevisionProbes, probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
-import type { Runtime } from '../../shared/runtime/runtime.js';
 import { rollbackExamples, rollbackInputs, type RollbackSettings } from './settings.js';
 
-export interface RollbackDeps {
-  runtime: Runtime;
-  clock: Clock;
-  http: HttpClient;
-  env: Readonly<Record<string, string | undefined>>;
-  providerFor: (settings: RollbackSettings) => TrafficProvider;
-}
+export type RollbackDeps = TrafficActionDeps<RollbackSettings>;
 
 /** Immediately, without gates: the point of a rollback is to stop the harm now. */
 export function run(deps: RollbackDeps): Promise<void> {
@@ -60,13 +50,9 @@ export function run(deps: RollbackDeps): Promise<void> {
       : undefined;
     const redactor = maskSecrets(runtime, probes?.secrets ?? []);
     if (probes) {
-      const report = await runProbes(probes.probes, probes.displayUrls, 8, {
-        http: deps.http,
-        clock: deps.clock,
-      });
-      verified = String(report.healthy);
-      if (!report.healthy) {
-        const down = report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`);
+      const { healthy, down } = await probeOnce(probes, deps);
+      verified = String(healthy);
+      if (!healthy) {
         failure = `Traffic is on ${describeSplit(split)}, but ${target} fails its probes: ${down.join(', ')}`;
       }
     }

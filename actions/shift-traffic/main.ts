@@ -1,6 +1,4 @@
-import type { Clock } from '../../shared/adapters/clock.js';
-import type { HttpClient } from '../../shared/adapters/http.js';
-import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
 import { rolloutSummary } from '../../shared/core/traffic/rollout-summary.js';
@@ -11,15 +9,9 @@ import { runRollout } from '../../shared/engine/rollout.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
-import type { Runtime } from '../../shared/runtime/runtime.js';
 import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
 
-export interface ShiftTrafficDeps {
-  runtime: Runtime;
-  clock: Clock;
-  http: HttpClient;
-  env: Readonly<Record<string, string | undefined>>;
-  providerFor: (settings: ShiftTrafficSettings) => TrafficProvider;
+export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings> {
   signal?: AbortSignal;
 }
 

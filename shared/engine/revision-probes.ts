@@ -3,8 +3,11 @@
  * traffic actions use them. Validated against placeholder addresses before the
  * router is asked anything, so a mistake changes nothing.
  */
+import type { Clock } from '../adapters/clock.js';
+import type { HttpClient } from '../adapters/http.js';
 import type { TrafficProvider } from '../adapters/providers/provider.js';
 import { buildProbes, type BuiltProbes, type ProbeSpec } from '../core/probe-spec.js';
+import { runProbes } from './probe-runner.js';
 
 const DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
 
@@ -50,4 +53,16 @@ export async function revisionProbes(
   // A revision's address comes from the router, not from a secret: it stays readable.
   const addresses = new Set(Object.values(urls));
   return { ...built, secrets: built.secrets.filter((s) => !addresses.has(s)) };
+}
+
+/** Runs the probes once; `down` names each failed probe with its reason. */
+export async function probeOnce(
+  probes: BuiltProbes,
+  deps: { http: HttpClient; clock: Clock },
+): Promise<{ healthy: boolean; down: string[] }> {
+  const report = await runProbes(probes.probes, probes.displayUrls, 8, deps);
+  return {
+    healthy: report.healthy,
+    down: report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`),
+  };
 }

@@ -99,7 +99,9 @@ console.log('\nBundle sizes');
 console.log('| bundle | size |');
 console.log('|---|---|');
 for (const name of readdirSync(path.join(root, 'dist')).sort()) {
-  const file = path.join(root, 'dist', name, 'index.js');
-  if (existsSync(file))
-    console.log(`| dist/${name}/index.js | ${kb(statSync(file).size)} (${statSync(file).size} bytes) |`);
+  for (const bundle of ['index.js', 'post.js']) {
+    const file = path.join(root, 'dist', name, bundle);
+    if (existsSync(file))
+      console.log(`| dist/${name}/${bundle} | ${kb(statSync(file).size)} (${statSync(file).size} bytes) |`);
+  }
 }

@@ -1,3 +1,4 @@
+import { providerFor } from '../../shared/adapters/providers/index.js';
 import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { run } from './main.js';
 
@@ -6,4 +7,4 @@ import { run } from './main.js';
 const cancelled = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancelled.abort());
 
-await run({ ...realDependencies(), signal: cancelled.signal });
+await run({ ...realDependencies(), providerFor, signal: cancelled.signal });

@@ -1,5 +1,5 @@
-import { realDependencies } from '../../shared/runtime/real-dependencies.js';
+import { providerFor } from '../../shared/adapters/providers/index.js';
+import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
 import { post } from './post.js';
 
-const { runtime, providerFor } = realDependencies();
-await post(runtime, providerFor);
+await post(actionsRuntime(), providerFor);

@@ -1,7 +1,6 @@
-/** What an action's entry hands to its main: the real runner, clock, network, files and routers. */
+/** What an action's entry hands to its main: the real runner, clock, network and files. */
 import { systemClock } from '../adapters/clock.js';
 import { nodeHttpClient } from '../adapters/http.js';
-import { providerFor } from '../adapters/providers/index.js';
 import { workspaceFiles } from '../adapters/workspace.js';
 import { actionsRuntime } from './actions-runtime.js';
 
@@ -12,6 +11,5 @@ export function realDependencies() {
     http: nodeHttpClient(systemClock),
     files: workspaceFiles(process.env['GITHUB_WORKSPACE'] || process.cwd()),
     env: process.env,
-    providerFor,
   };
 }

@@ -10,7 +10,6 @@ const root = path.resolve(import.meta.dirname, '..');
 // Node built-in instead (os: already loaded, and importing it loads nothing else),
 // which halves their bundle and their start-up time.
 const WITHOUT_OIDC = { '@actions/http-client': 'node:os', '@actions/http-client/lib/auth': 'node:os' };
-const NEEDS_HTTP_CLIENT = new Set(['open-incident-issue']);
 
 const names = process.argv.slice(2).length
   ? process.argv.slice(2)
@@ -46,7 +45,7 @@ async function buildEntry(name, entry, bundle, out) {
     license: 'licenses.txt',
     quiet: true,
     target: 'es2023',
-    externals: NEEDS_HTTP_CLIENT.has(name) ? [] : WITHOUT_OIDC,
+    externals: WITHOUT_OIDC,
   });
   writeFileSync(path.join(out, bundle), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {

@@ -1,4 +1,23 @@
-import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
-import { notAvailable } from '../../shared/runtime/not-available.js';
+import { githubTracker } from '../../shared/adapters/github.js';
+import { realDependencies } from '../../shared/runtime/real-dependencies.js';
+import { run } from './main.js';
 
-notAvailable(actionsRuntime(), 'open-incident-issue', 'issue #4');
+const { runtime, clock, env } = realDependencies();
+const [owner = '', repo = ''] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
+await run({
+  runtime,
+  clock,
+  env,
+  trackerFor: (settings, log) =>
+    githubTracker({
+      token: settings['github-token'],
+      apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
+      serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com',
+      owner,
+      repo,
+      log,
+      ...(env['RELEASE_ACTIONS_RETRY_AFTER_MS'] && {
+        retryAfterMs: Number(env['RELEASE_ACTIONS_RETRY_AFTER_MS']),
+      }),
+    }),
+});

@@ -4,6 +4,6 @@ import type { Runtime } from './runtime.js';
 export function notAvailable(runtime: Runtime, action: string, plannedIn: string): void {
   runtime.setFailed(
     `${action} is not available yet in this version of release-actions (planned: ${plannedIn}); ` +
-      'it has not changed anything. Available today: healthcheck, deploy-canary, shift-traffic, rollback.',
+      'it has not changed anything. Available today: healthcheck, deploy-canary, shift-traffic, rollback, open-incident-issue.',
   );
 }

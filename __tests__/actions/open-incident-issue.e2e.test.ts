@@ -1,0 +1,171 @@
+/**
+ * dist/open-incident-issue as the runner runs it, against a local GitHub API that
+ * checks every request against GitHub's OpenAPI description.
+ */
+import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { runAction, visibleLog, type RunOptions } from '../support/run-action.js';
+
+let github: GitHubApi;
+beforeEach(async () => (github = await startGitHubApi('acme', 'shop')));
+afterEach(async () => {
+  expect(github.violations).toEqual([]);
+  await github.close();
+});
+
+const failing = JSON.stringify({
+  checkedAt: '2026-11-28T10:00:00.000Z',
+  healthy: false,
+  failed: ['api-health'],
+  probes: [
+    {
+      name: 'api-health',
+      url: '${API_BASE_URL}/health',
+      healthy: false,
+      status: 503,
+      reason: 'status 503, expected 2xx; ping @octocat see https://evil.example/x ```',
+      latencyMs: { p95: 812 },
+    },
+    { name: 'machines', url: '${API_BASE_URL}/api/v1/machines?limit=1', healthy: true, status: 200 },
+  ],
+});
+const healthy = JSON.stringify({
+  healthy: true,
+  failed: [],
+  probes: [{ name: 'api-health', healthy: true, status: 200 }],
+});
+
+const incident = (inputs: Record<string, string> = {}, options: RunOptions = {}) =>
+  runAction('open-incident-issue', {
+    ...options,
+    inputs: {
+      service: 'machinemate-api',
+      severity: 'P1',
+      report: failing,
+      'github-token': github.token,
+      ...inputs,
+    },
+    env: { GITHUB_API_URL: github.url, RELEASE_ACTIONS_RETRY_AFTER_MS: '20', ...options.env },
+  });
+const open = () => github.issues.filter((i) => i.state === 'open');
+
+describe('open-incident-issue', () => {
+  it("opens one incident from healthcheck's report, with the runbooks' sections", async () => {
+    const run = await incident();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      action: 'created',
+      'issue-number': '1',
+      fingerprint: 'machinemate-api/production/healthcheck',
+    });
+    const [issue] = open();
+    expect(issue?.title).toBe('[P1] machinemate-api (production): healthcheck failing');
+    expect(issue?.labels).toEqual(['incident']);
+    expect(issue?.body).toContain(
+      '<!-- release-actions incident: machinemate-api/production/healthcheck -->',
+    );
+    expect(issue?.body).toContain('**Severity P1 (High)** means partial degradation');
+    expect(issue?.body).toContain('| api-health | ${API\\_BASE\\_URL}/health | 503 | 812 ms |');
+    expect(issue?.body).toContain('### After the incident');
+    expect(github.labels.get('incident')?.color).toBe('b60205');
+  });
+
+  it('never lets response text mention people, link out or break its fence', async () => {
+    await incident();
+    const body = open()[0]!.body;
+    expect(body).not.toMatch(/@octocat/);
+    expect(body).not.toContain('https://evil.example');
+    expect(body).toMatch(/````text\n[^`]*```\n````/);
+  });
+
+  it('a recurrence comments at most once per interval, and never opens a second issue', async () => {
+    await incident();
+    const quiet = await incident();
+    expect(quiet.outputs).toMatchObject({ action: 'nothing', 'issue-number': '1' });
+    const due = await incident({ 'update-interval': '0s' });
+    expect(due.outputs).toMatchObject({ action: 'updated', 'issue-number': '1' });
+    expect(github.comments.map((c) => c.body)).toEqual([expect.stringContaining('**Still failing**')]);
+    expect(github.issues).toHaveLength(1);
+  });
+
+  it('resolves with the duration and closes; mode auto reads the report', async () => {
+    await incident();
+    const run = await incident({ mode: 'auto', report: healthy });
+    expect(run.outputs).toMatchObject({ action: 'resolved', 'issue-number': '1' });
+    expect(github.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
+    expect(github.comments.at(-1)?.body).toMatch(/\*\*Resolved\*\* at .* after \d/);
+    const again = await incident({ mode: 'resolve' });
+    expect(again.outputs['action']).toBe('nothing');
+  });
+
+  it('ten concurrent failing runs end with exactly one open issue', async () => {
+    github.latencyMs = 30;
+    const runs = await Promise.all(Array.from({ length: 10 }, () => incident()));
+    expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0));
+    expect(open()).toHaveLength(1);
+    expect(open()[0]!.number).toBe(Math.min(...github.issues.map((i) => i.number)));
+    expect(new Set(runs.map((r) => r.outputs['issue-number']))).toEqual(new Set([String(open()[0]!.number)]));
+  }, 60_000);
+
+  it('retries a 502 on create and still opens exactly one issue', async () => {
+    github.fault({ method: 'POST', path: /\/issues$/, status: 502, times: 1 });
+    const run = await incident();
+    expect(run.code).toBe(0);
+    expect(github.issues).toHaveLength(1);
+    expect(github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/issues'))).toHaveLength(2);
+  });
+
+  it('waits out a secondary rate limit (403 with retry-after)', async () => {
+    github.fault({
+      method: 'GET',
+      path: /\/issues$/,
+      status: 403,
+      headers: { 'retry-after': '1' },
+      body: { message: 'You have exceeded a secondary rate limit.' },
+      times: 1,
+    });
+    const run = await incident();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('secondary rate limit');
+    expect(open()).toHaveLength(1);
+  });
+
+  it('retries a dropped connection', async () => {
+    github.fault({ method: 'GET', path: /\/issues$/, drop: true, times: 1 });
+    const run = await incident();
+    expect(run.code).toBe(0);
+    expect(open()).toHaveLength(1);
+  });
+
+  it('names the permission to add when the token may not write issues', async () => {
+    github.fault({
+      method: 'POST',
+      path: /\/issues$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    });
+    const run = await incident();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim().split('\n').pop()).toBe(
+      '::error::open-incident-issue: the token may not create issues: add "permissions: issues: write" to the job',
+    );
+    expect(visibleLog(run)).not.toContain(github.token);
+  });
+
+  it.each([
+    ['mode', { mode: 'maybe' }, /must be open, resolve or auto/],
+    ['severity', { severity: 'SEV1' }, /must be P0, P1, P2 or P3/],
+    ['report', { report: '{not json' }, /is not JSON/],
+    ['report', { mode: 'auto', report: '' }, /is required with mode: auto/],
+    ['service', { service: '' }, /is required/],
+    ['update-interval', { 'update-interval': 'often' }, /must be a duration/],
+    ['assignees', { assignees: 'not a login!' }, /must be GitHub logins/],
+    ['runbook-url', { 'runbook-url': 'wiki' }, /must be a URL/],
+  ])('bad %s → one line, nothing sent', async (input, inputs, says) => {
+    const run = await incident(inputs as Record<string, string>);
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toMatch(new RegExp(`^::error::Input '${input}' `));
+    expect(visibleLog(run).trim()).toMatch(says);
+    expect(github.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import {
+  decideOpen,
+  duplicatesOf,
+  fingerprintIn,
+  fingerprintOf,
+  markerFor,
+  untrusted,
+  type OpenIncident,
+} from '../../../shared/core/incident/incident.js';
+
+const at = (iso: string) => new Date(iso);
+const incident = (
+  number: number,
+  fingerprint = 'api/production/healthcheck',
+  updated = '2026-11-28T10:00:00Z',
+): OpenIncident => ({
+  number,
+  fingerprint,
+  createdAt: at('2026-11-28T09:00:00Z'),
+  updatedAt: at(updated),
+});
+
+describe('fingerprints', () => {
+  it('are readable and stable', () =>
+    expect(fingerprintOf('Machinemate API', 'Production', 'healthcheck')).toBe(
+      'machinemate-api/production/healthcheck',
+    ));
+  it('round-trip through the hidden marker', () =>
+    expect(fingerprintIn(`text\n${markerFor('a/b/c')}\nmore`)).toBe('a/b/c'));
+  it('are absent from bodies without a marker', () =>
+    expect(fingerprintIn('an ordinary issue')).toBeUndefined());
+});
+
+describe('decideOpen', () => {
+  const now = at('2026-11-28T10:20:00Z');
+  const thirty = 30 * 60_000;
+  it('creates when nothing is open', () =>
+    expect(decideOpen([], 'api/production/healthcheck', now, thirty)).toEqual({ kind: 'create' }));
+  it('ignores other incidents', () =>
+    expect(
+      decideOpen([incident(3, 'web/production/healthcheck')], 'api/production/healthcheck', now, thirty).kind,
+    ).toBe('create'));
+  it('stays quiet within the interval', () =>
+    expect(decideOpen([incident(3)], 'api/production/healthcheck', now, thirty)).toEqual({
+      kind: 'nothing',
+      issue: 3,
+      reason: '#3 was updated 20m ago; the next update is due after 30m',
+    }));
+  it('updates once the interval has passed', () =>
+    expect(
+      decideOpen([incident(3, undefined, '2026-11-28T09:40:00Z')], 'api/production/healthcheck', now, thirty),
+    ).toEqual({ kind: 'update', issue: 3 }));
+  it('uses the lowest-numbered duplicate', () =>
+    expect(
+      decideOpen(
+        [incident(7, undefined, '2026-11-28T09:00:00Z'), incident(4)],
+        'api/production/healthcheck',
+        now,
+        thirty,
+      ),
+    ).toMatchObject({ issue: 4 }));
+});
+
+describe('duplicatesOf', () => {
+  it('keeps the lowest number', () =>
+    expect(
+      duplicatesOf(
+        [incident(9), incident(4), incident(6), incident(5, 'x/y/z')],
+        'api/production/healthcheck',
+      ),
+    ).toEqual([9, 6]));
+});
+
+describe('untrusted', () => {
+  it('fences with a longer fence than the text holds, and disarms mentions and links', () => {
+    const out = untrusted('hi @team, see https://x.example ```code```');
+    expect(out.startsWith('````text\n')).toBe(true);
+    expect(out.endsWith('\n````')).toBe(true);
+    expect(out).not.toContain('@team');
+    expect(out).not.toContain('https://x');
+  });
+  it('caps the length', () => expect(untrusted('x'.repeat(50), 10)).toContain('… (40 more characters)'));
+});

@@ -1,0 +1,391 @@
+/**
+ * A local GitHub REST API for issues, comments and labels that checks every request
+ * against GitHub's published OpenAPI description (the committed subset in
+ * github-openapi.json) and answers with GitHub's own examples, changed only where
+ * state demands. A request the description rejects is recorded as a violation,
+ * answered 422, and fails the test that made it.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const spec: Json = JSON.parse(readFileSync(path.join(import.meta.dirname, 'github-openapi.json'), 'utf8'));
+
+/** OpenAPI 3.0 `nullable` is not JSON Schema; rewrite it so Ajv can check it. */
+function toJsonSchema(node: Json): Json {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node))
+    if (k !== 'nullable' && k !== 'example' && k !== 'examples') out[k] = toJsonSchema(v);
+  if (node.nullable === true) return { anyOf: [out, { type: 'null' }] };
+  return out;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+ajv.addSchema(toJsonSchema({ ...spec, $id: 'github' }));
+const compiled = new Map<string, ValidateFunction>();
+const validator = (pointer: string): ValidateFunction => {
+  const known = compiled.get(pointer);
+  if (known) return known;
+  const v = ajv.compile({ $ref: `github#${pointer}` });
+  compiled.set(pointer, v);
+  return v;
+};
+const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const deref = (node: Json): Json =>
+  node?.$ref
+    ? deref(
+        node.$ref
+          .replace(/^#\//, '')
+          .split('/')
+          .reduce((n: Json, k: string) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec),
+      )
+    : node;
+
+interface Route {
+  template: string;
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  op: Json;
+}
+
+const routes: Route[] = Object.entries(spec.paths as Record<string, Json>).flatMap(([template, item]) =>
+  Object.entries(item)
+    .filter(([method]) => method !== 'parameters')
+    .map(([method, op]) => {
+      const names: string[] = [];
+      const pattern = new RegExp(
+        `^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+      );
+      return { template, method: method.toUpperCase(), pattern, names, op };
+    }),
+);
+
+function coerce(value: string, schema: Json): unknown {
+  const type = deref(schema)?.type;
+  if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+function checkParams(route: Route, params: Record<string, string>, query: URLSearchParams): string[] {
+  const problems: string[] = [];
+  const declared = (route.op.parameters ?? []).map(deref) as Json[];
+  for (const [name, value] of Object.entries(params)) {
+    const p = declared.find((d) => d.in === 'path' && d.name === name);
+    if (!p) problems.push(`path parameter ${name} is not declared`);
+    else if (!ajv.validate(toJsonSchema(p.schema), coerce(decodeURIComponent(value), p.schema)))
+      problems.push(`path ${name}=${value}: ${ajv.errorsText()}`);
+  }
+  for (const [name, value] of query) {
+    const p = declared.find((d) => d.in === 'query' && d.name === name);
+    if (!p) problems.push(`query parameter ${name} is not in the description`);
+    else if (!ajv.validate(toJsonSchema(deref(p.schema)), coerce(value, p.schema)))
+      problems.push(`query ${name}=${value}: ${ajv.errorsText()}`);
+  }
+  return problems;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: string[];
+  assignees: string[];
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface Fault {
+  method: string;
+  path: RegExp;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  times?: number;
+}
+
+export interface GitHubApi {
+  url: string;
+  token: string;
+  requests: { method: string; path: string; body?: unknown }[];
+  violations: string[];
+  issues: Issue[];
+  comments: { issue: number; body: string }[];
+  labels: Map<string, { name: string; color: string; description: string | null }>;
+  fault(fault: Fault): void;
+  /** Delay every answer, so concurrent clients really overlap. */
+  latencyMs: number;
+  close(): Promise<void>;
+}
+
+export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<GitHubApi> {
+  const token = 'ghs_test0123456789abcdefABCDEF';
+  const issues: Issue[] = [];
+  const comments: GitHubApi['comments'] = [];
+  const labels: GitHubApi['labels'] = new Map();
+  const requests: GitHubApi['requests'] = [];
+  const violations: string[] = [];
+  const faults: Fault[] = [];
+  const sockets = new Set<Socket>();
+  const example = (name: string) => structuredClone(deref(spec.components.examples[name]).value);
+  let base = '';
+
+  const issueJson = (i: Issue) => ({
+    ...example('issue'),
+    id: 1000 + i.number,
+    node_id: `I_${i.number}`,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason,
+    labels: i.labels.map((name, k) => ({
+      ...example('label'),
+      id: k + 1,
+      name,
+      url: `${base}/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`,
+    })),
+    assignee: null,
+    assignees: [],
+    pull_request: undefined,
+    html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
+    url: `${base}/repos/${owner}/${repo}/issues/${i.number}`,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    closed_at: i.closed_at,
+  });
+
+  const respond = (
+    res: ServerResponse,
+    route: Route | undefined,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    if (route && status < 300) {
+      const content = route.op.responses?.[String(status)];
+      if (!content)
+        violations.push(`${route.method} ${route.template}: status ${status} is not a documented response`);
+      const schema = content && deref(content)?.content?.['application/json']?.schema;
+      if (schema) {
+        const v = validator(
+          `/paths/${escape(route.template)}/${route.method.toLowerCase()}/responses/${status}/content/application~1json/schema`,
+        );
+        if (!v(JSON.parse(JSON.stringify(body))))
+          violations.push(
+            `response to ${route.method} ${route.template} does not match the description: ${ajv.errorsText(v.errors)}`,
+          );
+      }
+    }
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-api-version-selected': '2022-11-28',
+      ...headers,
+    });
+    res.end(status === 204 ? undefined : JSON.stringify(body));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const url = new URL(req.url ?? '/', base);
+    const method = req.method ?? 'GET';
+    let body: Json;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      violations.push(`${method} ${url.pathname}: body is not JSON`);
+      return respond(res, undefined, 400, { message: 'Problems parsing JSON' });
+    }
+    requests.push({ method, path: url.pathname + url.search, ...(body !== undefined && { body }) });
+
+    const fault = faults.find((f) => f.method === method && f.path.test(url.pathname));
+    if (fault) {
+      if (fault.times !== undefined && --fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
+      if (fault.drop) return req.socket.destroy();
+      return respond(
+        res,
+        undefined,
+        fault.status ?? 500,
+        fault.body ?? { message: 'Server Error' },
+        fault.headers,
+      );
+    }
+    if (
+      req.headers['authorization'] !== `token ${token}` &&
+      req.headers['authorization'] !== `Bearer ${token}`
+    ) {
+      return respond(res, undefined, 401, { message: 'Bad credentials' });
+    }
+    const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    if (!route) {
+      violations.push(`${method} ${url.pathname} is not an operation in the description`);
+      return respond(res, undefined, 404, { message: 'Not Found' });
+    }
+    const values = route.pattern.exec(url.pathname)!.slice(1);
+    const params = Object.fromEntries(route.names.map((n, i) => [n, values[i] as string]));
+    const problems = checkParams(route, params, url.searchParams);
+    const bodySchema =
+      route.op.requestBody && deref(route.op.requestBody).content?.['application/json']?.schema;
+    if (bodySchema) {
+      const v = validator(
+        `/paths/${escape(route.template)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`,
+      );
+      if (!v(body ?? {})) problems.push(`body: ${ajv.errorsText(v.errors)}`);
+    } else if (body !== undefined) problems.push('a body was sent to an operation that takes none');
+    if (problems.length) {
+      violations.push(`${method} ${route.template}: ${problems.join('; ')}`);
+      return respond(res, undefined, 422, { message: 'Validation Failed', errors: problems });
+    }
+    const now = new Date().toISOString();
+    const find = () => issues.find((i) => i.number === Number(params['issue_number']));
+
+    switch (`${method} ${route.template}`) {
+      case 'GET /repos/{owner}/{repo}/issues': {
+        const state = url.searchParams.get('state') ?? 'open';
+        const wantLabels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const matching = issues
+          .filter((i) => state === 'all' || i.state === state)
+          .filter((i) => wantLabels.every((l) => i.labels.includes(l)))
+          .sort((a, b) => b.number - a.number);
+        const slice = matching.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> = {};
+        if (page * perPage < matching.length)
+          headers['link'] =
+            `<${base}${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), page: String(page + 1) })}>; rel="next"`;
+        return respond(res, route, 200, slice.map(issueJson), headers);
+      }
+      case 'POST /repos/{owner}/{repo}/issues': {
+        const issue: Issue = {
+          number: issues.length + 1,
+          title: body.title,
+          body: body.body ?? '',
+          state: 'open',
+          state_reason: null,
+          labels: (body.labels ?? []).map((l: Json) => (typeof l === 'string' ? l : l.name)),
+          assignees: body.assignees ?? [],
+          created_at: now,
+          updated_at: now,
+          closed_at: null,
+        };
+        for (const l of issue.labels)
+          if (!labels.has(l)) labels.set(l, { name: l, color: 'ededed', description: null });
+        issues.push(issue);
+        return respond(res, route, 201, issueJson(issue), {
+          location: `${base}/repos/${owner}/${repo}/issues/${issue.number}`,
+        });
+      }
+      case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {
+        const issue = find();
+        return issue
+          ? respond(res, route, 200, issueJson(issue))
+          : respond(res, undefined, 404, { message: 'Not Found' });
+      }
+      case 'PATCH /repos/{owner}/{repo}/issues/{issue_number}': {
+        const issue = find();
+        if (!issue) return respond(res, undefined, 404, { message: 'Not Found' });
+        if (body.title !== undefined) issue.title = body.title;
+        if (body.body !== undefined) issue.body = body.body;
+        if (body.state !== undefined && body.state !== issue.state) {
+          issue.state = body.state;
+          issue.closed_at = body.state === 'closed' ? now : null;
+          issue.state_reason = body.state === 'closed' ? (body.state_reason ?? 'completed') : 'reopened';
+        }
+        if (body.labels !== undefined)
+          issue.labels = body.labels.map((l: Json) => (typeof l === 'string' ? l : l.name));
+        issue.updated_at = now;
+        return respond(res, route, 200, issueJson(issue));
+      }
+      case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+        const issue = find();
+        if (!issue) return respond(res, undefined, 404, { message: 'Not Found' });
+        comments.push({ issue: issue.number, body: body.body });
+        issue.updated_at = now;
+        return respond(res, route, 201, {
+          ...example('issue-comment'),
+          id: comments.length,
+          body: body.body,
+          created_at: now,
+          updated_at: now,
+          issue_url: `${base}/repos/${owner}/${repo}/issues/${issue.number}`,
+        });
+      }
+      case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+        const list = comments.filter((c) => c.issue === Number(params['issue_number']));
+        return respond(
+          res,
+          route,
+          200,
+          list.map((c, k) => ({ ...example('issue-comment'), id: k + 1, body: c.body })),
+        );
+      }
+      case 'GET /repos/{owner}/{repo}/labels/{name}': {
+        const label = labels.get(decodeURIComponent(params['name'] as string));
+        return label
+          ? respond(res, route, 200, { ...example('label'), ...label })
+          : respond(res, undefined, 404, { message: 'Not Found' });
+      }
+      case 'POST /repos/{owner}/{repo}/labels': {
+        if (labels.has(body.name))
+          return respond(res, undefined, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+          });
+        const label = {
+          name: body.name,
+          color: body.color ?? 'ededed',
+          description: body.description ?? null,
+        };
+        labels.set(body.name, label);
+        return respond(res, route, 201, { ...example('label'), ...label });
+      }
+      default:
+        violations.push(
+          `${method} ${route.template} is described but this test server does not implement it`,
+        );
+        return respond(res, undefined, 501, { message: 'not implemented here' });
+    }
+  };
+
+  const api: GitHubApi = {
+    url: '',
+    token,
+    requests,
+    violations,
+    issues,
+    comments,
+    labels,
+    latencyMs: 0,
+    fault: (f) => void faults.push(f),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => setTimeout(() => handle(req, res, raw), api.latencyMs));
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api.url = base;
+  return api;
+}

@@ -1,0 +1,126 @@
+import type { IncidentTracker } from '../../shared/adapters/github.js';
+import type { Clock } from '../../shared/adapters/clock.js';
+import {
+  decideOpen,
+  duplicatesOf,
+  fingerprintOf,
+  incidentBody,
+  incidentFor,
+  incidentTitle,
+  recurrenceComment,
+  resolutionComment,
+  type IncidentFacts,
+} from '../../shared/core/incident/incident.js';
+import { escapeCell } from '../../shared/core/markdown.js';
+import { runAction } from '../../shared/runtime/errors.js';
+import { readSettings } from '../../shared/runtime/inputs.js';
+import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import type { Runtime } from '../../shared/runtime/runtime.js';
+import { incidentExamples, incidentInputs, type IncidentSettings } from './settings.js';
+
+export interface IncidentDeps {
+  runtime: Runtime;
+  clock: Clock;
+  env: Readonly<Record<string, string | undefined>>;
+  trackerFor: (settings: IncidentSettings, log: (m: string) => void) => IncidentTracker;
+}
+
+export function run(deps: IncidentDeps): Promise<void> {
+  const { runtime } = deps;
+  return runAction('open-incident-issue', runtime, async () => {
+    const settings = readSettings(runtime, incidentInputs, incidentExamples);
+    const redactor = maskSecrets(runtime, [settings['github-token']]);
+    const tracker = deps.trackerFor(settings, (m) => runtime.info(redactor.redact(m)));
+    const now = deps.clock.date();
+    const env = deps.env;
+    const facts: IncidentFacts = {
+      fingerprint:
+        settings.fingerprint ?? fingerprintOf(settings.service, settings.environment, settings.kind),
+      service: settings.service,
+      environment: settings.environment,
+      kind: settings.kind,
+      severity: settings.severity,
+      ...(settings.title && { title: settings.title }),
+      ...(settings.impact.trim() && { impact: settings.impact }),
+      ...(settings.rollback.trim() && { rollback: settings.rollback }),
+      ...(settings.report && { report: settings.report }),
+      runUrl: `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${env['GITHUB_RUN_ID'] ?? ''}`,
+      ...(settings['runbook-url'] && { runbookUrl: settings['runbook-url'] }),
+      at: now,
+    };
+    const mode = settings.mode === 'auto' ? (settings.report?.healthy ? 'resolve' : 'open') : settings.mode;
+    const label = settings.labels[0] as string;
+
+    const open = await tracker.listOpen(label);
+    let done: 'created' | 'updated' | 'resolved' | 'nothing' = 'nothing';
+    let number: number | undefined;
+    let note = '';
+
+    if (mode === 'resolve') {
+      const existing = incidentFor(open, facts.fingerprint);
+      if (existing) {
+        await tracker.comment(existing.number, resolutionComment(facts, existing.createdAt));
+        await tracker.close(existing.number, 'completed');
+        for (const dup of duplicatesOf(open, facts.fingerprint)) await tracker.close(dup, 'not_planned');
+        done = 'resolved';
+        number = existing.number;
+      } else note = `no open incident for ${facts.fingerprint}; nothing to resolve`;
+    } else {
+      const decision = decideOpen(open, facts.fingerprint, now, settings['update-interval']);
+      if (decision.kind === 'create') {
+        for (const l of settings.labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
+        const created = await tracker.create({
+          title: incidentTitle(facts),
+          body: incidentBody(facts),
+          labels: settings.labels,
+          assignees: settings.assignees,
+        });
+        number = created.number;
+        done = 'created';
+        // A concurrent run may have created one too: the lowest number wins, the rest close.
+        const after = await tracker.listOpen(label);
+        const keep = incidentFor(after, facts.fingerprint);
+        if (keep && keep.number !== created.number) {
+          await tracker.comment(created.number, `Duplicate of #${keep.number}, opened by a concurrent run.`);
+          await tracker.close(created.number, 'not_planned');
+          number = keep.number;
+          done = 'nothing';
+          note = `another run opened #${keep.number} at the same time; this one's duplicate was closed`;
+        }
+      } else if (decision.kind === 'update') {
+        const existing = incidentFor(open, facts.fingerprint)!;
+        await tracker.comment(decision.issue, recurrenceComment(facts, existing.createdAt));
+        number = decision.issue;
+        done = 'updated';
+      } else {
+        number = decision.issue;
+        note = decision.reason;
+      }
+    }
+    if (note) runtime.info(note);
+    const url = number === undefined ? '' : tracker.urlOf(number);
+    await publish(
+      runtime,
+      {
+        outputs: {
+          'issue-number': number === undefined ? '' : String(number),
+          'issue-url': url,
+          action: done,
+          fingerprint: facts.fingerprint,
+        },
+        annotations:
+          done === 'created'
+            ? [
+                {
+                  level: 'warning',
+                  message: `Incident opened: ${url}`,
+                  properties: { title: incidentTitle(facts) },
+                },
+              ]
+            : [],
+        summary: `## Incident ${escapeCell(facts.fingerprint)}: ${done}\n\n${number === undefined ? escapeCell(note) : `Issue: ${url}`}${note && number !== undefined ? `\n\n${escapeCell(note)}` : ''}\n`,
+      },
+      redactor,
+    );
+  });
+}

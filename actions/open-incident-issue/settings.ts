@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { duration } from '../../shared/core/schema-kit.js';
+import { optionalInput, type InputExamples } from '../../shared/runtime/inputs.js';
+
+const report = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: "is not JSON (pass healthcheck's report output as it is)" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.object({
+      healthy: z.boolean({ message: 'must have healthy: true or false' }),
+      checkedAt: z.string().optional(),
+      probes: z.array(
+        z.object({
+          name: z.string(),
+          url: z.string().optional(),
+          healthy: z.boolean(),
+          status: z.number().optional(),
+          reason: z.string().optional(),
+          latencyMs: z.object({ p95: z.number().optional() }).optional(),
+        }),
+      ),
+    }),
+  );
+
+const name = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(100, 'must be at most 100 characters')
+    .regex(/^[\w.\- ]+$/, `must be a ${what}: letters, digits, dot, dash, underscore or space`);
+
+export const incidentInputs = z
+  .object({
+    /** open: create or update; resolve: comment and close; auto: decided by report.healthy. */
+    mode: z.enum(['open', 'resolve', 'auto'], { message: 'must be open, resolve or auto' }),
+    service: name('service name'),
+    environment: name('environment name'),
+    /** What kind of failure: healthcheck, rollout, rollback … */
+    kind: name('kind'),
+    /** Overrides service/environment/kind as the incident's identity. */
+    fingerprint: optionalInput(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9._/-]{1,100}$/, 'must be lower-case letters, digits, . _ - and /'),
+    ),
+    severity: z.enum(['P0', 'P1', 'P2', 'P3'], { message: 'must be P0, P1, P2 or P3' }),
+    title: z.string().trim().max(200, 'must be at most 200 characters'),
+    impact: z.string().max(5000, 'must be at most 5000 characters'),
+    rollback: z.string().max(2000, 'must be at most 2000 characters'),
+    /** healthcheck's report output. */
+    report: optionalInput(report),
+    labels: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.string().max(50, 'must have labels of at most 50 characters'))
+          .min(1, 'must name at least one label'),
+      ),
+    assignees: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, comma-separated'))),
+    'runbook-url': optionalInput(z.string().url('must be a URL')),
+    /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */
+    'update-interval': duration(),
+    'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode === 'auto' && !s.report)
+      ctx.addIssue({ code: 'custom', path: ['report'], message: 'is required with mode: auto' });
+  });
+
+export type IncidentSettings = z.output<typeof incidentInputs>;
+
+export const incidentExamples: InputExamples<typeof incidentInputs> = {
+  mode: 'mode: open',
+  service: 'service: machinemate-api',
+  environment: 'environment: production',
+  kind: 'kind: healthcheck',
+  fingerprint: 'fingerprint: api/production/healthcheck',
+  severity: 'severity: P1',
+  title: 'title: "[P1] API health checks failing"',
+  impact: 'impact: checkout unavailable for about 20% of users',
+  rollback: 'rollback: traffic back on api-00041-abc',
+  report: 'report: ${{ steps.health.outputs.report }}',
+  labels: 'labels: incident',
+  assignees: 'assignees: octocat',
+  'runbook-url': 'runbook-url: https://github.com/acme/shop/blob/main/docs/runbook.md',
+  'update-interval': 'update-interval: 30m',
+  'github-token': 'github-token: ${{ github.token }}',
+};

@@ -1,0 +1,145 @@
+/**
+ * GitHub issues for incidents, over Octokit with its retry and throttling plugins:
+ * 5xx answers and dropped connections are retried, secondary rate limits are
+ * waited out. A missing permission becomes a sentence naming the `permissions:`
+ * entry to add.
+ */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { OperationalError } from '../core/errors.js';
+import { fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
+
+export interface IncidentTracker {
+  listOpen(label: string): Promise<OpenIncident[]>;
+  create(issue: {
+    title: string;
+    body: string;
+    labels: string[];
+    assignees: string[];
+  }): Promise<{ number: number; url: string }>;
+  comment(issue: number, body: string): Promise<void>;
+  close(issue: number, reason: 'completed' | 'not_planned'): Promise<void>;
+  ensureLabel(name: string, color: string, description: string): Promise<void>;
+  urlOf(issue: number): string;
+}
+
+export interface GitHubOptions {
+  token: string;
+  apiUrl: string;
+  serverUrl: string;
+  owner: string;
+  repo: string;
+  log?: (message: string) => void;
+  /** Base wait of the retry plugin; tests shorten it. */
+  retryAfterMs?: number;
+}
+
+const Client = Octokit.plugin(retry, throttling);
+
+export function githubTracker(options: GitHubOptions): IncidentTracker {
+  const octokit = new Client({
+    auth: options.token,
+    baseUrl: options.apiUrl,
+    userAgent: 'release-actions',
+    // Failed requests are ours to explain (see call); Octokit's own request log would
+    // print an expected 404 (a missing label) as an error.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: () => {} },
+    retry: { retryAfterBaseValue: options.retryAfterMs ?? 1000 },
+    throttle: {
+      onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
+        options.log?.(`GitHub rate limit on ${o.method} ${o.url}; retrying after ${after}s`);
+        return count < 2;
+      },
+      onSecondaryRateLimit: (
+        after: number,
+        o: { method: string; url: string },
+        _k: unknown,
+        count: number,
+      ) => {
+        options.log?.(`GitHub secondary rate limit on ${o.method} ${o.url}; retrying after ${after}s`);
+        return count < 2;
+      },
+    },
+  });
+  const { owner, repo } = options;
+  const call = async <T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const e = error as { status?: number; message?: string };
+      if (e.status === 403 && /not accessible by integration|permission/i.test(e.message ?? '')) {
+        throw new OperationalError(`the token may not ${what}: add "permissions: ${permission}" to the job`);
+      }
+      if (e.status === 401)
+        throw new OperationalError(`GitHub refused the token while trying to ${what} (401 Bad credentials)`);
+      throw new OperationalError(
+        `GitHub failed to ${what}: ${e.status ?? ''} ${(e.message ?? String(error)).split('\n')[0]}`.replace(
+          / {2,}/g,
+          ' ',
+        ),
+      );
+    }
+  };
+
+  return {
+    async listOpen(label) {
+      const issues = await call('list issues', 'issues: read', () =>
+        octokit.paginate(octokit.rest.issues.listForRepo, {
+          owner,
+          repo,
+          state: 'open',
+          labels: label,
+          per_page: 100,
+        }),
+      );
+      return issues
+        .filter((i) => !i.pull_request)
+        .map((i) => ({
+          number: i.number,
+          fingerprint: fingerprintIn(i.body) ?? '',
+          createdAt: new Date(i.created_at),
+          updatedAt: new Date(i.updated_at),
+        }))
+        .filter((i) => i.fingerprint !== '');
+    },
+    async create(issue) {
+      const { data } = await call('create issues', 'issues: write', () =>
+        octokit.rest.issues.create({ owner, repo, ...issue }),
+      );
+      return { number: data.number, url: data.html_url };
+    },
+    async comment(issue, body) {
+      await call('comment on issues', 'issues: write', () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body }),
+      );
+    },
+    async close(issue, reason) {
+      await call('close issues', 'issues: write', () =>
+        octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number: issue,
+          state: 'closed',
+          state_reason: reason,
+        }),
+      );
+    },
+    async ensureLabel(name, color, description) {
+      try {
+        await octokit.rest.issues.getLabel({ owner, repo, name });
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+        await call('create labels', 'issues: write', () =>
+          octokit.rest.issues
+            .createLabel({ owner, repo, name, color, description })
+            .catch((e: { status?: number }) => {
+              // Another run created it first: that is what we wanted.
+              if (e.status !== 422) throw e;
+            }),
+        );
+      }
+    },
+    urlOf: (issue) => `${options.serverUrl}/${owner}/${repo}/issues/${issue}`,
+  };
+}

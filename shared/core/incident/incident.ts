@@ -1,0 +1,199 @@
+/**
+ * One incident, one issue. Pure: the fingerprint that identifies an incident, the
+ * hidden marker that carries it in the issue body, the body and comments, and the
+ * decisions (create, update, leave alone, close duplicates, resolve).
+ */
+import { formatDuration } from '../duration.js';
+import { escapeCell, table } from '../markdown.js';
+
+export const SEVERITIES = {
+  P0: {
+    name: 'Critical',
+    means:
+      'service completely down, data breach or security incident, payment processing failure, or more than 50 % of users affected',
+  },
+  P1: {
+    name: 'High',
+    means:
+      'partial degradation, performance issues affecting more than 20 % of users, a critical feature broken, or payment issues for a subset of users',
+  },
+  P2: {
+    name: 'Medium',
+    means:
+      'minor feature issues, performance degradation affecting less than 20 % of users, non-critical bugs',
+  },
+  P3: { name: 'Low', means: 'cosmetic issues, minor bugs with workarounds, documentation issues' },
+} as const;
+export type Severity = keyof typeof SEVERITIES;
+
+export function fingerprintOf(service: string, environment: string, kind: string): string {
+  const part = (s: string) =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-');
+  return `${part(service)}/${part(environment)}/${part(kind)}`;
+}
+
+const MARKER = /<!-- release-actions incident: ([^\s]+) -->/;
+export const markerFor = (fingerprint: string) => `<!-- release-actions incident: ${fingerprint} -->`;
+export const fingerprintIn = (body: string | null | undefined) => MARKER.exec(body ?? '')?.[1];
+
+/**
+ * Text we did not write (response bodies, error messages) made inert: no
+ * @mentions, no autolinks, no closing of our fence, and capped in length.
+ */
+export function untrusted(text: string, max = 1500): string {
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+  const inert = cut.replace(/@/g, '@\u200b').replace(/:\/\//g, ':\u200b//').replace(/\r/g, '');
+  const longest = Math.max(2, ...[...inert.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${inert}\n${fence}`;
+}
+
+/** What healthcheck's `report` output says, as far as an incident needs it. */
+export interface ProbeReport {
+  healthy: boolean;
+  checkedAt?: string;
+  probes: {
+    name: string;
+    url?: string;
+    healthy: boolean;
+    status?: number;
+    reason?: string;
+    latencyMs?: { p95?: number };
+  }[];
+}
+
+export interface IncidentFacts {
+  fingerprint: string;
+  service: string;
+  environment: string;
+  kind: string;
+  severity: Severity;
+  title?: string;
+  impact?: string;
+  rollback?: string;
+  report?: ProbeReport;
+  runUrl: string;
+  runbookUrl?: string;
+  at: Date;
+}
+
+export function incidentTitle(f: IncidentFacts): string {
+  return f.title ?? `[${f.severity}] ${f.service} (${f.environment}): ${f.kind} failing`;
+}
+
+function failedProbes(report: ProbeReport | undefined): string {
+  const down = report?.probes.filter((p) => !p.healthy) ?? [];
+  if (down.length === 0) return '_No probe report was given._';
+  const rows = down.map((p) => [
+    escapeCell(p.name),
+    escapeCell(p.url ?? ''),
+    p.status === undefined ? '–' : String(p.status),
+    p.latencyMs?.p95 === undefined ? '–' : `${Math.round(p.latencyMs.p95)} ms`,
+  ]);
+  const reasons = down.map((p) => `${p.name}: ${p.reason ?? 'down'}`).join('\n');
+  return `${table(['Probe', 'Request', 'Status', 'p95'], rows)}\n\nReasons, as reported:\n\n${untrusted(reasons)}`;
+}
+
+export function incidentBody(f: IncidentFacts): string {
+  const sev = SEVERITIES[f.severity];
+  return [
+    markerFor(f.fingerprint),
+    `## ${f.severity} – ${sev.name}: ${escapeCell(f.service)} in ${escapeCell(f.environment)}`,
+    '',
+    `**Severity ${f.severity} (${sev.name})** means ${sev.means}. Acknowledge within 5 minutes, assess within 10 (runbook 004).`,
+    '',
+    '### Impact',
+    f.impact
+      ? untrusted(f.impact, 1000)
+      : '_Not assessed yet: edit this section with the share of users affected._',
+    '',
+    '### What failed',
+    failedProbes(f.report),
+    '',
+    '### Rollback',
+    f.rollback ? untrusted(f.rollback, 500) : '_No rollback recorded._',
+    '',
+    '### Timeline',
+    table(['Time (UTC)', 'Event'], [[f.at.toISOString(), `Detected by [this run](${f.runUrl})`]]),
+    '',
+    f.runbookUrl ? `Runbook: ${f.runbookUrl}\n` : '',
+    '### Communication (runbook 000)',
+    '```',
+    `PRODUCTION INCIDENT – ${f.severity}`,
+    `Component: ${f.service} (${f.environment})`,
+    'Issue: [brief description]',
+    'Impact: [% of users affected]',
+    `Action: ${f.rollback ? 'rolled back' : '[rollback / hotfix / monitoring]'}`,
+    'Status: In progress – next update in 30 minutes',
+    '```',
+    '',
+    '### After the incident (runbooks 000, 003, 004)',
+    '- [ ] Root cause identified and written down',
+    '- [ ] Incident record committed under docs/operations/incidents/',
+    '- [ ] Post-mortem within 48 hours for P0/P1',
+    '- [ ] Follow-up issues filed for every action item',
+    '- [ ] Monitoring and alerts adjusted so this is caught earlier',
+    '',
+  ].join('\n');
+}
+
+export function recurrenceComment(f: IncidentFacts, since: Date): string {
+  const down = f.report?.probes.filter((p) => !p.healthy).map((p) => p.name) ?? [];
+  return [
+    markerFor(f.fingerprint),
+    `**Still failing** at ${f.at.toISOString()} ([run](${f.runUrl})), ${formatDuration(f.at.getTime() - since.getTime())} after it was opened.`,
+    down.length ? `Down: ${down.map(escapeCell).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function resolutionComment(f: IncidentFacts, openedAt: Date): string {
+  return [
+    markerFor(f.fingerprint),
+    `**Resolved** at ${f.at.toISOString()} ([run](${f.runUrl})) after ${formatDuration(f.at.getTime() - openedAt.getTime())}.`,
+    '',
+    'Next: the post-incident checklist above.',
+  ].join('\n');
+}
+
+export interface OpenIncident {
+  number: number;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type OpenDecision =
+  { kind: 'create' } | { kind: 'update'; issue: number } | { kind: 'nothing'; issue: number; reason: string };
+
+/** The open incident to use is the lowest-numbered one with this fingerprint. */
+export function incidentFor(open: readonly OpenIncident[], fingerprint: string): OpenIncident | undefined {
+  return open.filter((i) => i.fingerprint === fingerprint).sort((a, b) => a.number - b.number)[0];
+}
+
+export function decideOpen(
+  open: readonly OpenIncident[],
+  fingerprint: string,
+  now: Date,
+  updateIntervalMs: number,
+): OpenDecision {
+  const existing = incidentFor(open, fingerprint);
+  if (!existing) return { kind: 'create' };
+  const quietFor = now.getTime() - existing.updatedAt.getTime();
+  if (quietFor >= updateIntervalMs) return { kind: 'update', issue: existing.number };
+  return {
+    kind: 'nothing',
+    issue: existing.number,
+    reason: `#${existing.number} was updated ${formatDuration(quietFor)} ago; the next update is due after ${formatDuration(updateIntervalMs)}`,
+  };
+}
+
+/** Every open incident with this fingerprint except the lowest-numbered one. */
+export function duplicatesOf(open: readonly OpenIncident[], fingerprint: string): number[] {
+  const keep = incidentFor(open, fingerprint);
+  return open.filter((i) => i.fingerprint === fingerprint && i.number !== keep?.number).map((i) => i.number);
+}

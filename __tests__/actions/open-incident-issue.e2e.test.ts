@@ -152,7 +152,41 @@ describe('open-incident-issue', () => {
     expect(visibleLog(run)).not.toContain(github.token);
   });
 
+  it('writes a markdown incident record for a later commit, and appends as it goes', async () => {
+    const files = { 'docs/operations/incidents/.keep': '' };
+    const first = await incident({ 'record-dir': 'docs/operations/incidents' }, { files });
+    expect(first.code).toBe(0);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = `${first.workspace}/docs/operations/incidents`;
+    const record = readdirSync(dir).find((f) => f.endsWith('.md'))!;
+    expect(record).toMatch(/^\d{4}-\d{2}-\d{2}-machinemate-api-production-healthcheck\.md$/);
+    expect(readFileSync(`${dir}/${record}`, 'utf8')).toContain(
+      '# [P1] machinemate-api (production): healthcheck failing',
+    );
+  });
+
+  it('builds the body from a template in the repository, keeping the marker', async () => {
+    const run = await incident(
+      { template: '.github/incident.md' },
+      {
+        files: {
+          '.github/incident.md': '# {{severity}} {{service}}\n\n{{failed_probes}}\n\nRun: {{run_url}}\n',
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    const body = open()[0]!.body;
+    expect(
+      body.startsWith(
+        '<!-- release-actions incident: machinemate-api/production/healthcheck -->\n# P1 machinemate-api',
+      ),
+    ).toBe(true);
+    expect(body).toContain('| api-health |');
+  });
+
   it.each([
+    ['template', { template: '../secrets.md' }, /points outside the repository/],
+    ['record-dir', { 'record-dir': '/etc' }, /must be a path relative to the repository/],
     ['mode', { mode: 'maybe' }, /must be open, resolve or auto/],
     ['severity', { severity: 'SEV1' }, /must be P0, P1, P2 or P3/],
     ['report', { report: '{not json' }, /is not JSON/],

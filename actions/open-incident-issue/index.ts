@@ -2,12 +2,13 @@ import { githubTracker } from '../../shared/adapters/github.js';
 import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { run } from './main.js';
 
-const { runtime, clock, env } = realDependencies();
+const { runtime, clock, env, files } = realDependencies();
 const [owner = '', repo = ''] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
 await run({
   runtime,
   clock,
   env,
+  files,
   trackerFor: (settings, log) =>
     githubTracker({
       token: settings['github-token'],

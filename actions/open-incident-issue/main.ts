@@ -1,10 +1,15 @@
 import type { IncidentTracker } from '../../shared/adapters/github.js';
 import type { Clock } from '../../shared/adapters/clock.js';
+import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import {
   decideOpen,
   duplicatesOf,
+  customBody,
+  fingerprintIn,
   fingerprintOf,
   incidentBody,
+  incidentRecord,
+  recordFileName,
   incidentFor,
   incidentTitle,
   recurrenceComment,
@@ -21,6 +26,7 @@ import { incidentExamples, incidentInputs, type IncidentSettings } from './setti
 export interface IncidentDeps {
   runtime: Runtime;
   clock: Clock;
+  files: WorkspaceFiles;
   env: Readonly<Record<string, string | undefined>>;
   trackerFor: (settings: IncidentSettings, log: (m: string) => void) => IncidentTracker;
 }
@@ -29,6 +35,11 @@ export function run(deps: IncidentDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('open-incident-issue', runtime, async () => {
     const settings = readSettings(runtime, incidentInputs, incidentExamples);
+    const template = settings.template
+      ? deps.files.read('template', settings.template, incidentExamples.template)
+      : undefined;
+    if (settings['record-dir'])
+      deps.files.list('record-dir', settings['record-dir'], incidentExamples['record-dir']);
     const redactor = maskSecrets(runtime, [settings['github-token']]);
     const tracker = deps.trackerFor(settings, (m) => runtime.info(redactor.redact(m)));
     const now = deps.clock.date();
@@ -71,7 +82,7 @@ export function run(deps: IncidentDeps): Promise<void> {
         for (const l of settings.labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
         const created = await tracker.create({
           title: incidentTitle(facts),
-          body: incidentBody(facts),
+          body: template ? customBody(template, facts) : incidentBody(facts),
           labels: settings.labels,
           assignees: settings.assignees,
         });
@@ -99,6 +110,29 @@ export function run(deps: IncidentDeps): Promise<void> {
     }
     if (note) runtime.info(note);
     const url = number === undefined ? '' : tracker.urlOf(number);
+    const dir = settings['record-dir'];
+    if (dir && (done === 'created' || done === 'updated' || done === 'resolved')) {
+      const example = incidentExamples['record-dir'];
+      const mine = deps.files
+        .list('record-dir', dir, example)
+        .find(
+          (f) =>
+            f.endsWith('.md') &&
+            fingerprintIn(deps.files.read('record-dir', `${dir}/${f}`, example)) === facts.fingerprint,
+        );
+      const event = done === 'created' ? 'detected' : done === 'updated' ? 'still failing' : 'resolved';
+      if (mine)
+        deps.files.write('record-dir', `${dir}/${mine}`, `- ${now.toISOString()} ${event}\n`, example, {
+          append: true,
+        });
+      else
+        deps.files.write(
+          'record-dir',
+          `${dir}/${recordFileName(facts)}`,
+          incidentRecord(facts, url),
+          example,
+        );
+    }
     await publish(
       runtime,
       {

@@ -84,6 +84,10 @@ export const incidentInputs = z
     /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */
     'update-interval': duration(),
     'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
+    /** A markdown file in the repository with {{placeholders}} for the issue body. */
+    template: optionalInput(z.string().trim()),
+    /** Where to write a markdown incident record for a later commit step. */
+    'record-dir': optionalInput(z.string().trim()),
   })
   .superRefine((s, ctx) => {
     if (s.mode === 'auto' && !s.report)
@@ -108,4 +112,6 @@ export const incidentExamples: InputExamples<typeof incidentInputs> = {
   'runbook-url': 'runbook-url: https://github.com/acme/shop/blob/main/docs/runbook.md',
   'update-interval': 'update-interval: 30m',
   'github-token': 'github-token: ${{ github.token }}',
+  template: 'template: .github/incident-template.md',
+  'record-dir': 'record-dir: docs/operations/incidents',
 };

@@ -2,19 +2,64 @@
  * Reads files the user names in inputs, and only from inside the workspace: a
  * config path must not walk out of the checkout (../, absolute paths, symlinks).
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 
 export interface WorkspaceFiles {
   /** The file's text, or a ConfigurationError naming `input`. */
   read(input: string, relativePath: string, example: string): string;
+  /** Writes (or appends to) a file inside the workspace, creating folders; refuses paths outside it. */
+  write(
+    input: string,
+    relativePath: string,
+    content: string,
+    example: string,
+    options?: { append?: boolean },
+  ): string;
+  /** Names of the files in a workspace folder (empty when it does not exist). */
+  list(input: string, relativeDir: string, example: string): string[];
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export function workspaceFiles(workspace: string): WorkspaceFiles {
+  const inside = (input: string, relativePath: string, example: string) => {
+    const fail = (problem: string) => new ConfigurationError(input, problem, example);
+    if (path.isAbsolute(relativePath))
+      throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
+    const root = realpathSync(workspace);
+    const target = path.resolve(root, relativePath);
+    if (!isInside(root, target))
+      throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+    // The deepest folder that exists must not lead out through a link either.
+    let existing = target;
+    while (!existsSync(existing)) existing = path.dirname(existing);
+    if (!isInside(root, realpathSync(existing)))
+      throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
+    return target;
+  };
   return {
+    write(input, relativePath, content, example, options = {}) {
+      const target = inside(input, relativePath, example);
+      mkdirSync(path.dirname(target), { recursive: true });
+      if (options.append) appendFileSync(target, content);
+      else writeFileSync(target, content);
+      return target;
+    },
+    list(input, relativeDir, example) {
+      const target = inside(input, relativeDir, example);
+      return existsSync(target) && statSync(target).isDirectory() ? readdirSync(target) : [];
+    },
     read(input, relativePath, example) {
       const fail = (problem: string) => new ConfigurationError(input, problem, example);
       if (path.isAbsolute(relativePath))

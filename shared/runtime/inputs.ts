@@ -10,7 +10,7 @@ import type { Runtime } from './runtime.js';
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /** Example values, one line each, shown when an input is wrong. */
-export type InputExamples<S extends InputSchema> = { [K in keyof z.input<S>]: string };
+export type InputExamples<S extends InputSchema> = { [K in keyof z.input<S>]-?: string };
 
 export function readSettings<S extends InputSchema>(
   runtime: Pick<Runtime, 'getInput'>,

@@ -197,3 +197,48 @@ export function duplicatesOf(open: readonly OpenIncident[], fingerprint: string)
   const keep = incidentFor(open, fingerprint);
   return open.filter((i) => i.fingerprint === fingerprint && i.number !== keep?.number).map((i) => i.number);
 }
+
+/** `2026-11-28-machinemate-api-production-healthcheck.md`, as the runbooks name incident files. */
+export function recordFileName(f: IncidentFacts): string {
+  return `${f.at.toISOString().slice(0, 10)}-${f.fingerprint.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.md`;
+}
+
+export function incidentRecord(f: IncidentFacts, issueUrl: string): string {
+  return [
+    markerFor(f.fingerprint),
+    `# ${incidentTitle(f)}`,
+    '',
+    `- Severity: ${f.severity} (${SEVERITIES[f.severity].name})`,
+    `- Service: ${f.service} (${f.environment})`,
+    `- Issue: ${issueUrl}`,
+    `- Detected: ${f.at.toISOString()} by ${f.runUrl}`,
+    '',
+    '## Timeline',
+    '',
+    `- ${f.at.toISOString()} detected`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A custom body from the user's template: {{name}} placeholders, filled with values
+ * that are already escaped or fenced. The marker always leads, so dedupe works.
+ */
+export function customBody(template: string, f: IncidentFacts): string {
+  const values: Record<string, string> = {
+    severity: f.severity,
+    severity_name: SEVERITIES[f.severity].name,
+    severity_definition: SEVERITIES[f.severity].means,
+    service: escapeCell(f.service),
+    environment: escapeCell(f.environment),
+    kind: escapeCell(f.kind),
+    impact: f.impact ? untrusted(f.impact, 1000) : '',
+    rollback: f.rollback ? untrusted(f.rollback, 500) : '',
+    failed_probes: failedProbes(f.report),
+    run_url: f.runUrl,
+    runbook_url: f.runbookUrl ?? '',
+    detected_at: f.at.toISOString(),
+  };
+  const body = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+  return `${markerFor(f.fingerprint)}\n${body}`;
+}

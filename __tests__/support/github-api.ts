@@ -105,6 +105,16 @@ export interface Issue {
   closed_at: string | null;
 }
 
+export interface Deployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  production: boolean;
+  transient: boolean;
+  statuses: { state: string; description: string; environment_url: string }[];
+}
+
 export interface Fault {
   method: string;
   path: RegExp;
@@ -124,6 +134,7 @@ export interface GitHubApi {
   issues: Issue[];
   comments: { issue: number; body: string }[];
   labels: Map<string, { name: string; color: string; description: string | null }>;
+  deployments: Deployment[];
   fault(fault: Fault): void;
   /** Delay every answer, so concurrent clients really overlap. */
   latencyMs: number;
@@ -135,6 +146,7 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
   const issues: Issue[] = [];
   const comments: GitHubApi['comments'] = [];
   const labels: GitHubApi['labels'] = new Map();
+  const deployments: Deployment[] = [];
   const requests: GitHubApi['requests'] = [];
   const violations: string[] = [];
   const faults: Fault[] = [];
@@ -142,6 +154,28 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
   const example = (name: string) => structuredClone(deref(spec.components.examples[name]).value);
   let base = '';
 
+  const deploymentJson = (d: Deployment) => ({
+    ...example('deployment-simple-example'),
+    id: d.id,
+    node_id: `D_${d.id}`,
+    sha: d.sha,
+    ref: d.ref,
+    environment: d.environment,
+    original_environment: d.environment,
+    production_environment: d.production,
+    transient_environment: d.transient,
+    url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
+    statuses_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}/statuses`,
+  });
+  const statusJson = (d: Deployment, st: Deployment['statuses'][number], k: number) => ({
+    ...example('deployment-status'),
+    id: d.id * 100 + k,
+    state: st.state,
+    description: st.description,
+    environment: d.environment,
+    environment_url: st.environment_url,
+    deployment_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
+  });
   const issueJson = (i: Issue) => ({
     ...example('issue'),
     id: 1000 + i.number,
@@ -351,6 +385,59 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
         labels.set(body.name, label);
         return respond(res, route, 201, { ...example('label'), ...label });
       }
+      case 'GET /repos/{owner}/{repo}/deployments': {
+        const sha = url.searchParams.get('sha');
+        const env = url.searchParams.get('environment');
+        const list = deployments
+          .filter((d) => (!sha || d.sha === sha) && (!env || d.environment === env))
+          .reverse();
+        return respond(res, route, 200, list.map(deploymentJson));
+      }
+      case 'POST /repos/{owner}/{repo}/deployments': {
+        const d: Deployment = {
+          id: deployments.length + 1,
+          sha: body.ref,
+          ref: body.ref,
+          environment: body.environment ?? 'production',
+          production: body.production_environment ?? false,
+          transient: body.transient_environment ?? false,
+          statuses: [],
+        };
+        deployments.push(d);
+        return respond(res, route, 201, deploymentJson(d));
+      }
+      case 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+        const d = deployments.find((x) => x.id === Number(params['deployment_id']));
+        if (!d) return respond(res, undefined, 404, { message: 'Not Found' });
+        return respond(
+          res,
+          route,
+          200,
+          [...d.statuses].reverse().map((st, k) => statusJson(d, st, k)),
+        );
+      }
+      case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+        const d = deployments.find((x) => x.id === Number(params['deployment_id']));
+        if (!d) return respond(res, undefined, 404, { message: 'Not Found' });
+        const st = {
+          state: body.state,
+          description: body.description ?? '',
+          environment_url: body.environment_url ?? '',
+        };
+        d.statuses.push(st);
+        if (body.state === 'success' && body.auto_inactive !== false) {
+          for (const other of deployments) {
+            if (
+              other !== d &&
+              other.environment === d.environment &&
+              other.statuses.at(-1)?.state === 'success'
+            ) {
+              other.statuses.push({ state: 'inactive', description: 'replaced', environment_url: '' });
+            }
+          }
+        }
+        return respond(res, route, 201, statusJson(d, st, d.statuses.length));
+      }
       default:
         violations.push(
           `${method} ${route.template} is described but this test server does not implement it`,
@@ -367,6 +454,7 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
     issues,
     comments,
     labels,
+    deployments,
     latencyMs: 0,
     fault: (f) => void faults.push(f),
     close: () =>

@@ -1,3 +1,4 @@
+import type { DeploymentRecorder, DeploymentState } from '../../shared/adapters/deployments.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
@@ -12,6 +13,7 @@ import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
 
 export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings> {
+  deploymentsFor?: (settings: ShiftTrafficSettings) => DeploymentRecorder;
   signal?: AbortSignal;
 }
 
@@ -54,6 +56,18 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       advisory: settings.advisory,
     };
 
+    // Deployment records are for people; a failure to write one never stops a rollout or a rollback.
+    const recorder =
+      settings['github-environment'] && deps.deploymentsFor ? deps.deploymentsFor(settings) : undefined;
+    if (recorder) runtime.setSecret(settings['github-token']);
+    const record = async (state: DeploymentState, description: string) => {
+      try {
+        await recorder?.status(state, description);
+      } catch (error) {
+        runtime.warning(`Deployment record not written: ${(error as Error).message}`);
+      }
+    };
+
     runtime.saveState(PHASE, 'shifting');
     const result = await runRollout(
       { ...names, plan, policy },
@@ -62,6 +76,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         clock: deps.clock,
         log: say,
         warn: (m) => runtime.warning(redactor.redact(m)),
+        onSplit: (split) => record('in_progress', `canary ${split[names.canary] ?? 0}%`),
         ...(deps.signal && { signal: deps.signal }),
         ...(probes && {
           probe: async () => {
@@ -78,6 +93,12 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       },
     );
     runtime.saveState(PHASE, result.outcome.kind);
+    const o = result.outcome;
+    if (o.kind === 'promoted' || o.kind === 'already-promoted')
+      await record('success', `${names.canary} promoted to 100%`);
+    else if (o.kind === 'rolled-back') await record('failure', `rolled back to ${names.stable}: ${o.reason}`);
+    else if (o.kind === 'drift') await record('failure', `stopped: ${o.reason}`);
+    else await record('in_progress', `held: ${o.reason}`);
 
     const { outcome } = result;
     const reason = 'reason' in outcome ? outcome.reason : '';

@@ -54,8 +54,8 @@ export interface RolloutDeps {
   probe?: () => Promise<CheckResult>;
   /** Aborted on cancellation: the rollout returns traffic to stable at once. */
   signal?: AbortSignal;
-  /** Called after every weight change, before anything else, so a crash leaves a trace. */
-  onSplit?: (split: Split) => void;
+  /** Called after every weight change (e.g. to record a deployment status). */
+  onSplit?: (split: Split) => Promise<void> | void;
 }
 
 class Cancelled extends Error {}
@@ -99,7 +99,7 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
   const setSplit = async (split: Split, event: string) => {
     await provider.setSplit(split);
     expected = split;
-    deps.onSplit?.(split);
+    await deps.onSplit?.(split);
     timeline.push({ atMs: at(), canaryPercent: percentOf(split, spec.canary), event });
     deps.log(`Traffic: ${describeSplit(split)} (${event})`);
   };

@@ -1,0 +1,139 @@
+/**
+ * shift-traffic records the rollout as a GitHub deployment, every request checked
+ * against GitHub's OpenAPI description; a failing GitHub never stops the rollout.
+ */
+import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
+import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { startLoad } from '../support/load.js';
+import { runAction } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+
+let v1: TestService;
+let v2: TestService;
+let router: LocalRouter;
+let github: GitHubApi;
+
+beforeAll(async () => {
+  v1 = await startService({ version: '1.0.0' });
+  v2 = await startService({ version: '2.0.0' });
+});
+afterAll(() => Promise.all([v1.close(), v2.close()]));
+beforeEach(async () => {
+  v2.setMode('ok');
+  router = await startLocalRouter({ revisions: { v1: v1.url, v2: v2.url }, split: { v1: 100 } });
+  github = await startGitHubApi('acme', 'shop');
+});
+afterEach(async () => {
+  expect(github.violations).toEqual([]);
+  await router.close();
+  await github.close();
+});
+
+const shift = () =>
+  runAction('shift-traffic', {
+    inputs: {
+      provider: 'local',
+      'local-router-url': router.url,
+      'stable-revision': 'v1',
+      'canary-revision': 'v2',
+      steps: '25,100',
+      'step-duration': '1s',
+      'check-interval': '250ms',
+      'min-requests': '5',
+      'github-environment': 'production',
+      'environment-url': 'https://shop.example.com',
+      'github-token': github.token,
+    },
+    env: { GITHUB_API_URL: github.url, GITHUB_SHA: 'a'.repeat(40), RELEASE_ACTIONS_RETRY_AFTER_MS: '20' },
+  });
+
+describe('deployment records', () => {
+  it('creates one deployment and moves its status with the rollout, to success', async () => {
+    const load = startLoad(`${router.url}/health`, 100);
+    const run = await shift();
+    await load.stop();
+    expect(run.code).toBe(0);
+    expect(github.deployments).toHaveLength(1);
+    expect(github.deployments[0]).toMatchObject({
+      environment: 'production',
+      production: true,
+      transient: false,
+      sha: 'a'.repeat(40),
+    });
+    expect(github.deployments[0]!.statuses.map((s) => `${s.state}: ${s.description}`)).toEqual([
+      'in_progress: canary 25%',
+      'in_progress: canary 100%',
+      'success: v2 promoted to 100%',
+    ]);
+    expect(github.deployments[0]!.statuses.at(-1)?.environment_url).toBe('https://shop.example.com');
+  });
+
+  it('marks the deployment failed on rollback, and the previous success stays the active one', async () => {
+    const load = startLoad(`${router.url}/health`, 100);
+    await shift();
+    await router.close();
+    router = await startLocalRouter({ revisions: { v1: v1.url, v2: v2.url }, split: { v1: 100 } });
+    v2.setMode('error');
+    const load2 = startLoad(`${router.url}/health`, 100);
+    const run = await shift();
+    await load.stop();
+    await load2.stop();
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(github.deployments).toHaveLength(2);
+    expect(github.deployments[1]!.statuses.at(-1)?.state).toBe('failure');
+    expect(github.deployments[0]!.statuses.at(-1)?.state).toBe('success');
+  });
+
+  it('a later promotion marks the replaced deployment inactive', async () => {
+    for (let i = 0; i < 2; i++) {
+      await router.close();
+      router = await startLocalRouter({ revisions: { v1: v1.url, v2: v2.url }, split: { v1: 100 } });
+      const load = startLoad(`${router.url}/health`, 100);
+      expect((await shift()).code).toBe(0);
+      await load.stop();
+    }
+    expect(github.deployments.map((d) => d.statuses.at(-1)?.state)).toEqual(['inactive', 'success']);
+    const successes = github.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path.endsWith('/statuses') &&
+        (r.body as { state: string }).state === 'success',
+    );
+    expect(successes.every((r) => (r.body as { auto_inactive?: boolean }).auto_inactive === true)).toBe(true);
+  });
+
+  it('attaches to the deployment the job environment already created instead of adding one', async () => {
+    github.deployments.push({
+      id: 1,
+      sha: 'a'.repeat(40),
+      ref: 'a'.repeat(40),
+      environment: 'production',
+      production: true,
+      transient: false,
+      statuses: [{ state: 'in_progress', description: 'job', environment_url: '' }],
+    });
+    const load = startLoad(`${router.url}/health`, 100);
+    const run = await shift();
+    await load.stop();
+    expect(run.code).toBe(0);
+    expect(github.deployments).toHaveLength(1);
+    expect(github.deployments[0]!.statuses.at(-1)?.state).toBe('success');
+  });
+
+  it('keeps rolling out when GitHub refuses the record, with a warning', async () => {
+    github.fault({
+      method: 'POST',
+      path: /\/deployments$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    });
+    const load = startLoad(`${router.url}/health`, 100);
+    const run = await shift();
+    await load.stop();
+    expect(run.code).toBe(0);
+    expect(run.outputs['outcome']).toBe('promoted');
+    expect(run.stdout).toContain(
+      'Deployment record not written: the token may not create deployments: add "permissions: deployments: write" to the job',
+    );
+  });
+});

@@ -102,6 +102,27 @@ describe('deployment records', () => {
     expect(successes.every((r) => (r.body as { auto_inactive?: boolean }).auto_inactive === true)).toBe(true);
   });
 
+  it('a manual rollback is recorded as what now runs in the environment', async () => {
+    const load = startLoad(`${router.url}/health`, 100);
+    expect((await shift()).code).toBe(0);
+    await load.stop();
+    const run = await runAction('rollback', {
+      inputs: {
+        provider: 'local',
+        'local-router-url': router.url,
+        'to-revision': 'v1',
+        reason: 'p95 over budget',
+        'github-environment': 'production',
+        'github-token': github.token,
+      },
+      env: { GITHUB_API_URL: github.url, GITHUB_SHA: 'b'.repeat(40) },
+    });
+    expect(run.code).toBe(0);
+    expect(
+      github.deployments.map((d) => `${d.statuses.at(-1)?.state}: ${d.statuses.at(-1)?.description}`),
+    ).toEqual(['inactive: replaced', 'success: rolled back to v1: p95 over budget']);
+  });
+
   it('attaches to the deployment the job environment already created instead of adding one', async () => {
     github.deployments.push({
       id: 1,

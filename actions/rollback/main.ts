@@ -1,3 +1,4 @@
+import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { OperationalError } from '../../shared/core/errors.js';
@@ -9,7 +10,9 @@ import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import { rollbackExamples, rollbackInputs, type RollbackSettings } from './settings.js';
 
-export type RollbackDeps = TrafficActionDeps<RollbackSettings>;
+export interface RollbackDeps extends TrafficActionDeps<RollbackSettings> {
+  deploymentsFor?: (settings: RollbackSettings) => DeploymentRecorder;
+}
 
 /** Immediately, without gates: the point of a rollback is to stop the harm now. */
 export function run(deps: RollbackDeps): Promise<void> {
@@ -41,6 +44,17 @@ export function run(deps: RollbackDeps): Promise<void> {
         throw new Error(`the router reports ${describeSplit(after)} after setting ${describeSplit(plan.to)}`);
     }
     runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
+    if (plan.kind === 'move' && settings['github-environment'] && deps.deploymentsFor) {
+      // The rollback is what now runs in this environment: record it, without ever failing the rollback.
+      runtime.setSecret(settings['github-token']);
+      try {
+        await deps
+          .deploymentsFor(settings)
+          .status('success', `rolled back to ${target}: ${settings.reason || 'no reason given'}`);
+      } catch (error) {
+        runtime.warning(`Deployment record not written: ${(error as Error).message}`);
+      }
+    }
     const split = plan.kind === 'move' ? plan.to : plan.split;
 
     let verified = 'skipped';

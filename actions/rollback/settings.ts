@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { wholeNumber } from '../../shared/core/schema-kit.js';
+import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
   checkProviderInputs,
   providerExamples,
@@ -20,6 +21,7 @@ export const rollbackInputs = z
     reason: z.string().trim().max(500, 'must be at most 500 characters'),
     /** Probes that must pass after the rollback; ${TARGET_URL} is the revision's own address. */
     probes: optionalInput(yamlText(probeList)),
+    ...deploymentInputs,
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
@@ -40,4 +42,5 @@ export const rollbackExamples: InputExamples<typeof rollbackInputs> = {
   percent: 'percent: 100',
   reason: 'reason: error rate over 5% after 1.4.0',
   probes: 'probes: [{name: health, url: "${TARGET_URL}/health"}]',
+  ...deploymentExamples,
 };

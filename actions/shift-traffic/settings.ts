@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import { looksLikeShorthand, planSpec, shorthandPlan, type Plan } from '../../shared/core/traffic/plan.js';
 import {
   checkProviderInputs,
@@ -56,12 +57,7 @@ export const shiftTrafficInputs = z
     advisory: booleanInput,
     /** HTTP probes run at every check, like healthcheck's; ${CANARY_URL} is the canary's own address. */
     probes: optionalInput(yamlText(probeList)),
-    /** Record the rollout as a GitHub deployment to this environment; empty: no records. */
-    'github-environment': z.string().trim().max(255, 'must be at most 255 characters'),
-    /** The environment's URL, shown on the Environments page. */
-    'environment-url': optionalInput(z.string().url('must be a URL')),
-    /** Token for deployment records (deployments: write). */
-    'github-token': z.string().trim(),
+    ...deploymentInputs,
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
@@ -112,7 +108,5 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'failure-limit': 'failure-limit: 0',
   advisory: 'advisory: false',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
-  'github-environment': 'github-environment: production',
-  'environment-url': 'environment-url: https://shop.example.com',
-  'github-token': 'github-token: ${{ github.token }}',
+  ...deploymentExamples,
 };

@@ -1,0 +1,24 @@
+/** Inputs for GitHub deployment records, shared by shift-traffic and rollback. */
+import { z } from 'zod';
+import { optionalInput } from '../../runtime/inputs.js';
+
+export const deploymentInputs = {
+  /** Record as a GitHub deployment to this environment; empty: no records. */
+  'github-environment': z.string().trim().max(255, 'must be at most 255 characters'),
+  /** The environment's URL, shown on the Environments page. */
+  'environment-url': optionalInput(z.string().url('must be a URL')),
+  /** Token for deployment records (deployments: write). */
+  'github-token': z.string().trim(),
+};
+
+export const deploymentExamples = {
+  'github-environment': 'github-environment: production',
+  'environment-url': 'environment-url: https://shop.example.com',
+  'github-token': 'github-token: ${{ github.token }}',
+};
+
+export interface DeploymentSettings {
+  'github-environment': string;
+  'environment-url'?: string | undefined;
+  'github-token': string;
+}

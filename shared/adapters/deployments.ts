@@ -4,9 +4,7 @@
  * the rollout moves (in_progress "canary 25 %", success on promotion, failure on
  * rollback; success marks the replaced deployment inactive).
  */
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
+import { githubClient } from './octokit.js';
 import { OperationalError } from '../core/errors.js';
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
@@ -30,19 +28,11 @@ export interface DeploymentOptions {
   retryAfterMs?: number;
 }
 
-const Client = Octokit.plugin(retry, throttling);
-
 export function githubDeployments(options: DeploymentOptions): DeploymentRecorder {
-  const octokit = new Client({
-    auth: options.token,
-    baseUrl: options.apiUrl,
-    userAgent: 'release-actions',
-    retry: { retryAfterBaseValue: options.retryAfterMs ?? 1000 },
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    throttle: {
-      onRateLimit: (_a: number, _o: unknown, _k: unknown, n: number) => n < 2,
-      onSecondaryRateLimit: (_a: number, _o: unknown, _k: unknown, n: number) => n < 2,
-    },
+  const octokit = githubClient({
+    token: options.token,
+    apiUrl: options.apiUrl,
+    ...(options.retryAfterMs !== undefined && { retryAfterMs: options.retryAfterMs }),
   });
   const { owner, repo } = options;
   let id: number | undefined;

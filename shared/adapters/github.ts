@@ -4,9 +4,7 @@
  * waited out. A missing permission becomes a sentence naming the `permissions:`
  * entry to add.
  */
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
+import { githubClient } from './octokit.js';
 import { OperationalError } from '../core/errors.js';
 import { fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
 
@@ -35,33 +33,8 @@ export interface GitHubOptions {
   retryAfterMs?: number;
 }
 
-const Client = Octokit.plugin(retry, throttling);
-
 export function githubTracker(options: GitHubOptions): IncidentTracker {
-  const octokit = new Client({
-    auth: options.token,
-    baseUrl: options.apiUrl,
-    userAgent: 'release-actions',
-    // Failed requests are ours to explain (see call); Octokit's own request log would
-    // print an expected 404 (a missing label) as an error.
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: () => {} },
-    retry: { retryAfterBaseValue: options.retryAfterMs ?? 1000 },
-    throttle: {
-      onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
-        options.log?.(`GitHub rate limit on ${o.method} ${o.url}; retrying after ${after}s`);
-        return count < 2;
-      },
-      onSecondaryRateLimit: (
-        after: number,
-        o: { method: string; url: string },
-        _k: unknown,
-        count: number,
-      ) => {
-        options.log?.(`GitHub secondary rate limit on ${o.method} ${o.url}; retrying after ${after}s`);
-        return count < 2;
-      },
-    },
-  });
+  const octokit = githubClient(options);
   const { owner, repo } = options;
   const call = async <T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> => {
     try {

@@ -62,12 +62,7 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
     },
     read(input, relativePath, example) {
       const fail = (problem: string) => new ConfigurationError(input, problem, example);
-      if (path.isAbsolute(relativePath))
-        throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
-      const root = realpathSync(workspace);
-      const target = path.resolve(root, relativePath);
-      if (!isInside(root, target))
-        throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+      const target = inside(input, relativePath, example);
       let real: string;
       try {
         real = realpathSync(target);
@@ -76,8 +71,6 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
           `names ${JSON.stringify(relativePath)}, which does not exist in the workspace (did the job run actions/checkout?)`,
         );
       }
-      if (!isInside(root, real))
-        throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
       const stat = statSync(real);
       if (!stat.isFile()) throw fail(`names ${JSON.stringify(relativePath)}, which is not a file`);
       if (stat.size > MAX_CONFIG_BYTES)

@@ -1,0 +1,68 @@
+/**
+ * Each action.yml declares exactly the inputs its settings schema reads, with a
+ * description, so no input is silently ignored and no default goes missing.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { deployCanaryInputs } from '../../actions/deploy-canary/settings.js';
+import { healthcheckInputs } from '../../actions/healthcheck/settings.js';
+import { incidentInputs } from '../../actions/open-incident-issue/settings.js';
+import { rollbackInputs } from '../../actions/rollback/settings.js';
+import { shiftTrafficInputs } from '../../actions/shift-traffic/settings.js';
+import { repoRoot } from '../support/run-action.js';
+
+interface ActionYaml {
+  runs: { using: string; main: string; post?: string };
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description?: string }>;
+  branding?: { icon?: string; color?: string };
+}
+const meta = (name: string) =>
+  parse(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
+
+describe.each([
+  ['healthcheck', healthcheckInputs.shape],
+  ['shift-traffic', shiftTrafficInputs.shape],
+  ['rollback', rollbackInputs.shape],
+  ['deploy-canary', deployCanaryInputs.shape],
+  ['open-incident-issue', incidentInputs.shape],
+])('%s/action.yml', (name, shape) => {
+  const m = meta(name);
+  it('declares exactly the inputs the settings read', () =>
+    expect(Object.keys(m.inputs ?? {}).sort()).toEqual(Object.keys(shape).sort()));
+  it('describes every input and output', () => {
+    for (const [input, spec] of Object.entries(m.inputs ?? {}))
+      expect({ input, described: (spec.description ?? '').length > 10 }).toEqual({ input, described: true });
+    for (const [output, spec] of Object.entries(m.outputs ?? {}))
+      expect({ output, described: (spec.description ?? '').length > 10 }).toEqual({
+        output,
+        described: true,
+      });
+  });
+  it('gives every optional input a default, so the runner always passes a value', () => {
+    for (const [input, spec] of Object.entries(m.inputs ?? {}))
+      if (!spec.required)
+        expect({ input, default: typeof spec.default }).toEqual({ input, default: 'string' });
+  });
+});
+
+describe.each([
+  'verify-checklist',
+  'deploy-canary',
+  'shift-traffic',
+  'healthcheck',
+  'rollback',
+  'open-incident-issue',
+])('%s', (name) => {
+  it('runs on node24 from the committed bundle, with branding', () => {
+    const m = meta(name);
+    expect(m.runs.using).toBe('node24');
+    expect(m.runs.main).toBe(`../dist/${name}/index.js`);
+    expect(m.branding?.icon && m.branding.color).toBeTruthy();
+    expect(readFileSync(path.join(repoRoot, 'dist', name, 'index.js')).length).toBeGreaterThan(1000);
+    expect(JSON.parse(readFileSync(path.join(repoRoot, 'dist', name, 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
+  });
+});

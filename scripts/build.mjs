@@ -6,9 +6,9 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 // @actions/core imports @actions/http-client (and with it undici, ~300 KiB) only for
-// getIDToken(). Actions that never ask for an OIDC token point that import at a
-// Node built-in instead (os: already loaded, and importing it loads nothing else),
-// which halves their bundle and their start-up time.
+// getIDToken(). No action asks for an OIDC token, so that import points at a Node
+// built-in instead (os: already loaded, and importing it loads nothing else), which
+// halves the bundles and their start-up time.
 const WITHOUT_OIDC = { '@actions/http-client': 'node:os', '@actions/http-client/lib/auth': 'node:os' };
 
 const names = process.argv.slice(2).length

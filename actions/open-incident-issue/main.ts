@@ -18,6 +18,7 @@ import {
 } from '../../shared/core/incident/incident.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { runAction } from '../../shared/runtime/errors.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
@@ -55,7 +56,7 @@ export function run(deps: IncidentDeps): Promise<void> {
       ...(settings.impact.trim() && { impact: settings.impact }),
       ...(settings.rollback.trim() && { rollback: settings.rollback }),
       ...(settings.report && { report: settings.report }),
-      runUrl: `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${env['GITHUB_RUN_ID'] ?? ''}`,
+      runUrl: githubContext(env).runUrl,
       ...(settings['runbook-url'] && { runbookUrl: settings['runbook-url'] }),
       at: now,
     };

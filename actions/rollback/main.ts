@@ -1,4 +1,5 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
+import { deploymentRecord } from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { OperationalError } from '../../shared/core/errors.js';
@@ -44,16 +45,13 @@ export function run(deps: RollbackDeps): Promise<void> {
         throw new Error(`the router reports ${describeSplit(after)} after setting ${describeSplit(plan.to)}`);
     }
     runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
-    if (plan.kind === 'move' && settings['github-environment'] && deps.deploymentsFor) {
-      // The rollback is what now runs in this environment: record it, without ever failing the rollback.
-      runtime.setSecret(settings['github-token']);
-      try {
-        await deps
-          .deploymentsFor(settings)
-          .status('success', `rolled back to ${target}: ${settings.reason || 'no reason given'}`);
-      } catch (error) {
-        runtime.warning(`Deployment record not written: ${(error as Error).message}`);
-      }
+    if (plan.kind === 'move') {
+      // The rollback is what now runs in this environment.
+      await deploymentRecord(
+        settings,
+        deps.deploymentsFor,
+        runtime,
+      )('success', `rolled back to ${target}: ${settings.reason || 'no reason given'}`);
     }
     const split = plan.kind === 'move' ? plan.to : plan.split;
 

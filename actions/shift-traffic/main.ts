@@ -1,4 +1,5 @@
-import type { DeploymentRecorder, DeploymentState } from '../../shared/adapters/deployments.js';
+import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
+import { deploymentRecord } from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
@@ -56,17 +57,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       advisory: settings.advisory,
     };
 
-    // Deployment records are for people; a failure to write one never stops a rollout or a rollback.
-    const recorder =
-      settings['github-environment'] && deps.deploymentsFor ? deps.deploymentsFor(settings) : undefined;
-    if (recorder) runtime.setSecret(settings['github-token']);
-    const record = async (state: DeploymentState, description: string) => {
-      try {
-        await recorder?.status(state, description);
-      } catch (error) {
-        runtime.warning(`Deployment record not written: ${(error as Error).message}`);
-      }
-    };
+    const record = deploymentRecord(settings, deps.deploymentsFor, runtime);
 
     runtime.saveState(PHASE, 'shifting');
     const result = await runRollout(

@@ -1,23 +1,40 @@
-import { githubDeployments, type DeploymentRecorder } from '../adapters/deployments.js';
+import { githubDeployments, type DeploymentRecorder, type DeploymentState } from '../adapters/deployments.js';
 import type { DeploymentSettings } from '../core/traffic/deployment-settings.js';
+import { githubContext } from './github-context.js';
+import type { Runtime } from './runtime.js';
 
 /** The real deployment recorder, addressed from the runner's environment. */
 export function deploymentsFromEnv(env: Readonly<Record<string, string | undefined>>) {
   return (settings: DeploymentSettings): DeploymentRecorder => {
-    const [owner = '', repo = ''] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
+    const github = githubContext(env);
     return githubDeployments({
+      ...github,
       token: settings['github-token'],
-      apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
-      owner,
-      repo,
-      sha: env['GITHUB_SHA'] ?? '',
       environment: settings['github-environment'],
       production: /^prod/i.test(settings['github-environment']),
-      logUrl: `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env['GITHUB_RUN_ID'] ?? ''}`,
+      logUrl: github.runUrl,
       ...(settings['environment-url'] && { environmentUrl: settings['environment-url'] }),
-      ...(env['RELEASE_ACTIONS_RETRY_AFTER_MS'] && {
-        retryAfterMs: Number(env['RELEASE_ACTIONS_RETRY_AFTER_MS']),
-      }),
     });
+  };
+}
+
+/**
+ * Deployment records are for people: a failure to write one is a warning and never
+ * stops a rollout or a rollback. Without github-environment, recording does nothing.
+ */
+export function deploymentRecord<S extends DeploymentSettings>(
+  settings: S,
+  deploymentsFor: ((settings: S) => DeploymentRecorder) | undefined,
+  runtime: Pick<Runtime, 'setSecret' | 'warning'>,
+): (state: DeploymentState, description: string) => Promise<void> {
+  if (!settings['github-environment'] || !deploymentsFor) return async () => {};
+  runtime.setSecret(settings['github-token']);
+  const recorder = deploymentsFor(settings);
+  return async (state, description) => {
+    try {
+      await recorder.status(state, description);
+    } catch (error) {
+      runtime.warning(`Deployment record not written: ${(error as Error).message}`);
+    }
   };
 }

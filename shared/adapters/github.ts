@@ -4,8 +4,7 @@
  * waited out. A missing permission becomes a sentence naming the `permissions:`
  * entry to add.
  */
-import { githubClient } from './octokit.js';
-import { OperationalError } from '../core/errors.js';
+import { githubCall as call, githubClient } from './octokit.js';
 import { fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
 
 export interface IncidentTracker {
@@ -36,25 +35,6 @@ export interface GitHubOptions {
 export function githubTracker(options: GitHubOptions): IncidentTracker {
   const octokit = githubClient(options);
   const { owner, repo } = options;
-  const call = async <T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      const e = error as { status?: number; message?: string };
-      if (e.status === 403 && /not accessible by integration|permission/i.test(e.message ?? '')) {
-        throw new OperationalError(`the token may not ${what}: add "permissions: ${permission}" to the job`);
-      }
-      if (e.status === 401)
-        throw new OperationalError(`GitHub refused the token while trying to ${what} (401 Bad credentials)`);
-      throw new OperationalError(
-        `GitHub failed to ${what}: ${e.status ?? ''} ${(e.message ?? String(error)).split('\n')[0]}`.replace(
-          / {2,}/g,
-          ' ',
-        ),
-      );
-    }
-  };
-
   return {
     async listOpen(label) {
       const issues = await call('list issues', 'issues: read', () =>

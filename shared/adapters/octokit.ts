@@ -6,6 +6,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { OperationalError } from '../core/errors.js';
 
 const Client = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof Client>;
@@ -32,4 +33,27 @@ export function githubClient(options: ClientOptions): GitHubClient {
     retry: { retryAfterBaseValue: options.retryAfterMs ?? 1000 },
     throttle: { onRateLimit: limited('rate limit'), onSecondaryRateLimit: limited('secondary rate limit') },
   });
+}
+
+/**
+ * One GitHub call whose failure becomes one sentence: a missing permission names the
+ * `permissions:` entry to add; anything else names what we were trying to do.
+ */
+export async function githubCall<T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const e = error as { status?: number; message?: string };
+    if (e.status === 403 && /not accessible by integration|permission/i.test(e.message ?? '')) {
+      throw new OperationalError(`the token may not ${what}: add "permissions: ${permission}" to the job`);
+    }
+    if (e.status === 401)
+      throw new OperationalError(`GitHub refused the token while trying to ${what} (401 Bad credentials)`);
+    throw new OperationalError(
+      `GitHub failed to ${what}: ${e.status ?? ''} ${(e.message ?? String(error)).split('\n')[0]}`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+    );
+  }
 }

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
+import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
+import { WEEKDAYS, type ReleaseWindow, type Weekday } from '../../shared/core/release/release-window.js';
+import { booleanInput } from '../../shared/core/schema-kit.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+
+export type ChecklistSourceRef =
+  | { kind: 'pull-request' }
+  | { kind: 'release-issue' }
+  | { kind: 'issue'; number: number }
+  | { kind: 'file'; path: string };
+
+const listOf = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function sourceRef(entry: string): ChecklistSourceRef | string {
+  if (entry === 'pull-request') return { kind: 'pull-request' };
+  if (entry === 'release-issue') return { kind: 'release-issue' };
+  const issue = /^(?:issue:|#)(.*)$/.exec(entry);
+  if (issue) {
+    const number = /^\d{1,9}$/.test(issue[1] ?? '') ? Number(issue[1]) : 0;
+    return number > 0
+      ? { kind: 'issue', number }
+      : `names "${entry}", which is not issue:<number> (issue:42)`;
+  }
+  const path = entry.startsWith('file:') ? entry.slice(5) : entry;
+  if (path.startsWith('file:') || !/[./]/.test(path))
+    return `names an unknown source "${entry}": use pull-request, release-issue, issue:<number> or a file path such as RELEASE_CHECKLIST.md`;
+  return { kind: 'file', path };
+}
+
+const sources = z.string().transform((text, ctx) => {
+  const refs: ChecklistSourceRef[] = [];
+  for (const entry of listOf(text)) {
+    const ref = sourceRef(entry);
+    if (typeof ref === 'string') {
+      ctx.addIssue({ code: 'custom', message: ref });
+      return z.NEVER;
+    }
+    refs.push(ref);
+  }
+  return refs;
+});
+
+const regex = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be valid regular expressions');
+
+const rules = z
+  .strictObject({
+    sections: z.array(z.string().min(1), { message: 'must be a list of section headings' }).default([]),
+    minimum: z
+      .record(
+        z.string(),
+        z.number({ message: 'must map a heading to a whole number' }).int().min(1, 'must be at least 1'),
+        { message: 'must map section headings to a number of ticked items' },
+      )
+      .default({}),
+    optional: z
+      .array(z.string().min(1), { message: 'must be a list of markers' })
+      .default([...defaultRules.optional]),
+    ignore: z.array(regex, { message: 'must be a list of regular expressions' }).default([]),
+  })
+  .nullish()
+  .transform((r): ChecklistRules => r ?? defaultRules);
+
+const weekday = z.string().transform((s, ctx) => {
+  const day = WEEKDAYS.find(
+    (d) =>
+      d.toLowerCase() === s.trim().toLowerCase() || d.slice(0, 3).toLowerCase() === s.trim().toLowerCase(),
+  );
+  if (!day) {
+    ctx.addIssue({ code: 'custom', message: 'must be weekday names such as Friday' });
+    return z.NEVER;
+  }
+  return day as Weekday;
+});
+
+const clock = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const minutesOf = (t: string) => {
+  const [, h, m] = clock.exec(t) as RegExpExecArray;
+  return Number(h) * 60 + Number(m);
+};
+
+const window = z
+  .union([
+    z.literal(true).transform(() => ({})),
+    z.strictObject({
+      'time-zone': z
+        .string()
+        .refine((zone) => {
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: zone });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be an IANA time zone such as Europe/Berlin')
+        .optional(),
+      'blocked-weekdays': z.array(weekday, { message: 'must be a list of weekday names' }).optional(),
+      'blocked-dates': z
+        .array(
+          z.union([z.string(), z.date()]).transform((d, ctx) => {
+            const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
+            if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
+              ctx.addIssue({ code: 'custom', message: 'must be dates written YYYY-MM-DD' });
+              return z.NEVER;
+            }
+            return text;
+          }),
+          { message: 'must be a list of dates written YYYY-MM-DD' },
+        )
+        .optional(),
+      hours: z
+        .string()
+        .regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be HH:MM-HH:MM such as 09:00-16:00')
+        .refine((h) => h.split('-').every((t) => clock.test(t)), 'must use times from 00:00 to 23:59')
+        .transform((h) => {
+          const [from, to] = h.split('-').map(minutesOf) as [number, number];
+          return { from, to };
+        })
+        .refine((h) => h.from < h.to, 'must start before it ends (09:00-16:00)')
+        .optional(),
+    }),
+  ])
+  .transform((w): ReleaseWindow => ({
+    timeZone: ('time-zone' in w && w['time-zone']) || 'UTC',
+    blockedWeekdays: ('blocked-weekdays' in w && w['blocked-weekdays']) || ['Friday'],
+    blockedDates: ('blocked-dates' in w && w['blocked-dates']) || [],
+    ...('hours' in w && w.hours && { hours: w.hours }),
+  }));
+
+const repoPath = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/^[^\n]+$/, 'must be one path');
+
+export const checklistInputs = z.object({
+  /** Where checklists are: pull-request, release-issue, issue:<n> and file paths. */
+  sources,
+  rules: optionalInput(yamlText(rules)),
+  /** The label of the open release issue that `release-issue` reads. */
+  'release-label': z.string().trim().min(1, 'is required for release-issue (for example release)'),
+  'github-token': z.string().trim(),
+  /** The release tag (default: the tag this run was pushed for). */
+  tag: z.string().trim(),
+  'tag-prefix': z
+    .string()
+    .trim()
+    .regex(/^[\w./-]*$/, 'must be letters, digits, . _ - or / (for example api-)'),
+  changelog: optionalInput(repoPath),
+  'version-files': z.string().transform((text, ctx) => {
+    const refs: VersionFileRef[] = [];
+    for (const entry of listOf(text)) {
+      const ref = parseVersionFileRef(entry);
+      if (!ref) {
+        ctx.addIssue({ code: 'custom', message: `names "${entry}", which is not a file or file#json.path` });
+        return z.NEVER;
+      }
+      refs.push(ref);
+    }
+    return refs;
+  }),
+  'build-numbers': optionalInput(repoPath),
+  'check-tag': booleanInput,
+  'release-window': optionalInput(yamlText(window)),
+  hotfix: booleanInput,
+});
+
+export type ChecklistSettings = z.output<typeof checklistInputs>;
+
+export const checklistExamples: InputExamples<typeof checklistInputs> = {
+  sources: 'sources: pull-request, RELEASE_CHECKLIST.md',
+  rules: 'rules: "{sections: [Code Quality], minimum: {Testing: 3}, ignore: [\'^Performance\']}"',
+  'release-label': 'release-label: release',
+  'github-token': 'github-token: ${{ github.token }}',
+  tag: 'tag: v1.4.0',
+  'tag-prefix': 'tag-prefix: api-',
+  changelog: 'changelog: CHANGELOG.md',
+  'version-files': 'version-files: package.json, app.json',
+  'build-numbers': 'build-numbers: app.json',
+  'check-tag': 'check-tag: true',
+  'release-window':
+    'release-window: "{time-zone: Europe/Berlin, blocked-weekdays: [Friday], hours: 09:00-16:00}"',
+  hotfix: 'hotfix: true',
+};

@@ -1,0 +1,49 @@
+/** Issue bodies that hold release checklists, read through the shared Octokit. */
+import { OperationalError } from '../core/errors.js';
+import { githubCall, githubClient } from './octokit.js';
+import type { GitHubOptions } from './github.js';
+
+export interface ChecklistIssue {
+  number: number;
+  title: string;
+  body: string;
+}
+
+export interface ChecklistIssues {
+  get(number: number): Promise<ChecklistIssue>;
+  /** Open issues (not pull requests) with the label, newest first. */
+  openWithLabel(label: string): Promise<ChecklistIssue[]>;
+}
+
+export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
+  const octokit = githubClient(options);
+  const { owner, repo } = options;
+  return {
+    async get(number) {
+      try {
+        const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: number });
+        return { number, title: data.title, body: data.body ?? '' };
+      } catch (error) {
+        if ((error as { status?: number }).status === 404)
+          throw new OperationalError(`issue #${number} does not exist in ${owner}/${repo}`);
+        return githubCall('read issues', 'issues: read', () => Promise.reject(error));
+      }
+    },
+    async openWithLabel(label) {
+      const issues = await githubCall('list issues', 'issues: read', () =>
+        octokit.paginate(octokit.rest.issues.listForRepo, {
+          owner,
+          repo,
+          state: 'open',
+          labels: label,
+          sort: 'created',
+          direction: 'desc',
+          per_page: 100,
+        }),
+      );
+      return issues
+        .filter((i) => !i.pull_request)
+        .map((i) => ({ number: i.number, title: i.title, body: i.body ?? '' }));
+    },
+  };
+}

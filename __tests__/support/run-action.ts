@@ -34,6 +34,8 @@ export interface RunOptions {
   post?: boolean;
   /** State saved by an earlier main step, as the runner hands it to post (STATE_*). */
   state?: Record<string, string>;
+  /** Prepares the workspace after the files are written (e.g. a git history). */
+  setup?: (workspace: string) => void;
   /** Called once the process runs, e.g. to send it a signal at the right moment. */
   whileRunning?: (child: import('node:child_process').ChildProcess) => Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
     writeFileSync(path.join(workspace, file), content);
   }
+  options.setup?.(workspace);
   const files = {
     output: path.join(temp, 'output'),
     state: path.join(temp, 'state'),

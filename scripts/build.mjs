@@ -3,6 +3,8 @@
 import ncc from '@vercel/ncc';
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const root = path.resolve(import.meta.dirname, '..');
 // @actions/core imports @actions/http-client (and with it undici, ~300 KiB) only for
@@ -11,30 +13,38 @@ const root = path.resolve(import.meta.dirname, '..');
 // halves the bundles and their start-up time.
 const WITHOUT_OIDC = { '@actions/http-client': 'node:os', '@actions/http-client/lib/auth': 'node:os' };
 
-const names = process.argv.slice(2).length
-  ? process.argv.slice(2)
-  : readdirSync(path.join(root, 'actions')).filter((n) =>
-      existsSync(path.join(root, 'actions', n, 'index.ts')),
-    );
+const actions = readdirSync(path.join(root, 'actions')).filter((n) =>
+  existsSync(path.join(root, 'actions', n, 'index.ts')),
+);
+const names = process.argv.slice(2);
 
 // Each action has index.ts (dist/<name>/index.js) and may have post-index.ts (post.js).
 const ENTRIES = { 'index.ts': 'index.js', 'post-index.ts': 'post.js' };
+
+if (names.length === 0) {
+  // One process per bundle: ncc (webpack) keeps what it compiled for the life of the
+  // process, and all bundles in one process run out of heap.
+  const queue = [...actions, 'local-router'];
+  const worker = async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) {
+      const child = spawn(process.execPath, [import.meta.filename, name], { stdio: 'inherit' });
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      if (code !== 0) process.exit(code ?? 1);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, availableParallelism()) }, worker));
+}
 
 for (const name of names) {
   const out = path.join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const [entry, bundle] of Object.entries(ENTRIES)) {
-    if (existsSync(path.join(root, 'actions', name, entry))) await buildEntry(name, entry, bundle, out);
-  }
-}
-
-// Tools that are not actions: the embedded rehearsal router.
-if (process.argv.slice(2).length === 0) {
-  const out = path.join(root, 'dist', 'local-router');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  await buildEntry('local-router', '../../tools/local-router.ts', 'index.js', out);
+  // Not an action: the embedded rehearsal router.
+  if (name === 'local-router') await buildEntry(name, '../../tools/local-router.ts', 'index.js', out);
+  else
+    for (const [entry, bundle] of Object.entries(ENTRIES)) {
+      if (existsSync(path.join(root, 'actions', name, entry))) await buildEntry(name, entry, bundle, out);
+    }
 }
 
 async function buildEntry(name, entry, bundle, out) {

@@ -28,7 +28,7 @@ function sourceRef(entry: string): ChecklistSourceRef | string {
       : `names "${entry}", which is not issue:<number> (issue:42)`;
   }
   const path = entry.startsWith('file:') ? entry.slice(5) : entry;
-  if (path.startsWith('file:') || !/[./]/.test(path))
+  if (path === '' || (!entry.startsWith('file:') && !/[./]/.test(path)))
     return `names an unknown source "${entry}": use pull-request, release-issue, issue:<number> or a file path such as RELEASE_CHECKLIST.md`;
   return { kind: 'file', path };
 }
@@ -91,46 +91,51 @@ const minutesOf = (t: string) => {
   return Number(h) * 60 + Number(m);
 };
 
+const WINDOW_SHAPE = 'must be true or a mapping such as {time-zone: Europe/Berlin, hours: 09:00-16:00}';
+
 const window = z
   .union([
-    z.literal(true).transform(() => ({})),
-    z.strictObject({
-      'time-zone': z
-        .string()
-        .refine((zone) => {
-          try {
-            new Intl.DateTimeFormat('en-US', { timeZone: zone });
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'must be an IANA time zone such as Europe/Berlin')
-        .optional(),
-      'blocked-weekdays': z.array(weekday, { message: 'must be a list of weekday names' }).optional(),
-      'blocked-dates': z
-        .array(
-          z.union([z.string(), z.date()]).transform((d, ctx) => {
-            const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
-            if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
-              ctx.addIssue({ code: 'custom', message: 'must be dates written YYYY-MM-DD' });
-              return z.NEVER;
+    z.literal(true, { message: WINDOW_SHAPE }).transform(() => ({})),
+    z.strictObject(
+      {
+        'time-zone': z
+          .string()
+          .refine((zone) => {
+            try {
+              new Intl.DateTimeFormat('en-US', { timeZone: zone });
+              return true;
+            } catch {
+              return false;
             }
-            return text;
-          }),
-          { message: 'must be a list of dates written YYYY-MM-DD' },
-        )
-        .optional(),
-      hours: z
-        .string()
-        .regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be HH:MM-HH:MM such as 09:00-16:00')
-        .refine((h) => h.split('-').every((t) => clock.test(t)), 'must use times from 00:00 to 23:59')
-        .transform((h) => {
-          const [from, to] = h.split('-').map(minutesOf) as [number, number];
-          return { from, to };
-        })
-        .refine((h) => h.from < h.to, 'must start before it ends (09:00-16:00)')
-        .optional(),
-    }),
+          }, 'must be an IANA time zone such as Europe/Berlin')
+          .optional(),
+        'blocked-weekdays': z.array(weekday, { message: 'must be a list of weekday names' }).optional(),
+        'blocked-dates': z
+          .array(
+            z.union([z.string(), z.date()]).transform((d, ctx) => {
+              const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
+              if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
+                ctx.addIssue({ code: 'custom', message: 'must be dates written YYYY-MM-DD' });
+                return z.NEVER;
+              }
+              return text;
+            }),
+            { message: 'must be a list of dates written YYYY-MM-DD' },
+          )
+          .optional(),
+        hours: z
+          .string()
+          .regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be HH:MM-HH:MM such as 09:00-16:00')
+          .refine((h) => h.split('-').every((t) => clock.test(t)), 'must use times from 00:00 to 23:59')
+          .transform((h) => {
+            const [from, to] = h.split('-').map(minutesOf) as [number, number];
+            return { from, to };
+          })
+          .refine((h) => h.from < h.to, 'must start before it ends (09:00-16:00)')
+          .optional(),
+      },
+      { message: WINDOW_SHAPE },
+    ),
   ])
   .transform((w): ReleaseWindow => ({
     timeZone: ('time-zone' in w && w['time-zone']) || 'UTC',

@@ -20,6 +20,7 @@ const OPERATIONS = [
   'repos/list-deployments',
   'repos/create-deployment-status',
   'repos/list-deployment-statuses',
+  'actions/list-workflow-runs',
 ];
 
 const source = process.argv[2];

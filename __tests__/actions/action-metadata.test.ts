@@ -10,6 +10,8 @@ import { healthcheckInputs } from '../../actions/healthcheck/settings.js';
 import { incidentInputs } from '../../actions/open-incident-issue/settings.js';
 import { rollbackInputs } from '../../actions/rollback/settings.js';
 import { shiftTrafficInputs } from '../../actions/shift-traffic/settings.js';
+import { soakInputs } from '../../actions/soak-gate/settings.js';
+import { checklistInputs } from '../../actions/verify-checklist/settings.js';
 import { repoRoot } from '../support/run-action.js';
 
 interface ActionYaml {
@@ -27,6 +29,8 @@ describe.each([
   ['rollback', rollbackInputs.shape],
   ['deploy-canary', deployCanaryInputs.shape],
   ['open-incident-issue', incidentInputs.shape],
+  ['verify-checklist', checklistInputs.shape],
+  ['soak-gate', soakInputs.shape],
 ])('%s/action.yml', (name, shape) => {
   const m = meta(name);
   it('declares exactly the inputs the settings read', () =>
@@ -54,6 +58,7 @@ describe.each([
   'healthcheck',
   'rollback',
   'open-incident-issue',
+  'soak-gate',
 ])('%s', (name) => {
   it('runs on node24 from the committed bundle, with branding', () => {
     const m = meta(name);

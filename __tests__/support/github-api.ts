@@ -112,7 +112,15 @@ export interface Deployment {
   environment: string;
   production: boolean;
   transient: boolean;
-  statuses: { state: string; description: string; environment_url: string }[];
+  statuses: { state: string; description: string; environment_url: string; created_at?: string }[];
+}
+
+export interface WorkflowRun {
+  /** The workflow's file name, as callers address it (staging-monitor.yml). */
+  workflow: string;
+  created_at: string;
+  status: 'completed' | 'in_progress' | 'queued';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'timed_out' | null;
 }
 
 export interface Fault {
@@ -135,6 +143,7 @@ export interface GitHubApi {
   comments: { issue: number; body: string }[];
   labels: Map<string, { name: string; color: string; description: string | null }>;
   deployments: Deployment[];
+  workflowRuns: WorkflowRun[];
   fault(fault: Fault): void;
   /** Delay every answer, so concurrent clients really overlap. */
   latencyMs: number;
@@ -147,6 +156,7 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
   const comments: GitHubApi['comments'] = [];
   const labels: GitHubApi['labels'] = new Map();
   const deployments: Deployment[] = [];
+  const workflowRuns: WorkflowRun[] = [];
   const requests: GitHubApi['requests'] = [];
   const violations: string[] = [];
   const faults: Fault[] = [];
@@ -174,6 +184,7 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
     description: st.description,
     environment: d.environment,
     environment_url: st.environment_url,
+    ...(st.created_at && { created_at: st.created_at, updated_at: st.created_at }),
     deployment_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
   });
   const issueJson = (i: Issue) => ({
@@ -416,6 +427,47 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
           [...d.statuses].reverse().map((st, k) => statusJson(d, st, k)),
         );
       }
+      case 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': {
+        const created = /^>=(.+)$/.exec(url.searchParams.get('created') ?? '');
+        const status = url.searchParams.get('status');
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        if (!workflowRuns.some((r) => r.workflow === params['workflow_id']))
+          return respond(res, undefined, 404, { message: 'Not Found' });
+        const matching = workflowRuns
+          .map((r, k) => ({ ...r, id: k + 1 }))
+          .filter((r) => r.workflow === params['workflow_id'])
+          .filter((r) => !created || Date.parse(r.created_at) >= Date.parse(created[1] as string))
+          .filter((r) => !status || r.status === status)
+          .reverse();
+        const template = example('workflow-run-paginated').workflow_runs[0];
+        const slice = matching.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> = {};
+        if (page * perPage < matching.length)
+          headers['link'] =
+            `<${base}${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), page: String(page + 1) })}>; rel="next"`;
+        return respond(
+          res,
+          route,
+          200,
+          {
+            total_count: matching.length,
+            workflow_runs: slice.map((r) => ({
+              ...template,
+              id: r.id,
+              run_number: r.id,
+              path: `.github/workflows/${r.workflow}`,
+              status: r.status,
+              conclusion: r.conclusion,
+              created_at: r.created_at,
+              updated_at: r.created_at,
+              run_started_at: r.created_at,
+              html_url: `https://github.com/${owner}/${repo}/actions/runs/${r.id}`,
+            })),
+          },
+          headers,
+        );
+      }
       case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
         const d = deployments.find((x) => x.id === Number(params['deployment_id']));
         if (!d) return respond(res, undefined, 404, { message: 'Not Found' });
@@ -455,6 +507,7 @@ export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<Git
     comments,
     labels,
     deployments,
+    workflowRuns,
     latencyMs: 0,
     fault: (f) => void faults.push(f),
     close: () =>

@@ -43,6 +43,7 @@ export async function githubCall<T>(what: string, permission: string, fn: () => 
   try {
     return await fn();
   } catch (error) {
+    if (error instanceof OperationalError) throw error;
     const e = error as { status?: number; message?: string };
     if (e.status === 403 && /not accessible by integration|permission/i.test(e.message ?? '')) {
       throw new OperationalError(`the token may not ${what}: add "permissions: ${permission}" to the job`);

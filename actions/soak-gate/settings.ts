@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { optionalInput, type InputExamples } from '../../shared/runtime/inputs.js';
+
+export const soakInputs = z
+  .object({
+    environment: z
+      .string()
+      .trim()
+      .regex(
+        /^[\w.\- ]{1,100}$/,
+        'must be an environment name: letters, digits, dot, dash, underscore or space',
+      ),
+    /** How long the commit must have run on the environment (runbook 003: 4h, 24h for a major release). */
+    duration: duration(),
+    /** How often the monitor runs; duration / interval checks are expected. */
+    interval: duration(),
+    /** Green checks needed; default duration / interval. */
+    'min-checks': optionalInput(wholeNumber(1, 10_000)),
+    /** The scheduled healthcheck's workflow file whose runs are the checks. */
+    'checks-workflow': z
+      .string()
+      .trim()
+      .regex(/^[\w.-]+\.ya?ml$/, 'must be a workflow file name such as staging-monitor.yml'),
+    sha: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA (the default is github.sha)'),
+    'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
+    /** true: a soak that is not over fails the step, so the release waits for a later run. */
+    'fail-while-waiting': booleanInput,
+  })
+  .superRefine((s, ctx) => {
+    if (s.duration <= 0)
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0s' });
+    if (s.interval <= 0 || s.interval > s.duration)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: 'must be longer than 0s and at most the duration',
+      });
+  });
+
+export type SoakSettings = z.output<typeof soakInputs>;
+
+export const soakExamples: InputExamples<typeof soakInputs> = {
+  environment: 'environment: staging',
+  duration: 'duration: 4h',
+  interval: 'interval: 10m',
+  'min-checks': 'min-checks: 20',
+  'checks-workflow': 'checks-workflow: staging-monitor.yml',
+  sha: 'sha: ${{ github.sha }}',
+  'github-token': 'github-token: ${{ github.token }}',
+  'fail-while-waiting': 'fail-while-waiting: true',
+};

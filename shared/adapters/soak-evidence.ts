@@ -47,20 +47,22 @@ export function githubSoakEvidence(
       }
       if (!liveSince) return { liveSince, ...(replacedBy && { replacedBy }), checks: [] };
       const runs = await githubCall('read workflow runs', 'actions: read', async () =>
-        octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
-          owner,
-          repo,
-          workflow_id: checksWorkflow,
-          status: 'completed',
-          created: `>=${liveSince!.toISOString()}`,
-          per_page: 100,
-        }).catch((error: { status?: number }) => {
-          if (error.status === 404)
-            throw new OperationalError(
-              `${owner}/${repo} has no workflow "${checksWorkflow}"; checks-workflow names the monitor's workflow file, such as staging-monitor.yml`,
-            );
-          throw error;
-        }),
+        octokit
+          .paginate(octokit.rest.actions.listWorkflowRuns, {
+            owner,
+            repo,
+            workflow_id: checksWorkflow,
+            status: 'completed',
+            created: `>=${liveSince!.toISOString()}`,
+            per_page: 100,
+          })
+          .catch((error: { status?: number }) => {
+            if (error.status === 404)
+              throw new OperationalError(
+                `${owner}/${repo} has no workflow "${checksWorkflow}"; checks-workflow names the monitor's workflow file, such as staging-monitor.yml`,
+              );
+            throw error;
+          }),
       );
       return {
         liveSince,

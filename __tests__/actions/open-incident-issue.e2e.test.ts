@@ -98,6 +98,42 @@ describe('open-incident-issue', () => {
     expect(again.outputs['action']).toBe('nothing');
   });
 
+  it('open-after 2 opens only on the second failed check in a row (runbook 001)', async () => {
+    const monitor = (conclusion: 'success' | 'failure', minute: number) =>
+      github.workflowRuns.push({
+        workflow: 'monitor.yml',
+        created_at: `2026-11-28T09:${String(minute).padStart(2, '0')}:00Z`,
+        status: 'completed',
+        conclusion,
+      });
+    const check = () =>
+      incident(
+        { mode: 'auto', 'open-after': '2' },
+        {
+          env: {
+            GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/monitor.yml@refs/heads/main',
+            GITHUB_RUN_ID: '999',
+          },
+        },
+      );
+    monitor('success', 40);
+    const first = await check();
+    expect(first.code).toBe(0);
+    expect(first.outputs['action']).toBe('nothing');
+    expect(visibleLog(first)).toContain(
+      'failed check 1 of 2 in a row; the incident opens when 2 checks in a row fail',
+    );
+    expect(github.issues).toHaveLength(0);
+    monitor('failure', 50);
+    const second = await check();
+    expect(second.outputs['action']).toBe('created');
+    expect(github.issues).toHaveLength(1);
+    // Only the newest runs are read, one page of open-after runs.
+    expect(
+      github.requests.filter((r) => r.path.includes('/actions/workflows/monitor.yml/runs')),
+    ).toHaveLength(2);
+  });
+
   it('ten concurrent failing runs end with exactly one open issue', async () => {
     github.latencyMs = 30;
     const runs = await Promise.all(Array.from({ length: 10 }, () => incident()));

@@ -141,7 +141,7 @@ describe('soak-gate', () => {
     const run = await soak({ 'checks-workflow': 'monitor.yml' });
     expect(run.code).toBe(1);
     expect(visibleLog(run).trim()).toBe(
-      `::error::soak-gate: acme/shop has no workflow "monitor.yml"; checks-workflow names the monitor's workflow file, such as staging-monitor.yml`,
+      `::error::soak-gate: acme/shop has no workflow "monitor.yml"; name the monitor's workflow file, such as staging-monitor.yml`,
     );
   });
 

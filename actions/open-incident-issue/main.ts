@@ -15,7 +15,11 @@ import {
   recurrenceComment,
   resolutionComment,
   type IncidentFacts,
+  failuresInARow,
+  workflowFileOf,
 } from '../../shared/core/incident/incident.js';
+import { OperationalError } from '../../shared/core/errors.js';
+import type { WorkflowRuns } from '../../shared/adapters/workflow-runs.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
@@ -30,6 +34,8 @@ export interface IncidentDeps {
   files: WorkspaceFiles;
   env: Readonly<Record<string, string | undefined>>;
   trackerFor: (settings: IncidentSettings, log: (m: string) => void) => IncidentTracker;
+  /** The workflow's earlier runs, for open-after. */
+  runsFor: (settings: IncidentSettings, log: (m: string) => void) => WorkflowRuns;
 }
 
 export function run(deps: IncidentDeps): Promise<void> {
@@ -79,7 +85,13 @@ export function run(deps: IncidentDeps): Promise<void> {
       } else note = `no open incident for ${facts.fingerprint}; nothing to resolve`;
     } else {
       const decision = decideOpen(open, facts.fingerprint, now, settings['update-interval']);
-      if (decision.kind === 'create') {
+      const streak =
+        decision.kind === 'create' && settings['open-after'] > 1
+          ? await failureStreak(deps, settings, (m) => runtime.info(redactor.redact(m)))
+          : settings['open-after'];
+      if (decision.kind === 'create' && streak < settings['open-after']) {
+        note = `failed check ${streak} of ${settings['open-after']} in a row; the incident opens when ${settings['open-after']} checks in a row fail`;
+      } else if (decision.kind === 'create') {
         for (const l of settings.labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
         const created = await tracker.create({
           title: incidentTitle(facts),
@@ -158,4 +170,22 @@ export function run(deps: IncidentDeps): Promise<void> {
       redactor,
     );
   });
+}
+
+/** How many checks in a row have failed, this run included, from the workflow's earlier runs. */
+async function failureStreak(
+  deps: IncidentDeps,
+  settings: IncidentSettings,
+  log: (m: string) => void,
+): Promise<number> {
+  const workflow = workflowFileOf(deps.env['GITHUB_WORKFLOW_REF']);
+  if (!workflow)
+    throw new OperationalError(
+      'open-after needs GITHUB_WORKFLOW_REF, which the runner sets for every workflow run',
+    );
+  const runs = await deps.runsFor(settings, log).completed(workflow, { limit: settings['open-after'] });
+  const previous = runs
+    .filter((r) => String(r.id) !== deps.env['GITHUB_RUN_ID'])
+    .slice(0, settings['open-after'] - 1);
+  return failuresInARow(previous.map((r) => r.conclusion));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../shared/core/schema-kit.js';
+import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/runtime/inputs.js';
 
 const report = z
@@ -81,6 +81,8 @@ export const incidentInputs = z
       )
       .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, comma-separated'))),
     'runbook-url': optionalInput(z.string().url('must be a URL')),
+    /** Failed checks in a row (this run and the workflow's previous runs) before an incident opens. */
+    'open-after': wholeNumber(1, 100),
     /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */
     'update-interval': duration(),
     'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
@@ -110,6 +112,7 @@ export const incidentExamples: InputExamples<typeof incidentInputs> = {
   labels: 'labels: incident',
   assignees: 'assignees: octocat',
   'runbook-url': 'runbook-url: https://github.com/acme/shop/blob/main/docs/runbook.md',
+  'open-after': 'open-after: 2',
   'update-interval': 'update-interval: 30m',
   'github-token': 'github-token: ${{ github.token }}',
   template: 'template: .github/incident-template.md',

@@ -3,9 +3,9 @@
  * (deployment statuses) and how the scheduled checks went since (runs of the
  * monitor's workflow). Nothing waits; every call is a read.
  */
-import { OperationalError } from '../core/errors.js';
 import type { SoakEvidence } from '../core/soak.js';
 import { githubCall, githubClient, type ClientOptions } from './octokit.js';
+import { githubWorkflowRuns } from './workflow-runs.js';
 
 export interface SoakEvidenceSource {
   evidence(environment: string, sha: string, checksWorkflow: string): Promise<SoakEvidence>;
@@ -16,6 +16,7 @@ export function githubSoakEvidence(
 ): SoakEvidenceSource {
   const octokit = githubClient(options);
   const { owner, repo } = options;
+  const workflowRuns = githubWorkflowRuns(options);
   return {
     async evidence(environment, sha, checksWorkflow) {
       const { data: deployments } = await githubCall('read deployments', 'deployments: read', () =>
@@ -46,29 +47,12 @@ export function githubSoakEvidence(
         liveSince = live;
       }
       if (!liveSince) return { liveSince, ...(replacedBy && { replacedBy }), checks: [] };
-      const runs = await githubCall('read workflow runs', 'actions: read', async () =>
-        octokit
-          .paginate(octokit.rest.actions.listWorkflowRuns, {
-            owner,
-            repo,
-            workflow_id: checksWorkflow,
-            status: 'completed',
-            created: `>=${liveSince!.toISOString()}`,
-            per_page: 100,
-          })
-          .catch((error: { status?: number }) => {
-            if (error.status === 404)
-              throw new OperationalError(
-                `${owner}/${repo} has no workflow "${checksWorkflow}"; checks-workflow names the monitor's workflow file, such as staging-monitor.yml`,
-              );
-            throw error;
-          }),
-      );
+      const runs = await workflowRuns.completed(checksWorkflow, { since: liveSince });
       return {
         liveSince,
         checks: runs
-          .filter((r) => ['success', 'failure', 'timed_out'].includes(r.conclusion ?? ''))
-          .map((r) => ({ at: new Date(r.created_at), passed: r.conclusion === 'success', url: r.html_url }))
+          .filter((r) => ['success', 'failure', 'timed_out'].includes(r.conclusion))
+          .map((r) => ({ at: r.at, passed: r.conclusion === 'success', url: r.url }))
           .sort((a, b) => a.at.getTime() - b.at.getTime()),
       };
     },

@@ -32,7 +32,9 @@ export function deploymentRecord<S extends DeploymentSettings>(
   const recorder = deploymentsFor(settings);
   return async (state, description) => {
     try {
-      await recorder.status(state, description);
+      const note = settings['deployment-note'];
+      // GitHub keeps at most 140 characters of a status description.
+      await recorder.status(state, (note ? `${description} · ${note}` : description).slice(0, 140));
     } catch (error) {
       runtime.warning(`Deployment record not written: ${(error as Error).message}`);
     }

@@ -1,4 +1,6 @@
 import {
+  failuresInARow,
+  workflowFileOf,
   decideOpen,
   duplicatesOf,
   fingerprintIn,
@@ -80,4 +82,19 @@ describe('untrusted', () => {
     expect(out).not.toContain('https://x');
   });
   it('caps the length', () => expect(untrusted('x'.repeat(50), 10)).toContain('… (40 more characters)'));
+});
+
+describe('failures in a row', () => {
+  it.each([
+    [[], 1],
+    [['success'], 1],
+    [['failure'], 2],
+    [['timed_out', 'failure', 'success', 'failure'], 3],
+    [['cancelled', 'failure'], 1],
+  ])('previous %j → this failure is number %i', (previous, n) => expect(failuresInARow(previous)).toBe(n));
+
+  it('reads the workflow file from GITHUB_WORKFLOW_REF', () => {
+    expect(workflowFileOf('acme/shop/.github/workflows/monitor.yml@refs/heads/main')).toBe('monitor.yml');
+    expect(workflowFileOf(undefined)).toBeUndefined();
+  });
 });

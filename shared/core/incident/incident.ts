@@ -146,6 +146,7 @@ export function recurrenceComment(f: IncidentFacts, since: Date): string {
     markerFor(f.fingerprint),
     `**Still failing** at ${f.at.toISOString()} ([run](${f.runUrl})), ${formatDuration(f.at.getTime() - since.getTime())} after it was opened.`,
     down.length ? `Down: ${down.map(escapeCell).join(', ')}` : '',
+    f.rollback ? `Rollback: ${escapeCell(f.rollback)}` : '',
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -241,4 +242,19 @@ export function customBody(template: string, f: IncidentFacts): string {
   };
   const body = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
   return `${markerFor(f.fingerprint)}\n${body}`;
+}
+
+/**
+ * Whether this failure is the Nth in a row (runbook 001 opens after 2): the
+ * conclusions of the workflow's previous runs, newest first, continue the streak
+ * while they failed.
+ */
+export function failuresInARow(previousConclusions: readonly string[]): number {
+  const streak = previousConclusions.findIndex((c) => c !== 'failure' && c !== 'timed_out');
+  return 1 + (streak < 0 ? previousConclusions.length : streak);
+}
+
+/** `monitor.yml` from GITHUB_WORKFLOW_REF (`acme/shop/.github/workflows/monitor.yml@refs/heads/main`). */
+export function workflowFileOf(workflowRef: string | undefined): string | undefined {
+  return /\/\.github\/workflows\/([^/@]+)@/.exec(workflowRef ?? '')?.[1];
 }

@@ -7,6 +7,8 @@ export const deploymentInputs = {
   'github-environment': z.string().trim().max(255, 'must be at most 255 characters'),
   /** The environment's URL, shown on the Environments page. */
   'environment-url': optionalInput(z.string().url('must be a URL')),
+  /** Appended to every deployment status, e.g. "hotfix: soak skipped". */
+  'deployment-note': z.string().trim().max(60, 'must be at most 60 characters'),
   /** Token for deployment records (deployments: write). */
   'github-token': z.string().trim(),
 };
@@ -14,11 +16,13 @@ export const deploymentInputs = {
 export const deploymentExamples = {
   'github-environment': 'github-environment: production',
   'environment-url': 'environment-url: https://shop.example.com',
+  'deployment-note': 'deployment-note: "hotfix: soak skipped"',
   'github-token': 'github-token: ${{ github.token }}',
 };
 
 export interface DeploymentSettings {
   'github-environment': string;
   'environment-url'?: string | undefined;
+  'deployment-note': string;
   'github-token': string;
 }

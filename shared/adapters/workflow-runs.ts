@@ -1,0 +1,52 @@
+/** Completed runs of one workflow: the record of scheduled checks, read from GitHub. */
+import { OperationalError } from '../core/errors.js';
+import { githubCall, githubClient, type ClientOptions } from './octokit.js';
+
+export interface CompletedRun {
+  id: number;
+  at: Date;
+  conclusion: string;
+  url: string;
+}
+
+export interface WorkflowRuns {
+  /** Newest first. `since` reads every run from then on; `limit` reads only the newest few. */
+  completed(workflow: string, options: { since?: Date; limit?: number }): Promise<CompletedRun[]>;
+}
+
+export function githubWorkflowRuns(options: ClientOptions & { owner: string; repo: string }): WorkflowRuns {
+  const octokit = githubClient(options);
+  const { owner, repo } = options;
+  return {
+    async completed(workflow, { since, limit }) {
+      const query = {
+        owner,
+        repo,
+        workflow_id: workflow,
+        status: 'completed' as const,
+        ...(since && { created: `>=${since.toISOString()}` }),
+        per_page: Math.min(limit ?? 100, 100),
+      };
+      const runs = await githubCall('read workflow runs', 'actions: read', async () =>
+        (limit
+          ? octokit.rest.actions.listWorkflowRuns(query).then((r) => r.data.workflow_runs)
+          : octokit.paginate(octokit.rest.actions.listWorkflowRuns, query)
+        ).catch((error: { status?: number }) => {
+          if (error.status === 404)
+            throw new OperationalError(
+              `${owner}/${repo} has no workflow "${workflow}"; name the monitor's workflow file, such as staging-monitor.yml`,
+            );
+          throw error;
+        }),
+      );
+      return runs
+        .map((r) => ({
+          id: r.id,
+          at: new Date(r.created_at),
+          conclusion: r.conclusion ?? '',
+          url: r.html_url,
+        }))
+        .sort((a, b) => b.at.getTime() - a.at.getTime());
+    },
+  };
+}

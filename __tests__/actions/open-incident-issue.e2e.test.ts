@@ -3,6 +3,8 @@
  * checks every request against GitHub's OpenAPI description.
  */
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { runAction, visibleLog, type RunOptions } from '../support/run-action.js';
 
 let github: GitHubApi;
@@ -132,6 +134,20 @@ describe('open-incident-issue', () => {
     expect(
       github.requests.filter((r) => r.path.includes('/actions/workflows/monitor.yml/runs')),
     ).toHaveLength(2);
+  });
+
+  it('without a token, record-dir alone holds the incident: opened, updated, resolved, no request', async () => {
+    const files = (run: { workspace: string }) => readdirSync(path.join(run.workspace, 'ops'));
+    const first = await incident({ 'github-token': '', 'record-dir': 'ops' });
+    expect(first.code).toBe(0);
+    expect(first.outputs).toMatchObject({ action: 'created', 'issue-number': '', 'issue-url': '' });
+    const [name] = files(first);
+    const record = readFileSync(path.join(first.workspace, 'ops', name!), 'utf8');
+    expect(record).toContain('- Issue: none (recorded in this file only)');
+    expect(record).toContain('**Severity P1 (High)** means partial degradation');
+    expect(github.requests).toEqual([]);
+    const noToken = await incident({ 'github-token': '' });
+    expect(visibleLog(noToken)).toContain("Input 'github-token' is required (the default is github.token)");
   });
 
   it('ten concurrent failing runs end with exactly one open issue', async () => {

@@ -17,6 +17,7 @@ import {
   type IncidentFacts,
   failuresInARow,
   workflowFileOf,
+  recordIsOpen,
 } from '../../shared/core/incident/incident.js';
 import { OperationalError } from '../../shared/core/errors.js';
 import type { WorkflowRuns } from '../../shared/adapters/workflow-runs.js';
@@ -48,7 +49,8 @@ export function run(deps: IncidentDeps): Promise<void> {
     if (settings['record-dir'])
       deps.files.list('record-dir', settings['record-dir'], incidentExamples['record-dir']);
     const redactor = maskSecrets(runtime, [settings['github-token']]);
-    const tracker = deps.trackerFor(settings, (m) => runtime.info(redactor.redact(m)));
+    const offline = !settings['github-token'];
+    const tracker = offline ? undefined : deps.trackerFor(settings, (m) => runtime.info(redactor.redact(m)));
     const now = deps.clock.date();
     const env = deps.env;
     const facts: IncidentFacts = {
@@ -69,12 +71,22 @@ export function run(deps: IncidentDeps): Promise<void> {
     const mode = settings.mode === 'auto' ? (settings.report?.healthy ? 'resolve' : 'open') : settings.mode;
     const label = settings.labels[0] as string;
 
-    const open = await tracker.listOpen(label);
     let done: 'created' | 'updated' | 'resolved' | 'nothing' = 'nothing';
     let number: number | undefined;
     let note = '';
 
-    if (mode === 'resolve') {
+    if (!tracker) {
+      // No GitHub: the record file is the incident (rehearsals, repositories without issues).
+      const dir = settings['record-dir'] as string;
+      const example = incidentExamples['record-dir'];
+      const openRecord = deps.files
+        .list('record-dir', dir, example)
+        .map((f) => deps.files.read('record-dir', `${dir}/${f}`, example))
+        .some((text) => fingerprintIn(text) === facts.fingerprint && recordIsOpen(text));
+      done = mode === 'resolve' ? (openRecord ? 'resolved' : 'nothing') : openRecord ? 'updated' : 'created';
+      if (done === 'nothing') note = `no open incident for ${facts.fingerprint}; nothing to resolve`;
+    } else if (mode === 'resolve') {
+      const open = await tracker.listOpen(label);
       const existing = incidentFor(open, facts.fingerprint);
       if (existing) {
         await tracker.comment(existing.number, resolutionComment(facts, existing.createdAt));
@@ -84,6 +96,7 @@ export function run(deps: IncidentDeps): Promise<void> {
         number = existing.number;
       } else note = `no open incident for ${facts.fingerprint}; nothing to resolve`;
     } else {
+      const open = await tracker.listOpen(label);
       const decision = decideOpen(open, facts.fingerprint, now, settings['update-interval']);
       const streak =
         decision.kind === 'create' && settings['open-after'] > 1
@@ -122,17 +135,16 @@ export function run(deps: IncidentDeps): Promise<void> {
       }
     }
     if (note) runtime.info(note);
-    const url = number === undefined ? '' : tracker.urlOf(number);
+    const url = number === undefined || !tracker ? '' : tracker.urlOf(number);
     const dir = settings['record-dir'];
     if (dir && (done === 'created' || done === 'updated' || done === 'resolved')) {
       const example = incidentExamples['record-dir'];
-      const mine = deps.files
-        .list('record-dir', dir, example)
-        .find(
-          (f) =>
-            f.endsWith('.md') &&
-            fingerprintIn(deps.files.read('record-dir', `${dir}/${f}`, example)) === facts.fingerprint,
-        );
+      const mine = deps.files.list('record-dir', dir, example).find((f) => {
+        if (!f.endsWith('.md')) return false;
+        const text = deps.files.read('record-dir', `${dir}/${f}`, example);
+        // Offline, a resolved record stays as it is and a new incident gets a new file.
+        return fingerprintIn(text) === facts.fingerprint && (!offline || recordIsOpen(text));
+      });
       const event = done === 'created' ? 'detected' : done === 'updated' ? 'still failing' : 'resolved';
       if (mine)
         deps.files.write('record-dir', `${dir}/${mine}`, `- ${now.toISOString()} ${event}\n`, example, {
@@ -142,7 +154,7 @@ export function run(deps: IncidentDeps): Promise<void> {
         deps.files.write(
           'record-dir',
           `${dir}/${recordFileName(facts)}`,
-          incidentRecord(facts, url),
+          incidentRecord(facts, url, offline ? incidentBody(facts) : undefined),
           example,
         );
     }

@@ -85,7 +85,8 @@ export const incidentInputs = z
     'open-after': wholeNumber(1, 100),
     /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */
     'update-interval': duration(),
-    'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
+    /** Empty with record-dir: the incident lives in the record file alone (rehearsals, no GitHub). */
+    'github-token': z.string().trim(),
     /** A markdown file in the repository with {{placeholders}} for the issue body. */
     template: optionalInput(z.string().trim()),
     /** Where to write a markdown incident record for a later commit step. */
@@ -94,6 +95,13 @@ export const incidentInputs = z
   .superRefine((s, ctx) => {
     if (s.mode === 'auto' && !s.report)
       ctx.addIssue({ code: 'custom', path: ['report'], message: 'is required with mode: auto' });
+    if (!s['github-token'] && !s['record-dir'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['github-token'],
+        message:
+          'is required (the default is github.token); leave it empty only with record-dir, to keep incidents in files',
+      });
   });
 
 export type IncidentSettings = z.output<typeof incidentInputs>;

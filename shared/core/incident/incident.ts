@@ -204,16 +204,17 @@ export function recordFileName(f: IncidentFacts): string {
   return `${f.at.toISOString().slice(0, 10)}-${f.fingerprint.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.md`;
 }
 
-export function incidentRecord(f: IncidentFacts, issueUrl: string): string {
+export function incidentRecord(f: IncidentFacts, issueUrl: string, details?: string): string {
   return [
     markerFor(f.fingerprint),
     `# ${incidentTitle(f)}`,
     '',
     `- Severity: ${f.severity} (${SEVERITIES[f.severity].name})`,
     `- Service: ${f.service} (${f.environment})`,
-    `- Issue: ${issueUrl}`,
+    `- Issue: ${issueUrl || 'none (recorded in this file only)'}`,
     `- Detected: ${f.at.toISOString()} by ${f.runUrl}`,
     '',
+    ...(details ? [details.replace(/^<!--.*-->\n/, '').trim(), ''] : []),
     '## Timeline',
     '',
     `- ${f.at.toISOString()} detected`,
@@ -257,4 +258,10 @@ export function failuresInARow(previousConclusions: readonly string[]): number {
 /** `monitor.yml` from GITHUB_WORKFLOW_REF (`acme/shop/.github/workflows/monitor.yml@refs/heads/main`). */
 export function workflowFileOf(workflowRef: string | undefined): string | undefined {
   return /\/\.github\/workflows\/([^/@]+)@/.exec(workflowRef ?? '')?.[1];
+}
+
+/** Whether a markdown incident record is still open: its timeline does not end resolved. */
+export function recordIsOpen(record: string): boolean {
+  const last = record.trimEnd().split('\n').at(-1) ?? '';
+  return !/ resolved$/.test(last);
 }

@@ -172,7 +172,9 @@ export function run(deps: IncidentDeps): Promise<void> {
             ? [
                 {
                   level: 'warning',
-                  message: `Incident opened: ${url}`,
+                  message: url
+                    ? `Incident opened: ${url}`
+                    : `Incident recorded in ${settings['record-dir']}/`,
                   properties: { title: incidentTitle(facts) },
                 },
               ]

@@ -63,6 +63,23 @@ export async function startLocalRouter(options: LocalRouterOptions): Promise<Loc
         200,
         Object.entries(revisions).map(([name, url]) => ({ name, url })),
       );
+    if (path === '/revisions' && req.method === 'POST') {
+      let added: { name?: unknown; url?: unknown };
+      try {
+        added = JSON.parse(body) as typeof added;
+        new URL(String(added.url));
+      } catch {
+        return json(res, 400, { error: 'body must be {"name": …, "url": "http://…"}' });
+      }
+      const name = String(added.name ?? '');
+      if (!/^[\w.-]{1,63}$/.test(name))
+        return json(res, 400, { error: 'a revision name is letters, digits, . _ -' });
+      if ((split[name] ?? 0) > 0)
+        return json(res, 409, { error: `${name} serves traffic; it cannot be replaced` });
+      revisions[name] = String(added.url);
+      counts[name] = { requests: 0, errors5xx: 0 };
+      return json(res, 201, { name, url: revisions[name] });
+    }
     if (path === '/metrics' && req.method === 'GET') return json(res, 200, counts);
     return json(res, 404, { error: 'unknown admin path' });
   };

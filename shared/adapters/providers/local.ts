@@ -6,7 +6,8 @@ import { ADMIN_PREFIX } from '../local-router/server.js';
 import { ProviderError, type Revision, type TrafficProvider } from './provider.js';
 
 const splitJson = z.record(z.string(), z.number());
-const revisionsJson = z.array(z.object({ name: z.string(), url: z.string() }));
+const revisionJson = z.object({ name: z.string(), url: z.string() });
+const revisionsJson = z.array(revisionJson);
 const metricsJson = z.record(z.string(), z.object({ requests: z.number(), errors5xx: z.number() }));
 
 export function localProvider(routerUrl: string): TrafficProvider {
@@ -37,5 +38,17 @@ export function localProvider(routerUrl: string): TrafficProvider {
       void (await call('/split', splitJson, { method: 'PUT', body: JSON.stringify(split) })),
     listRevisions: async (): Promise<Revision[]> => call('/revisions', revisionsJson),
     metrics: async (): Promise<RouterMetrics> => call('/metrics', metricsJson),
+    // "Deploying" to the local router registers a process that already runs.
+    deploy: async ({ revision, address }) => {
+      if (!revision || !address)
+        throw new ProviderError(
+          'the local router deploys a running process: give canary-revision and canary-address',
+        );
+      const url = /^https?:\/\//.test(address) ? address : `http://${address}`;
+      return call('/revisions', revisionJson, {
+        method: 'POST',
+        body: JSON.stringify({ name: revision, url }),
+      });
+    },
   };
 }

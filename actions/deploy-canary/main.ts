@@ -44,7 +44,7 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
     );
 
     const probes = hasProbes
-      ? await revisionProbes(settings.probes ?? [], deps.env, provider, { CANARY_URL: canary })
+      ? await revisionProbes(settings.probes ?? [], deps.env, provider, { CANARY_URL: canary }, revision)
       : undefined;
     const redactor = maskSecrets(runtime, probes?.secrets ?? []);
     let failure: string | undefined;

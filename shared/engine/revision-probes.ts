@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../adapters/clock.js';
 import type { HttpClient } from '../adapters/http.js';
-import type { TrafficProvider } from '../adapters/providers/provider.js';
+import type { Revision, TrafficProvider } from '../adapters/providers/provider.js';
 import { buildProbes, type BuiltProbes, type ProbeSpec } from '../core/probe-spec.js';
 import { runProbes } from './probe-runner.js';
 
@@ -44,8 +44,11 @@ export async function revisionProbes(
   env: Readonly<Record<string, string | undefined>>,
   provider: TrafficProvider,
   variables: RevisionVariables,
+  justDeployed?: Revision,
 ): Promise<BuiltProbes> {
-  const revisions = await provider.listRevisions();
+  // The platform may not list a revision it has only just created; deploy's own answer wins.
+  const listed = await provider.listRevisions();
+  const revisions = justDeployed?.url ? [justDeployed, ...listed] : listed;
   const urls = Object.fromEntries(
     Object.entries(variables).map(([v, name]) => [v, revisions.find((r) => r.name === name)?.url ?? '']),
   );

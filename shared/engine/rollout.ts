@@ -204,7 +204,13 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
     return done({ kind: 'promoted' }, allOn(spec.canary));
   } catch (error) {
     if (error instanceof Cancelled) return await rollback('the run was cancelled');
-    throw error;
+    // A platform that failed mid-rollout (a refused weight, a crashed command) must
+    // not leave users on a half-moved split: stable is the split known to be good.
+    try {
+      return await rollback(`the rollout failed: ${(error as Error).message}`);
+    } catch {
+      throw error;
+    }
   }
 
   function done(outcome: RolloutOutcome, split: Split): RolloutResult {

@@ -1,0 +1,157 @@
+/**
+ * The fault matrix's rows that no other suite covers, through the built bundles:
+ * a provider command that fails mid-rollout, a host that does not resolve, a re-run
+ * after a partial failure, and router metrics that cannot be read. The README's
+ * "Faults" table maps every row to its test.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+
+let v1: TestService;
+let v2: TestService;
+let github: GitHubApi;
+beforeAll(async () => {
+  v1 = await startService({ version: '1.0.0' });
+  v2 = await startService({ version: '2.0.0' });
+});
+afterAll(() => Promise.all([v1.close(), v2.close()]));
+beforeEach(async () => {
+  v2.setMode('ok');
+  github = await startGitHubApi();
+});
+afterEach(async () => {
+  expect(github.violations).toEqual([]);
+  await github.close();
+});
+
+/** The "platform" is a flag file the user's commands read and write. */
+const platform = (split: Record<string, number>, extra: Record<string, string> = {}) => ({
+  'flags/rollout.json': JSON.stringify(split),
+  'flags/revisions.json': JSON.stringify([
+    { name: 'v1', url: v1.url },
+    { name: 'v2', url: v2.url },
+  ]),
+  ...extra,
+});
+/** The platform as a run left it, for the next run. */
+const carried = (run: ActionRun) =>
+  Object.fromEntries(
+    ['rollout.json', 'revisions.json', 'history.log'].map((f) => [
+      `flags/${f}`,
+      readFileSync(path.join(run.workspace, 'flags', f), 'utf8'),
+    ]),
+  );
+const splitOf = (run: ActionRun) =>
+  JSON.parse(readFileSync(path.join(run.workspace, 'flags', 'rollout.json'), 'utf8')) as Record<
+    string,
+    number
+  >;
+const shift = (files: Record<string, string>, inputs: Record<string, string> = {}) =>
+  runAction('shift-traffic', {
+    files,
+    inputs: {
+      provider: 'command',
+      'command-get-split': 'cat flags/rollout.json',
+      'command-set-split':
+        'echo "$SPLIT_JSON" > flags/rollout.json && echo "v2=${SPLIT_V2:-0}" >> flags/history.log',
+      'command-list-revisions': 'cat flags/revisions.json',
+      'stable-revision': 'v1',
+      'canary-revision': 'v2',
+      'step-duration': '600ms',
+      'check-interval': '200ms',
+      probes: '[{name: canary-health, url: "${CANARY_URL}/health"}]',
+      ...inputs,
+    },
+  });
+const openIncident = (reason: string) =>
+  runAction('open-incident-issue', {
+    inputs: {
+      mode: 'open',
+      service: 'shop',
+      kind: 'rollout',
+      severity: 'P1',
+      rollback: reason,
+      'github-token': github.token,
+    },
+    env: { GITHUB_API_URL: github.url, RELEASE_ACTIONS_RETRY_AFTER_MS: '20' },
+  });
+
+describe('fault matrix', () => {
+  it('4. the provider command fails at step 2 → traffic back on stable, one incident opened', async () => {
+    const run = await shift(platform({ v1: 100 }), {
+      // The platform refuses the 50 % step; going back to stable still works.
+      'command-set-split':
+        'if [ "${SPLIT_V2:-0}" = 50 ]; then echo "quota exceeded" >&2; exit 7; fi; ' +
+        'echo "$SPLIT_JSON" > flags/rollout.json && echo "v2=${SPLIT_V2:-0}" >> flags/history.log',
+    });
+    expect(run.code).toBe(1);
+    expect(splitOf(run)).toEqual({ v1: 100 });
+    expect(carried(run)['flags/history.log']).toBe('v2=10\nv2=0\n');
+    expect(visibleLog(run)).toMatch(/exited 7: quota exceeded/);
+    const incident = await openIncident(run.outputs['reason'] ?? 'provider failed');
+    expect(incident.outputs['action']).toBe('created');
+    expect((await openIncident('again')).outputs['action']).toBe('nothing');
+    expect(github.issues).toHaveLength(1);
+  });
+
+  it('6. a canary host that does not resolve → a clear failure, no traffic moved', async () => {
+    const run = await runAction('deploy-canary', {
+      files: platform({ v1: 100 }),
+      inputs: {
+        provider: 'command',
+        'command-get-split': 'cat flags/rollout.json',
+        'command-set-split': 'echo "$SPLIT_JSON" > flags/rollout.json',
+        'command-list-revisions': 'cat flags/revisions.json',
+        'command-deploy': 'echo \'{"name": "v3", "url": "http://release-actions-canary.invalid"}\'',
+        'canary-revision': 'v3',
+        'initial-percent': '10',
+        probes: '[{name: canary-health, url: "${CANARY_URL}/health", retries: 0}]',
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toMatch(/v3 failed its probes before any traffic reached it: canary-health/);
+    expect(visibleLog(run)).toMatch(/host not found \(DNS\)/);
+    expect(splitOf(run)).toEqual({ v1: 100 });
+  });
+
+  it('10. a re-run after the runner died at 50 % continues from there: no step repeated', async () => {
+    // The first run was killed after moving to 50 % (no post step ran).
+    const rerun = await shift(platform({ v1: 50, v2: 50 }, { 'flags/history.log': 'v2=10\nv2=50\n' }));
+    expect(rerun.code).toBe(0);
+    expect(rerun.outputs['outcome']).toBe('promoted');
+    expect(carried(rerun)['flags/history.log']).toBe('v2=10\nv2=50\nv2=100\n');
+    expect(visibleLog(rerun)).not.toContain('canary 10%');
+    // A second re-run finds nothing to do and changes nothing.
+    const again = await shift(carried(rerun));
+    expect(again.outputs['outcome']).toBe('already-promoted');
+    expect(carried(again)['flags/history.log']).toBe('v2=10\nv2=50\nv2=100\n');
+  });
+
+  it('12. router metrics that cannot be read → a warning, no verdict: a healthy canary is held, not rolled back', async () => {
+    const run = await shift(platform({ v1: 100 }), {
+      'command-metrics': 'echo "stats endpoint down" >&2; exit 3',
+    });
+    // The error-rate gate cannot judge and the probes alone do not promote: the split holds.
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('held');
+    expect(splitOf(run)).toEqual({ v1: 90, v2: 10 });
+    expect(carried(run)['flags/history.log']).toBe('v2=10\n');
+    expect(visibleLog(run)).toMatch(
+      /::warning::Router metrics unavailable, so this check has no verdict: .*exited 3: stats endpoint down/,
+    );
+    expect(visibleLog(run)).toMatch(
+      /Held at v1 90% \/ v2 10%: no check reached a verdict.*Re-run to continue, or run rollback/,
+    );
+  });
+
+  it('12. once the metrics are back, a re-run of the held rollout promotes the healthy canary', async () => {
+    const held = await shift(platform({ v1: 100 }), { 'command-metrics': 'exit 3' });
+    expect(held.outputs['outcome']).toBe('held');
+    const rerun = await shift(carried(held));
+    expect(rerun.outputs['outcome']).toBe('promoted');
+    expect(carried(rerun)['flags/history.log']).toBe('v2=10\nv2=50\nv2=100\n');
+  });
+});

@@ -5,7 +5,7 @@
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runAction, visibleLog, type RunOptions } from '../support/run-action.js';
+import { expectOneLineError, runAction, visibleLog, type RunOptions } from '../support/run-action.js';
 
 let github: GitHubApi;
 beforeEach(async () => (github = await startGitHubApi('acme', 'shop')));
@@ -247,11 +247,24 @@ describe('open-incident-issue', () => {
     ['update-interval', { 'update-interval': 'often' }, /must be a duration/],
     ['assignees', { assignees: 'not a login!' }, /must be GitHub logins/],
     ['runbook-url', { 'runbook-url': 'wiki' }, /must be a URL/],
+    ['template', { template: '/etc/passwd' }, /points outside the repository|must be a path relative/],
+    ['record-dir', { 'record-dir': '../../elsewhere' }, /points outside the repository/],
+    ['report', { report: '{"probes": []}' }, /at report\.healthy: must be true or false/],
+    ['report', { report: '[1, 2]' }, /./],
+    ['service', { service: 'Shop API!' }, /must be a service name: letters, digits/],
+    ['environment', { environment: 'prod/eu' }, /must be an environment name/],
+    ['kind', { kind: '' }, /is required/],
+    ['fingerprint', { fingerprint: 'Shop API' }, /must be lower-case letters/],
+    ['title', { title: 'x'.repeat(201) }, /must be at most 200 characters/],
+    ['labels', { labels: ' , ' }, /must name at least one label/],
+    ['labels', { labels: `incident,${'l'.repeat(51)}` }, /labels of at most 50 characters/],
+    ['open-after', { 'open-after': '0' }, /./],
+    ['open-after', { 'open-after': 'two' }, /./],
+    ['update-interval', { 'update-interval': '-5m' }, /./],
+    ['github-token', { 'github-token': '' }, /leave it empty only with record-dir/],
   ])('bad %s → one line, nothing sent', async (input, inputs, says) => {
     const run = await incident(inputs as Record<string, string>);
-    expect(run.code).toBe(1);
-    expect(visibleLog(run).trim()).toMatch(new RegExp(`^::error::Input '${input}' `));
-    expect(visibleLog(run).trim()).toMatch(says);
+    expectOneLineError(run, input, says);
     expect(github.requests).toEqual([]);
   });
 });

@@ -150,8 +150,11 @@ export interface GitHubApi {
   close(): Promise<void>;
 }
 
-export async function startGitHubApi(owner = 'acme', repo = 'shop'): Promise<GitHubApi> {
-  const token = 'ghs_test0123456789abcdefABCDEF';
+export async function startGitHubApi(
+  owner = 'acme',
+  repo = 'shop',
+  token = 'ghs_test0123456789abcdefABCDEF',
+): Promise<GitHubApi> {
   const issues: Issue[] = [];
   const comments: GitHubApi['comments'] = [];
   const labels: GitHubApi['labels'] = new Map();

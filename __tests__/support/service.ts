@@ -58,7 +58,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (mode === 'hang') return;
-      if (mode === 'error') return json(res, 500, { error: 'broken release' });
+      if (mode === 'error') return json(res, 500, { error: `broken release ${options.leakInBody ?? ''}` });
       switch (url.pathname) {
         case '/health':
           return json(res, 200, { status: 'ok' });

@@ -35,16 +35,16 @@ const name = (what: string) =>
     .trim()
     .min(1, 'is required')
     .max(100, 'must be at most 100 characters')
-    .regex(/^[\w.\- ]+$/, `must be a ${what}: letters, digits, dot, dash, underscore or space`);
+    .regex(/^[\w.\- ]+$/, `must be ${what}: letters, digits, dot, dash, underscore or space`);
 
 export const incidentInputs = z
   .object({
     /** open: create or update; resolve: comment and close; auto: decided by report.healthy. */
     mode: z.enum(['open', 'resolve', 'auto'], { message: 'must be open, resolve or auto' }),
-    service: name('service name'),
-    environment: name('environment name'),
+    service: name('a service name'),
+    environment: name('an environment name'),
     /** What kind of failure: healthcheck, rollout, rollback … */
-    kind: name('kind'),
+    kind: name('a kind'),
     /** Overrides service/environment/kind as the incident's identity. */
     fingerprint: optionalInput(
       z

@@ -151,50 +151,61 @@ async function trials(count, interval) {
   return { detection, failures };
 }
 
-// The baseline, measured in this same run: the same gate checked every 10 s, the
-// analysis interval a controller such as Argo Rollouts is usually given.
-const BASELINE_TRIALS = arg('--baseline-trials', 3);
-const fast = await trials(TRIALS, '250ms');
-const slow = await trials(BASELINE_TRIALS, '10s');
-
-let healthy = { code: undefined, rollbacks: undefined, sent: 0, failed: 0 };
-if (HEALTHY_SECONDS > 0) {
-  const blue = await service();
-  const green = await service();
-  const proxy = await haproxy(blue.port, green.port);
-  const traffic = load(proxy.port);
-  const per = Math.max(Math.floor(HEALTHY_SECONDS / 3), 1);
-  const { code, stdout } = await shiftTraffic(proxy.socket, '10,25,50,100', `${per}s`);
-  traffic.stop();
-  healthy = {
-    code,
-    rollbacks: (stdout.match(/\(rollback\)/g) ?? []).length,
-    sent: traffic.stats.sent,
-    failed: traffic.stats.failed,
-  };
-  await proxy.stop();
-  blue.close();
-  green.close();
+/**
+ * Detection → rollback with the gate checked every 250 ms, and the baseline measured
+ * in the same run: the same gate checked every 10 s, the analysis interval a
+ * controller such as Argo Rollouts is usually given.
+ */
+export async function detectionToRollback(count, baselineCount) {
+  const fast = await trials(count, '250ms');
+  const slow = await trials(baselineCount, '10s');
+  return { fast, slow, median };
 }
 
-const ms = (x) => `${Math.round(x)} ms`;
-console.log(`\nDetection → rollback on real HAProxy, ${RATE} req/s, canary at 10 % breaks fully`);
-console.log(
-  '| gate checked every | trials | first failed request → canary weight 0 (median / max) | failed requests users saw (median / max) |',
-);
-console.log('|---|---|---|---|');
-console.log(
-  `| 250 ms (shift-traffic) | ${TRIALS} | ${ms(median(fast.detection))} / ${ms(Math.max(...fast.detection))} | ${median(fast.failures)} / ${Math.max(...fast.failures)} |`,
-);
-console.log(
-  `| 10 s (baseline) | ${BASELINE_TRIALS} | ${ms(median(slow.detection))} / ${ms(Math.max(...slow.detection))} | ${median(slow.failures)} / ${Math.max(...slow.failures)} |`,
-);
-console.log(
-  `| ratio 250 ms / 10 s | | ${(median(fast.detection) / median(slow.detection)).toFixed(3)}× | ${(median(fast.failures) / median(slow.failures)).toFixed(3)}× |`,
-);
-console.log('Aim: at most 3000 ms and 30 failed requests.');
-if (HEALTHY_SECONDS > 0) {
+// Run directly, it prints its own tables; bench/run.mjs imports it for one row.
+if (process.argv[1] === import.meta.filename) {
+  const BASELINE_TRIALS = arg('--baseline-trials', 3);
+  const { fast, slow } = await detectionToRollback(TRIALS, BASELINE_TRIALS);
+
+  let healthy = { code: undefined, rollbacks: undefined, sent: 0, failed: 0 };
+  if (HEALTHY_SECONDS > 0) {
+    const blue = await service();
+    const green = await service();
+    const proxy = await haproxy(blue.port, green.port);
+    const traffic = load(proxy.port);
+    const per = Math.max(Math.floor(HEALTHY_SECONDS / 3), 1);
+    const { code, stdout } = await shiftTraffic(proxy.socket, '10,25,50,100', `${per}s`);
+    traffic.stop();
+    healthy = {
+      code,
+      rollbacks: (stdout.match(/\(rollback\)/g) ?? []).length,
+      sent: traffic.stats.sent,
+      failed: traffic.stats.failed,
+    };
+    await proxy.stop();
+    blue.close();
+    green.close();
+  }
+
+  const ms = (x) => `${Math.round(x)} ms`;
+  console.log(`\nDetection → rollback on real HAProxy, ${RATE} req/s, canary at 10 % breaks fully`);
   console.log(
-    `\nHealthy canary, 10→25→50→100 over ~${HEALTHY_SECONDS}s under the same gates: exit ${healthy.code}, rollbacks ${healthy.rollbacks}, ${healthy.sent} requests, ${healthy.failed} failed`,
+    '| gate checked every | trials | first failed request → canary weight 0 (median / max) | failed requests users saw (median / max) |',
   );
+  console.log('|---|---|---|---|');
+  console.log(
+    `| 250 ms (shift-traffic) | ${TRIALS} | ${ms(median(fast.detection))} / ${ms(Math.max(...fast.detection))} | ${median(fast.failures)} / ${Math.max(...fast.failures)} |`,
+  );
+  console.log(
+    `| 10 s (baseline) | ${BASELINE_TRIALS} | ${ms(median(slow.detection))} / ${ms(Math.max(...slow.detection))} | ${median(slow.failures)} / ${Math.max(...slow.failures)} |`,
+  );
+  console.log(
+    `| ratio 250 ms / 10 s | | ${(median(fast.detection) / median(slow.detection)).toFixed(3)}× | ${(median(fast.failures) / median(slow.failures)).toFixed(3)}× |`,
+  );
+  console.log('Aim: at most 3000 ms and 30 failed requests.');
+  if (HEALTHY_SECONDS > 0) {
+    console.log(
+      `\nHealthy canary, 10→25→50→100 over ~${HEALTHY_SECONDS}s under the same gates: exit ${healthy.code}, rollbacks ${healthy.rollbacks}, ${healthy.sent} requests, ${healthy.failed} failed`,
+    );
+  }
 }

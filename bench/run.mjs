@@ -1,107 +1,164 @@
-// Benchmarks (not tests): cold start of each bundle against bare Node 24, peak memory,
-// and bundle sizes. Prints one table; ratios are against a baseline measured in this run.
-// Usage: npm run bench [-- --runs 15]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// Benchmarks (not tests). Prints one table; every ratio is against a baseline measured
+// in this same run: cold start of each built action vs bare Node 24, bundle sizes,
+// detection → rollback on real HAProxy (gate every 250 ms vs every 10 s), 50 probes in
+// one healthcheck vs its slowest probe alone, and GitHub API requests per monitoring
+// scenario (counted at the OpenAPI-checked local GitHub API).
+// Usage: npm run bench [-- --runs 9 --trials 5 --baseline-trials 1]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { detectionToRollback } from './detection.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node24 = path.join(root, 'node_modules', 'node', 'bin', 'node');
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-
-const server = createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end('{"status":"ok"}');
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${server.address().port}/health`;
-
-const temp = mkdtempSync(path.join(tmpdir(), 'ra-bench-'));
-const files = ['output', 'state', 'summary'].map((f) => path.join(temp, f));
-const env = {
-  PATH: process.env.PATH,
-  GITHUB_WORKSPACE: temp,
-  GITHUB_OUTPUT: files[0],
-  GITHUB_STATE: files[1],
-  GITHUB_STEP_SUMMARY: files[2],
-  INPUT_PROBES: `[{name: api, url: "${url}"}]`,
-  INPUT_CONFIG: '',
-  'INPUT_BASE-URL': '',
-  INPUT_TIMEOUT: '10s',
-  INPUT_SAMPLES: '1',
-  INPUT_RETRIES: '2',
-  'INPUT_RETRY-DELAY': '1s',
-  INPUT_CONCURRENCY: '8',
-  'INPUT_FAIL-ON-UNHEALTHY': 'true',
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-
-function once(argv, withTime = false) {
-  for (const f of files) writeFileSync(f, '');
-  const [cmd, args] = withTime ? [TIME, ['-f', '%M', node24, ...argv]] : [node24, argv];
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ ms, rssKiB: withTime ? Number(stderr.trim().split('\n').pop()) : undefined });
-    });
-  });
-}
+const RUNS = arg('--runs', 9);
+const TRIALS = arg('--trials', 5);
+const BASELINE_TRIALS = arg('--baseline-trials', 1);
+const progress = (m) => process.stderr.write(`${m}\n`);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const ms = (x) => `${x < 100 ? x.toFixed(1) : Math.round(x)} ms`;
+const ratio = (a, b) => `${(a / b).toPrecision(2)}×`;
 
-const bundle = path.join(root, 'dist', 'healthcheck', 'index.js');
-const bare = ['-e', '0'];
-await once(bare);
-await once([bundle]); // warm the file cache for both, so the runs compare code, not disk
-const bareMs = [];
-const actionMs = [];
-for (let i = 0; i < RUNS; i++) {
-  // Interleaved, so drift in machine load falls on both sides alike.
-  bareMs.push((await once(bare)).ms);
-  actionMs.push((await once([bundle])).ms);
+// A service whose /slow?ms=N answers after N ms.
+const server = createServer((req, res) => {
+  const wait = Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 0);
+  setTimeout(() => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+  }, wait);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const temp = mkdtempSync(path.join(tmpdir(), 'ra-bench-'));
+const files = ['output', 'state', 'summary'].map((f) => path.join(temp, f));
+const runnerEnv = {
+  PATH: process.env.PATH,
+  GITHUB_WORKSPACE: temp,
+  GITHUB_OUTPUT: files[0],
+  GITHUB_STATE: files[1],
+  GITHUB_STEP_SUMMARY: files[2],
+};
+const healthcheckEnv = (probes, concurrency = 8) => ({
+  ...runnerEnv,
+  INPUT_PROBES: probes,
+  INPUT_TIMEOUT: '10s',
+  INPUT_SAMPLES: '1',
+  INPUT_RETRIES: '0',
+  'INPUT_RETRY-DELAY': '1s',
+  INPUT_CONCURRENCY: String(concurrency),
+  'INPUT_FAIL-ON-UNHEALTHY': 'true',
+});
+
+/** Wall-clock ms of one process, from spawn to exit. */
+function timed(argv, env) {
+  for (const f of files) writeFileSync(f, '');
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(node24, argv, { env, stdio: 'ignore' });
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code }));
+  });
 }
-const rss = TIME
-  ? { bare: (await once(bare, true)).rssKiB, action: (await once([bundle], true)).rssKiB }
-  : undefined;
+
+/** Interleaved runs, so drift in machine load falls on both sides alike. */
+async function versus(a, b, runs) {
+  await timed(...a);
+  await timed(...b); // warm the file cache for both, so the runs compare code, not disk
+  const as = [];
+  const bs = [];
+  for (let i = 0; i < runs; i++) {
+    as.push((await timed(...a)).ms);
+    bs.push((await timed(...b)).ms);
+  }
+  return [median(as), median(bs)];
+}
+
+const rows = [];
+const row = (measure, value, baseline = '', r = '') => rows.push([measure, value, baseline, r]);
+
+// 1. Cold start. healthcheck runs one real probe; the others read and reject their
+// (empty) inputs: start-up to the first decision, the fixed cost every step pays.
+const bare = [['-e', '0'], runnerEnv];
+const actions = readdirSync(path.join(root, 'dist'))
+  .filter((n) => existsSync(path.join(root, n, 'action.yml')))
+  .sort();
+for (const name of actions) {
+  progress(`cold start: ${name}`);
+  const bundle = path.join(root, 'dist', name, 'index.js');
+  const env = name === 'healthcheck' ? healthcheckEnv(`[{name: api, url: "${base}/slow?ms=0"}]`) : runnerEnv;
+  const [bareMs, actionMs] = await versus(bare, [[bundle], env], RUNS);
+  const size = statSync(bundle).size;
+  row(
+    `cold start: ${name} (${(size / 1024).toFixed(0)} KiB bundle)${name === 'healthcheck' ? ', one probe' : ''}`,
+    ms(actionMs),
+    `bare node -e 0: ${ms(bareMs)}`,
+    ratio(actionMs, bareMs),
+  );
+}
+
+// 2. 50 probes in one healthcheck vs the slowest of them alone.
+progress('50 probes vs the slowest alone');
+const delays = Array.from({ length: 50 }, (_, i) => 20 + Math.round((i * 380) / 49));
+const fifty = JSON.stringify(delays.map((d, i) => ({ name: `p${i}`, url: `${base}/slow?ms=${d}` })));
+const slowest = JSON.stringify([{ name: 'slowest', url: `${base}/slow?ms=${Math.max(...delays)}` }]);
+const bundle = path.join(root, 'dist', 'healthcheck', 'index.js');
+const sequential = delays.reduce((a, b) => a + b, 0);
+for (const concurrency of [8, 50]) {
+  const [fiftyMs, oneMs] = await versus(
+    [[bundle], healthcheckEnv(fifty, concurrency)],
+    [[bundle], healthcheckEnv(slowest)],
+    Math.max(3, Math.floor(RUNS / 3)),
+  );
+  row(
+    `healthcheck: 50 probes of 20–400 ms (${(sequential / 1000).toFixed(1)} s one after another), concurrency ${concurrency}${concurrency === 8 ? ' (default)' : ''}`,
+    ms(fiftyMs),
+    `slowest probe alone: ${ms(oneMs)}`,
+    ratio(fiftyMs, oneMs),
+  );
+}
 server.close();
 
-const b = median(bareMs);
-const a = median(actionMs);
-const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
-console.log(
-  `\nCold start, ${RUNS} interleaved runs each, Node ${(await import('node:child_process')).execFileSync(node24, ['-v']).toString().trim()}`,
-);
-console.log('| measure | value |');
-console.log('|---|---|');
-console.log(`| bare \`node -e 0\`, median | ${b.toFixed(1)} ms |`);
-console.log(`| healthcheck, one healthy probe on 127.0.0.1, median | ${a.toFixed(1)} ms |`);
-console.log(`| healthcheck over bare node | +${(a - b).toFixed(1)} ms (ratio ${(a / b).toFixed(2)}×) |`);
-console.log(
-  `| healthcheck min / max | ${Math.min(...actionMs).toFixed(1)} / ${Math.max(...actionMs).toFixed(1)} ms |`,
-);
-if (rss)
-  console.log(
-    `| peak RSS: bare / healthcheck | ${kb(rss.bare * 1024)} / ${kb(rss.action * 1024)} (ratio ${(rss.action / rss.bare).toFixed(2)}×) |`,
+// 3. Detection → rollback on real HAProxy.
+if (TRIALS > 0 && existsSync('/usr/sbin/haproxy')) {
+  progress(`detection → rollback: ${TRIALS} + ${BASELINE_TRIALS} trials on HAProxy`);
+  const { fast, slow } = await detectionToRollback(TRIALS, BASELINE_TRIALS);
+  row(
+    `detection → rollback, HAProxy at 100 req/s, canary at 10 % breaks (median of ${TRIALS}; failed requests)`,
+    `${ms(median(fast.detection))}; ${median(fast.failures)} failed`,
+    `gate every 10 s (${BASELINE_TRIALS}): ${ms(median(slow.detection))}; ${median(slow.failures)} failed`,
+    ratio(median(fast.detection), median(slow.detection)),
   );
+} else row('detection → rollback', 'skipped (no haproxy, or --trials 0)');
 
-console.log('\nBundle sizes');
-console.log('| bundle | size |');
-console.log('|---|---|');
-for (const name of readdirSync(path.join(root, 'dist')).sort()) {
-  for (const bundle of ['index.js', 'post.js']) {
-    const file = path.join(root, 'dist', name, bundle);
-    if (existsSync(file))
-      console.log(`| dist/${name}/${bundle} | ${kb(statSync(file).size)} (${statSync(file).size} bytes) |`);
-  }
-}
+// 4. GitHub API requests per scenario, through the built bundles.
+progress('GitHub API requests per scenario');
+const out = path.join(temp, 'calls.json');
+execFileSync(
+  process.execPath,
+  [
+    '--experimental-vm-modules',
+    path.join(root, 'node_modules/jest/bin/jest.js'),
+    '--config',
+    'bench/jest.config.js',
+    '--silent',
+  ],
+  { cwd: root, env: { ...process.env, BENCH_OUT: out }, stdio: ['ignore', 'ignore', 'ignore'] },
+);
+for (const { scenario, calls, outcome } of JSON.parse(readFileSync(out, 'utf8')))
+  row(`GitHub API requests: ${scenario}`, String(calls), outcome);
+
+const version = execFileSync(node24, ['-v']).toString().trim();
+console.log(`\nrelease-actions benchmarks · Node ${version} · ${new Date().toISOString()}\n`);
+console.log('| measure | release-actions | baseline, same run | ratio |');
+console.log('|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { localProvider } from '../../shared/adapters/providers/local.js';
+import { startLocalRouter } from '../../shared/adapters/local-router/server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
@@ -115,6 +117,42 @@ describe('fault matrix', () => {
     expect(visibleLog(run)).toMatch(/v3 failed its probes before any traffic reached it: canary-health/);
     expect(visibleLog(run)).toMatch(/host not found \(DNS\)/);
     expect(splitOf(run)).toEqual({ v1: 100 });
+  });
+
+  it('8. the runner was killed mid-rollout (no post step): the monitor notices, rollback restores stable', async () => {
+    const router = await startLocalRouter({ revisions: { v1: v1.url, v2: v2.url }, split: { v1: 100 } });
+    const local = localProvider(router.url);
+    try {
+      const killed = await runAction('shift-traffic', {
+        inputs: {
+          provider: 'local',
+          'local-router-url': router.url,
+          'stable-revision': 'v1',
+          'canary-revision': 'v2',
+          'step-duration': '30s',
+        },
+        whileRunning: async (child) => {
+          while ((await local.readSplit())['v2'] !== 10) await new Promise((r) => setTimeout(r, 10));
+          child.kill('SIGKILL');
+        },
+      });
+      expect(killed.code).toBeNull();
+      expect(await local.readSplit()).toEqual({ v1: 90, v2: 10 });
+      // With nobody watching the canary, it breaks; the next scheduled check sees users fail.
+      v2.setMode('error');
+      const monitor = await runAction('healthcheck', {
+        inputs: { probes: `[{name: shop, url: "${router.url}/health", samples: 20, retries: 0}]` },
+      });
+      expect(monitor.code).toBe(1);
+      expect(monitor.outputs['healthy']).toBe('false');
+      const rollback = await runAction('rollback', {
+        inputs: { provider: 'local', 'local-router-url': router.url, 'to-revision': 'v1' },
+      });
+      expect(rollback.code).toBe(0);
+      expect(await local.readSplit()).toEqual({ v1: 100 });
+    } finally {
+      await router.close();
+    }
   });
 
   it('10. a re-run after the runner died at 50 % continues from there: no step repeated', async () => {

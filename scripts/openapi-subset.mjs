@@ -21,6 +21,7 @@ const OPERATIONS = [
   'repos/create-deployment-status',
   'repos/list-deployment-statuses',
   'actions/list-workflow-runs',
+  'actions/get-workflow-run',
 ];
 
 const source = process.argv[2];

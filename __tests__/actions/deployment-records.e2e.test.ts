@@ -61,6 +61,7 @@ describe('deployment records', () => {
       sha: 'a'.repeat(40),
     });
     expect(github.deployments[0]!.statuses.map((s) => `${s.state}: ${s.description}`)).toEqual([
+      'in_progress: starting: v2 over v1',
       'in_progress: canary 25%',
       'in_progress: canary 100%',
       'success: v2 promoted to 100%',
@@ -123,7 +124,7 @@ describe('deployment records', () => {
     ).toEqual(['inactive: replaced', 'success: rolled back to v1: p95 over budget']);
   });
 
-  it('attaches to the deployment the job environment already created instead of adding one', async () => {
+  it("attaches to the deployment this run's job environment already created instead of adding one", async () => {
     github.deployments.push({
       id: 1,
       sha: 'a'.repeat(40),
@@ -131,7 +132,14 @@ describe('deployment records', () => {
       environment: 'production',
       production: true,
       transient: false,
-      statuses: [{ state: 'in_progress', description: 'job', environment_url: '' }],
+      statuses: [
+        {
+          state: 'in_progress',
+          description: 'job',
+          environment_url: '',
+          log_url: 'https://github.com/acme/shop/actions/runs/1234/job/77',
+        },
+      ],
     });
     const load = startLoad(`${router.url}/health`, 100);
     const run = await shift();

@@ -4,7 +4,8 @@
  * after a partial failure, and router metrics that cannot be read. The README's
  * "Faults" table maps every row to its test.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLocalRouter } from '../../shared/adapters/local-router/server.js';
@@ -153,6 +154,128 @@ describe('fault matrix', () => {
     } finally {
       await router.close();
     }
+  });
+
+  describe('9. two rollouts of one environment at once', () => {
+    /** A platform both runs share, and a shift whose commands log which run set what. */
+    const shared = (split: Record<string, number>) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ra-platform-'));
+      writeFileSync(path.join(dir, 'rollout.json'), JSON.stringify(split));
+      writeFileSync(path.join(dir, 'history.log'), '');
+      writeFileSync(
+        path.join(dir, 'revisions.json'),
+        JSON.stringify([
+          { name: 'v1', url: v1.url },
+          { name: 'v2', url: v2.url },
+        ]),
+      );
+      return dir;
+    };
+    const rollout = (platformDir: string, runId: number, extra: Record<string, string> = {}) =>
+      runAction('shift-traffic', {
+        inputs: {
+          provider: 'command',
+          'command-get-split': 'cat "$PLATFORM/rollout.json"',
+          'command-set-split':
+            'echo "$SPLIT_JSON" > "$PLATFORM/rollout.json" && echo "run $GITHUB_RUN_ID: v2=${SPLIT_V2:-0}" >> "$PLATFORM/history.log"',
+          'command-list-revisions': 'cat "$PLATFORM/revisions.json"',
+          'stable-revision': 'v1',
+          'canary-revision': 'v2',
+          steps: '10,100',
+          'step-duration': '1s',
+          'check-interval': '250ms',
+          probes: '[{name: canary-health, url: "${CANARY_URL}/health"}]',
+          'github-environment': 'production',
+          'github-token': github.token,
+          ...extra,
+        },
+        env: {
+          PLATFORM: platformDir,
+          GITHUB_API_URL: github.url,
+          GITHUB_SHA: 'a'.repeat(40),
+          GITHUB_RUN_ID: String(runId),
+          RELEASE_ACTIONS_RETRY_AFTER_MS: '20',
+        },
+      });
+    const running = (id: number) =>
+      github.workflowRuns.push({
+        id,
+        workflow: 'release.yml',
+        created_at: new Date().toISOString(),
+        status: 'in_progress',
+        conclusion: null,
+      });
+
+    it('started together: one proceeds, the other stops without moving traffic', async () => {
+      const dir = shared({ v1: 100 });
+      running(501);
+      running(502);
+      const [a, b] = await Promise.all([rollout(dir, 501), rollout(dir, 502)]);
+      const outcomes = [a.outputs['outcome'], b.outputs['outcome']].sort();
+      expect(outcomes).toEqual(['busy', 'promoted']);
+      const [winner, loser] = a.outputs['outcome'] === 'busy' ? [b, a] : [a, b];
+      const loserRun = loser === a ? 501 : 502;
+      expect(loser.code).toBe(1);
+      expect(visibleLog(loser)).toMatch(
+        /::error::Stopped without changing traffic: .* is rolling out production now; nothing was changed/,
+      );
+      expect(readFileSync(path.join(dir, 'history.log'), 'utf8')).not.toContain(`run ${loserRun}:`);
+      expect(winner.code).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(dir, 'rollout.json'), 'utf8'))).toEqual({ v2: 100 });
+      // The loser's deployment says why; its post step has nothing to undo.
+      expect(github.deployments.some((d) => d.statuses.at(-1)?.description.startsWith('not started:'))).toBe(
+        true,
+      );
+      expect(loser.state['phase']).toBeUndefined();
+    });
+
+    it('one already mid-rollout: a second run stops; after the first run ended, a new one may take over', async () => {
+      const dir = shared({ v1: 100 });
+      running(601);
+      const first = rollout(dir, 601, { steps: '10,50,100', 'step-duration': '2s' });
+      while (!readFileSync(path.join(dir, 'history.log'), 'utf8').includes('run 601: v2=10'))
+        await new Promise((r) => setTimeout(r, 20));
+      running(602);
+      const second = await rollout(dir, 602);
+      expect(second.outputs['outcome']).toBe('busy');
+      expect(visibleLog(second)).toContain(
+        'run https://github.com/acme/shop/actions/runs/601 (deployment 1)',
+      );
+      expect((await first).outputs['outcome']).toBe('promoted');
+      // Run 601 was killed before it could post its final status, and has ended.
+      github.deployments[0]!.statuses.push({
+        state: 'in_progress',
+        description: 'canary 50%',
+        environment_url: '',
+        log_url: 'https://github.com/acme/shop/actions/runs/601',
+      });
+      github.workflowRuns.find((r) => r.id === 601)!.status = 'completed';
+      running(603);
+      writeFileSync(path.join(dir, 'rollout.json'), JSON.stringify({ v1: 100 }));
+      const third = await rollout(dir, 603);
+      expect(third.outputs['outcome']).toBe('promoted');
+    });
+  });
+
+  it("9. a second release's deploy-canary refuses while a rollout is in progress, moving nothing", async () => {
+    const run = await runAction('deploy-canary', {
+      files: platform({ v1: 90, v2: 10 }),
+      inputs: {
+        provider: 'command',
+        'command-get-split': 'cat flags/rollout.json',
+        'command-set-split': 'echo "$SPLIT_JSON" > flags/rollout.json',
+        'command-list-revisions': 'cat flags/revisions.json',
+        'command-deploy': 'echo deployed >> flags/deployed.log; echo \'{"name": "v3"}\'',
+        'canary-revision': 'v3',
+        'initial-percent': '10',
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toBe(
+      '::error::deploy-canary: traffic is split v1 90% / v2 10%: a rollout is in progress. Let it finish or roll it back before deploying another canary.',
+    );
+    expect(splitOf(run)).toEqual({ v1: 90, v2: 10 });
+    expect(existsSync(path.join(run.workspace, 'flags', 'deployed.log'))).toBe(false);
   });
 
   it('10. a re-run after the runner died at 50 % continues from there: no step repeated', async () => {

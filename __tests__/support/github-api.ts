@@ -112,10 +112,20 @@ export interface Deployment {
   environment: string;
   production: boolean;
   transient: boolean;
-  statuses: { state: string; description: string; environment_url: string; created_at?: string }[];
+  /** Defaults to the time the test server created it. */
+  created_at?: string;
+  statuses: {
+    state: string;
+    description: string;
+    environment_url: string;
+    created_at?: string;
+    log_url?: string;
+  }[];
 }
 
 export interface WorkflowRun {
+  /** Defaults to its position in workflowRuns, from 1. */
+  id?: number;
   /** The workflow's file name, as callers address it (staging-monitor.yml). */
   workflow: string;
   created_at: string;
@@ -177,6 +187,7 @@ export async function startGitHubApi(
     original_environment: d.environment,
     production_environment: d.production,
     transient_environment: d.transient,
+    ...(d.created_at && { created_at: d.created_at, updated_at: d.created_at }),
     url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
     statuses_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}/statuses`,
   });
@@ -188,6 +199,8 @@ export async function startGitHubApi(
     environment: d.environment,
     environment_url: st.environment_url,
     ...(st.created_at && { created_at: st.created_at, updated_at: st.created_at }),
+    log_url: st.log_url ?? '',
+    target_url: st.log_url ?? '',
     deployment_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
   });
   const issueJson = (i: Issue) => ({
@@ -415,6 +428,7 @@ export async function startGitHubApi(
           environment: body.environment ?? 'production',
           production: body.production_environment ?? false,
           transient: body.transient_environment ?? false,
+          created_at: new Date().toISOString(),
           statuses: [],
         };
         deployments.push(d);
@@ -438,7 +452,7 @@ export async function startGitHubApi(
         if (!workflowRuns.some((r) => r.workflow === params['workflow_id']))
           return respond(res, undefined, 404, { message: 'Not Found' });
         const matching = workflowRuns
-          .map((r, k) => ({ ...r, id: k + 1 }))
+          .map((r, k) => ({ ...r, id: r.id ?? k + 1 }))
           .filter((r) => r.workflow === params['workflow_id'])
           .filter((r) => !created || Date.parse(r.created_at) >= Date.parse(created[1] as string))
           .filter((r) => !status || r.status === status)
@@ -471,6 +485,22 @@ export async function startGitHubApi(
           headers,
         );
       }
+      case 'GET /repos/{owner}/{repo}/actions/runs/{run_id}': {
+        const run = workflowRuns.find((r, k) => (r.id ?? k + 1) === Number(params['run_id']));
+        if (!run) return respond(res, undefined, 404, { message: 'Not Found' });
+        const id = Number(params['run_id']);
+        return respond(res, route, 200, {
+          ...example('workflow-run'),
+          id,
+          run_number: id,
+          path: `.github/workflows/${run.workflow}`,
+          status: run.status,
+          conclusion: run.conclusion,
+          created_at: run.created_at,
+          updated_at: run.created_at,
+          html_url: `https://github.com/${owner}/${repo}/actions/runs/${id}`,
+        });
+      }
       case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
         const d = deployments.find((x) => x.id === Number(params['deployment_id']));
         if (!d) return respond(res, undefined, 404, { message: 'Not Found' });
@@ -478,6 +508,8 @@ export async function startGitHubApi(
           state: body.state,
           description: body.description ?? '',
           environment_url: body.environment_url ?? '',
+          created_at: new Date().toISOString(),
+          log_url: body.log_url ?? '',
         };
         d.statuses.push(st);
         if (body.state === 'success' && body.auto_inactive !== false) {

@@ -25,6 +25,12 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
         `${named} serves ${percentOf(before, named)}% of traffic (${describeSplit(before)}); deploying over it would change what users get. Roll back or finish that rollout first.`,
       );
     }
+    const serving = Object.entries(normalizeSplit(before)).filter(([, w]) => w > 0);
+    if (serving.length > 1) {
+      throw new ProviderError(
+        `traffic is split ${describeSplit(before)}: a rollout is in progress. Let it finish or roll it back before deploying another canary.`,
+      );
+    }
     const stable =
       settings['stable-revision'] ??
       Object.entries(normalizeSplit(before)).sort(([, a], [, b]) => b - a)[0]?.[0];

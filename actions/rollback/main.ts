@@ -1,5 +1,5 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
-import { deploymentRecord } from '../../shared/runtime/deployments-from-env.js';
+import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { OperationalError } from '../../shared/core/errors.js';
@@ -49,7 +49,7 @@ export function run(deps: RollbackDeps): Promise<void> {
       // The rollback is what now runs in this environment.
       await deploymentRecord(
         settings,
-        deps.deploymentsFor,
+        deploymentRecorder(settings, deps.deploymentsFor, runtime),
         runtime,
       )('success', `rolled back to ${target}: ${settings.reason || 'no reason given'}`);
     }

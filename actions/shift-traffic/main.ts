@@ -1,5 +1,9 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
-import { deploymentRecord } from '../../shared/runtime/deployments-from-env.js';
+import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
+import { claimEnvironment } from '../../shared/runtime/rollout-lease.js';
+import type { RolloutClaim } from '../../shared/core/traffic/lease.js';
+import { escapeCell } from '../../shared/core/markdown.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
@@ -57,7 +61,32 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       advisory: settings.advisory,
     };
 
-    const record = deploymentRecord(settings, deps.deploymentsFor, runtime);
+    const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime);
+    const record = deploymentRecord(settings, recorder, runtime);
+    if (recorder) {
+      const environment = settings['github-environment'];
+      const lease = await claimEnvironment(recorder, githubContext(deps.env).runUrl, deps.clock, () =>
+        record('in_progress', `starting: ${names.canary} over ${names.stable}`),
+      );
+      if (lease.unchecked)
+        runtime.warning(
+          `Could not check for another rollout of ${environment} (${lease.unchecked}); relying on the workflow's concurrency group`,
+        );
+      if (lease.holder) {
+        const reason = `${holderOf(lease.holder, deps.env)} is rolling out ${environment} now; nothing was changed`;
+        await record('error', `not started: ${reason}`);
+        return publish(
+          runtime,
+          {
+            outputs: { outcome: 'busy', reason, 'stable-revision': names.stable, split: '', report: '' },
+            annotations: [],
+            summary: `## ⏸️ Not started: ${escapeCell(reason)}\n`,
+            failure: `Stopped without changing traffic: ${reason}. Run it again when that rollout has finished.`,
+          },
+          redactor,
+        );
+      }
+    }
 
     runtime.saveState(PHASE, 'shifting');
     const result = await runRollout(
@@ -127,4 +156,10 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       redactor,
     );
   });
+}
+
+function holderOf(claim: RolloutClaim, env: Readonly<Record<string, string | undefined>>): string {
+  if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
+  const { serverUrl, owner, repo } = githubContext(env);
+  return `run ${serverUrl}/${owner}/${repo}/actions/runs/${claim.runId} (deployment ${claim.deployment})`;
 }

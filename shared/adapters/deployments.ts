@@ -6,13 +6,17 @@
  */
 import { githubClient } from './octokit.js';
 import { OperationalError } from '../core/errors.js';
+import { runIdOf, type RolloutClaim, type RunState } from '../core/traffic/lease.js';
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
 export interface DeploymentRecorder {
   /** Starts or adopts this run's deployment; later calls post statuses to it. */
   start(): Promise<number>;
   status(state: DeploymentState, description: string): Promise<void>;
+  /** The environment's deployments older than `own` and created after `sinceMs`, with their latest status. */
+  claimsBefore(own: number, sinceMs: number): Promise<RolloutClaim[]>;
+  runState(runId: number): Promise<RunState>;
 }
 
 export interface DeploymentOptions {
@@ -35,6 +39,7 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     ...(options.retryAfterMs !== undefined && { retryAfterMs: options.retryAfterMs }),
   });
   const { owner, repo } = options;
+  const ownRun = runIdOf(options.logUrl);
   let id: number | undefined;
   const fail = (what: string, error: unknown): never => {
     const e = error as { status?: number; message?: string };
@@ -51,8 +56,9 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     async start() {
       if (id !== undefined) return id;
       try {
-        // A job with `environment:` already has a deployment for this commit that is
-        // still being worked on: attach to it rather than creating a second one.
+        // This run's job (with `environment:`) or an earlier attempt of it already has
+        // a deployment in progress for this commit: attach to it rather than creating
+        // a second one. Another run's deployment is never adopted: it is a rival.
         const { data: existing } = await octokit.rest.repos.listDeployments({
           owner,
           repo,
@@ -67,8 +73,9 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
             deployment_id: d.id,
             per_page: 1,
           });
-          const latest = statuses[0]?.state;
-          if (latest === undefined || latest === 'queued' || latest === 'in_progress' || latest === 'pending')
+          const latest = statuses[0];
+          const live = latest && ['queued', 'in_progress', 'pending'].includes(latest.state);
+          if (live && ownRun !== undefined && runIdOf(latest.log_url ?? latest.target_url) === ownRun)
             return (id = d.id);
         }
         const { data } = await octokit.rest.repos.createDeployment({
@@ -90,6 +97,46 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
       } catch (error) {
         if (error instanceof OperationalError) throw error;
         return fail('create deployments', error);
+      }
+    },
+    async claimsBefore(own, sinceMs) {
+      try {
+        const { data: recent } = await octokit.rest.repos.listDeployments({
+          owner,
+          repo,
+          environment: options.environment,
+          per_page: 30,
+        });
+        const older = recent.filter((d) => d.id < own && Date.parse(d.created_at) >= sinceMs);
+        const claims: RolloutClaim[] = [];
+        for (const d of older) {
+          const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+            owner,
+            repo,
+            deployment_id: d.id,
+            per_page: 1,
+          });
+          const latest = statuses[0];
+          const runId = runIdOf(latest?.log_url ?? latest?.target_url);
+          claims.push({
+            deployment: d.id,
+            ...(latest && { state: latest.state }),
+            ...(runId !== undefined && { runId }),
+            sinceMs: Date.parse(latest?.created_at ?? d.created_at),
+          });
+        }
+        return claims;
+      } catch (error) {
+        return fail('list deployments', error);
+      }
+    },
+    async runState(runId) {
+      try {
+        const { data } = await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId });
+        return data.status === 'completed' ? 'finished' : 'running';
+      } catch {
+        // Without "actions: read" the run cannot be seen; the claim's age decides.
+        return 'unknown';
       }
     },
     async status(state, description) {

@@ -18,18 +18,27 @@ export function deploymentsFromEnv(env: Readonly<Record<string, string | undefin
   };
 }
 
-/**
- * Deployment records are for people: a failure to write one is a warning and never
- * stops a rollout or a rollback. Without github-environment, recording does nothing.
- */
-export function deploymentRecord<S extends DeploymentSettings>(
+/** This run's deployment in the environment, or undefined without github-environment. */
+export function deploymentRecorder<S extends DeploymentSettings>(
   settings: S,
   deploymentsFor: ((settings: S) => DeploymentRecorder) | undefined,
-  runtime: Pick<Runtime, 'setSecret' | 'warning'>,
-): (state: DeploymentState, description: string) => Promise<void> {
-  if (!settings['github-environment'] || !deploymentsFor) return async () => {};
+  runtime: Pick<Runtime, 'setSecret'>,
+): DeploymentRecorder | undefined {
+  if (!settings['github-environment'] || !deploymentsFor) return undefined;
   runtime.setSecret(settings['github-token']);
-  const recorder = deploymentsFor(settings);
+  return deploymentsFor(settings);
+}
+
+/**
+ * Deployment records are for people: a failure to write one is a warning and never
+ * stops a rollout or a rollback. Without a recorder, recording does nothing.
+ */
+export function deploymentRecord(
+  settings: DeploymentSettings,
+  recorder: DeploymentRecorder | undefined,
+  runtime: Pick<Runtime, 'warning'>,
+): (state: DeploymentState, description: string) => Promise<void> {
+  if (!recorder) return async () => {};
   return async (state, description) => {
     try {
       const note = settings['deployment-note'];

@@ -250,7 +250,7 @@ describe('open-incident-issue', () => {
     ['template', { template: '/etc/passwd' }, /points outside the repository|must be a path relative/],
     ['record-dir', { 'record-dir': '../../elsewhere' }, /points outside the repository/],
     ['report', { report: '{"probes": []}' }, /at report\.healthy: must be true or false/],
-    ['report', { report: '[1, 2]' }, /./],
+    ['report', { report: '[1, 2]' }, /must be a mapping/],
     ['service', { service: 'Shop API!' }, /must be a service name: letters, digits/],
     ['environment', { environment: 'prod/eu' }, /must be an environment name/],
     ['kind', { kind: '' }, /is required/],
@@ -258,9 +258,9 @@ describe('open-incident-issue', () => {
     ['title', { title: 'x'.repeat(201) }, /must be at most 200 characters/],
     ['labels', { labels: ' , ' }, /must name at least one label/],
     ['labels', { labels: `incident,${'l'.repeat(51)}` }, /labels of at most 50 characters/],
-    ['open-after', { 'open-after': '0' }, /./],
-    ['open-after', { 'open-after': 'two' }, /./],
-    ['update-interval', { 'update-interval': '-5m' }, /./],
+    ['open-after', { 'open-after': '0' }, /must be at least 1/],
+    ['open-after', { 'open-after': 'two' }, /must be a whole number from 1 to 100/],
+    ['update-interval', { 'update-interval': '-5m' }, /must be a duration/],
     ['github-token', { 'github-token': '' }, /leave it empty only with record-dir/],
   ])('bad %s → one line, nothing sent', async (input, inputs, says) => {
     const run = await incident(inputs as Record<string, string>);

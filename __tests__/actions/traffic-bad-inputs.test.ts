@@ -57,10 +57,50 @@ const cases: Case[] = [
   ['shift-traffic', 'an unknown provider', 'provider', /must be one of/, () => shift({ provider: 'nginx' })],
   [
     'shift-traffic',
-    'a provider not available yet',
-    'provider',
-    /'kubernetes' is not available yet/,
+    'kubernetes without a route',
+    'kubernetes-route',
+    /is required with provider: kubernetes/,
     () => shift({ provider: 'kubernetes' }),
+  ],
+  [
+    'shift-traffic',
+    'a route name with capitals',
+    'kubernetes-route',
+    /must be a Kubernetes object name/,
+    () => shift({ provider: 'kubernetes', 'kubernetes-route': 'Shop_Route' }),
+  ],
+  [
+    'deploy-canary',
+    'kubernetes without an image',
+    'image',
+    /is required with provider: kubernetes/,
+    () => deploy({ provider: 'kubernetes', 'kubernetes-route': 'shop', 'canary-address': '' }),
+  ],
+  [
+    'deploy-canary',
+    'a container name with a slash',
+    'kubernetes-container',
+    /must be a container name/,
+    () =>
+      deploy({
+        provider: 'kubernetes',
+        'kubernetes-route': 'shop',
+        image: 'shop:2',
+        'kubernetes-container': 'app/main',
+      }),
+  ],
+  [
+    'deploy-canary',
+    'a rollout timeout in words',
+    'rollout-timeout',
+    /must be a duration/,
+    () =>
+      deploy({
+        provider: 'kubernetes',
+        'kubernetes-route': 'shop',
+        image: 'shop:2',
+        'rollout-timeout': 'ten minutes',
+      }),
   ],
   [
     'shift-traffic',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { wholeNumber } from '../../shared/core/schema-kit.js';
+import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import {
   checkProviderInputs,
   providerExamples,
@@ -24,6 +24,8 @@ export const deployCanaryInputs = z
     'stable-revision': optionalInput(revisionName),
     /** Share of traffic the canary gets once its probes pass (0: none until shift-traffic). */
     'initial-percent': wholeNumber(0, 50),
+    /** kubernetes: how long the canary Deployment may take to roll out. */
+    'rollout-timeout': duration('a duration'),
     /** Probes against the canary's own address (${CANARY_URL}) before any user traffic reaches it. */
     probes: optionalInput(yamlText(probeList)),
   })
@@ -36,8 +38,8 @@ export const deployCanaryInputs = z
         message: `is required with provider: ${s.provider}`,
       });
     }
-    if (s.provider === 'cloud-run' && !s.image)
-      ctx.addIssue({ code: 'custom', path: ['image'], message: 'is required with provider: cloud-run' });
+    if ((s.provider === 'cloud-run' || s.provider === 'kubernetes') && !s.image)
+      ctx.addIssue({ code: 'custom', path: ['image'], message: `is required with provider: ${s.provider}` });
     if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
       ctx.addIssue({
         code: 'custom',
@@ -71,5 +73,6 @@ export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
   'cloud-run-tag': 'cloud-run-tag: canary',
   'stable-revision': 'stable-revision: blue',
   'initial-percent': 'initial-percent: 0',
+  'rollout-timeout': 'rollout-timeout: 10m',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
 };

@@ -3,6 +3,8 @@ import { execRunner } from '../exec.js';
 import { cloudRunProvider } from './cloud-run.js';
 import { commandProvider } from './command.js';
 import { haproxyProvider } from './haproxy.js';
+import { kubernetesProvider } from './kubernetes.js';
+import { systemClock } from '../clock.js';
 import { localProvider } from './local.js';
 import type { TrafficProvider } from './provider.js';
 
@@ -12,6 +14,7 @@ interface NamedRevisions {
   'canary-revision'?: string | undefined;
   'to-revision'?: string | undefined;
   'cloud-run-tag'?: string | undefined;
+  'rollout-timeout'?: number | undefined;
 }
 
 export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
@@ -28,6 +31,32 @@ export function providerFor(settings: ProviderSettings & NamedRevisions): Traffi
         },
         execRunner(),
       );
+    case 'kubernetes': {
+      const optional = (text: string) => text || undefined;
+      const namespace = optional(settings['kubernetes-namespace']);
+      const context = optional(settings['kubernetes-context']);
+      const deployment = optional(settings['kubernetes-deployment']);
+      const container = optional(settings['kubernetes-container']);
+      return kubernetesProvider(
+        {
+          route: settings['kubernetes-route'],
+          revisions: [
+            settings['stable-revision'],
+            settings['canary-revision'],
+            settings['to-revision'],
+          ].filter((r): r is string => !!r),
+          ...(namespace && { namespace }),
+          ...(context && { context }),
+          ...(deployment && { deployment }),
+          ...(container && { container }),
+          rolloutTimeoutMs: settings['rollout-timeout'] ?? 600_000,
+          // Tests poll faster than a cluster needs.
+          pollMs: Number(process.env['RELEASE_ACTIONS_POLL_MS'] ?? 2000),
+        },
+        execRunner(),
+        systemClock,
+      );
+    }
     case 'local':
       return localProvider(settings['local-router-url']);
     case 'command': {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
-export const AVAILABLE_PROVIDERS = ['haproxy', 'command', 'cloud-run', 'local'] as const;
+export const AVAILABLE_PROVIDERS = PROVIDERS;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -32,6 +32,16 @@ export const providerInputs = {
   'cloud-run-region': z.string().trim(),
   /** Cloud Run: the project; empty for gcloud's configured one. */
   'cloud-run-project': z.string().trim(),
+  /** kubernetes: the Gateway API HTTPRoute whose backendRefs weights are the split. */
+  'kubernetes-route': z.string().trim(),
+  /** kubernetes: empty for the kubeconfig context's namespace. */
+  'kubernetes-namespace': z.string().trim(),
+  /** kubernetes: empty for the kubeconfig's current context. */
+  'kubernetes-context': z.string().trim(),
+  /** kubernetes deploy: the canary's Deployment; empty for the canary revision's name. */
+  'kubernetes-deployment': z.string().trim(),
+  /** kubernetes deploy: the container to set the image of; empty for the first. */
+  'kubernetes-container': z.string().trim(),
   /** local: the admin URL of the embedded rehearsal router. */
   'local-router-url': z.string().trim(),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
@@ -53,6 +63,11 @@ export const providerExamples = {
   'cloud-run-service': 'cloud-run-service: api',
   'cloud-run-region': 'cloud-run-region: us-central1',
   'cloud-run-project': 'cloud-run-project: my-project',
+  'kubernetes-route': 'kubernetes-route: shop',
+  'kubernetes-namespace': 'kubernetes-namespace: shop',
+  'kubernetes-context': 'kubernetes-context: prod-eu',
+  'kubernetes-deployment': 'kubernetes-deployment: shop-canary',
+  'kubernetes-container': 'kubernetes-container: app',
   'local-router-url': 'local-router-url: http://127.0.0.1:8080',
   'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
   'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
@@ -68,6 +83,11 @@ export interface ProviderSettings {
   'cloud-run-service': string;
   'cloud-run-region': string;
   'cloud-run-project': string;
+  'kubernetes-route': string;
+  'kubernetes-namespace': string;
+  'kubernetes-context': string;
+  'kubernetes-deployment': string;
+  'kubernetes-container': string;
   'local-router-url': string;
   'command-get-split': string;
   'command-set-split': string;
@@ -132,6 +152,35 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         message: 'must be a project ID such as my-project-123',
       });
     }
+  }
+  if (s.provider === 'kubernetes') {
+    const dnsName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+    if (!s['kubernetes-route'])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubernetes-route'],
+        message: 'is required with provider: kubernetes (the HTTPRoute that splits the traffic)',
+      });
+    for (const input of ['kubernetes-route', 'kubernetes-namespace', 'kubernetes-deployment'] as const) {
+      if (s[input] && !dnsName.test(s[input]))
+        ctx.addIssue({
+          code: 'custom',
+          path: [input],
+          message: 'must be a Kubernetes object name: lower-case letters, digits, - and .',
+        });
+    }
+    if (s['kubernetes-container'] && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s['kubernetes-container']))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubernetes-container'],
+        message: 'must be a container name: lower-case letters, digits and -',
+      });
+    if (s['kubernetes-context'] && /\s/.test(s['kubernetes-context']))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubernetes-context'],
+        message: 'must be a context name without spaces',
+      });
   }
   if (s.provider === 'local' && !/^https?:\/\/[^/\s]+\/?$/.test(s['local-router-url'])) {
     ctx.addIssue({

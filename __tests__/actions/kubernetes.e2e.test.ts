@@ -1,0 +1,250 @@
+/**
+ * The kubernetes provider through the built bundles and the real kubectl, against a
+ * local API server (discovery, Services, Deployments with ReplicaSets, Gateway API
+ * HTTPRoutes, JSON patch). One Service per revision; the route's backendRefs
+ * weights are the split; each Service's release-actions.dev/url annotation is
+ * where its revision answers on its own (real test services on 127.0.0.1).
+ */
+import { startKubeApi, type KubeApi } from '../support/kube-api.js';
+import { runAction, visibleLog } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+
+let v1: TestService;
+let v2: TestService;
+let kube: KubeApi;
+
+beforeAll(async () => {
+  v1 = await startService({ version: '1.0.0' });
+  v2 = await startService({ version: '2.0.0' });
+});
+afterAll(() => Promise.all([v1.close(), v2.close()]));
+beforeEach(async () => {
+  v2.setMode('ok');
+  kube = await startKubeApi();
+  kube.put({
+    kind: 'HTTPRoute',
+    metadata: { name: 'shop', namespace: 'shop' },
+    spec: {
+      parentRefs: [{ name: 'public-gateway' }],
+      hostnames: ['shop.example.com'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/admin' } }],
+          backendRefs: [{ name: 'admin', port: 8080 }],
+        },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ name: 'shop-stable', port: 80, weight: 100 }],
+        },
+      ],
+    },
+  });
+  for (const [name, url] of [
+    ['shop-stable', v1.url],
+    ['shop-canary', v2.url],
+    ['admin', ''],
+  ] as const) {
+    kube.put({
+      kind: 'Service',
+      metadata: { name, namespace: 'shop', ...(url && { annotations: { 'release-actions.dev/url': url } }) },
+      spec: { selector: { app: name }, ports: [{ port: 80 }] },
+    });
+  }
+  kube.put({
+    kind: 'Deployment',
+    metadata: { name: 'shop-canary', namespace: 'shop', generation: 1 },
+    spec: {
+      replicas: 2,
+      template: {
+        spec: {
+          containers: [
+            { name: 'sidecar', image: 'envoy:1' },
+            { name: 'app', image: 'shop:1.0.0' },
+          ],
+        },
+      },
+    },
+    status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+  });
+});
+afterEach(() => kube.close());
+
+const env = () => ({ KUBECONFIG: kube.kubeconfig, RELEASE_ACTIONS_POLL_MS: '50' });
+const k8s = { provider: 'kubernetes', 'kubernetes-route': 'shop' };
+const backendRefs = (rule = 1) =>
+  (kube.route('shop', 'shop')!['spec'] as { rules: { backendRefs: unknown[] }[] }).rules[rule]!.backendRefs;
+const image = () =>
+  (
+    kube.deployment('shop', 'shop-canary')!['spec'] as {
+      template: { spec: { containers: { name: string; image: string }[] } };
+    }
+  ).template.spec.containers.map((c) => `${c.name}=${c.image}`);
+
+const deploy = (inputs: Record<string, string> = {}) =>
+  runAction('deploy-canary', {
+    inputs: {
+      ...k8s,
+      'canary-revision': 'shop-canary',
+      'stable-revision': 'shop-stable',
+      image: 'shop:2.0.0',
+      'kubernetes-container': 'app',
+      probes: '[{name: canary-version, url: "${CANARY_URL}/api/version", expect: {json: {version: 2.0.0}}}]',
+      ...inputs,
+    },
+    env: env(),
+  });
+const shift = (inputs: Record<string, string> = {}) =>
+  runAction('shift-traffic', {
+    inputs: {
+      ...k8s,
+      'stable-revision': 'shop-stable',
+      'canary-revision': 'shop-canary',
+      steps: '10,50,100',
+      'step-duration': '500ms',
+      'check-interval': '150ms',
+      probes: '[{name: canary-health, url: "${CANARY_URL}/health"}]',
+      ...inputs,
+    },
+    env: env(),
+  });
+
+describe('kubernetes provider', () => {
+  it("deploy-canary sets the container's image, waits for the rollout, probes the canary; no traffic moves", async () => {
+    const run = await deploy();
+    expect(visibleLog(run)).not.toContain('::error');
+    expect(run.code).toBe(0);
+    expect(image()).toEqual(['sidecar=envoy:1', 'app=shop:2.0.0']);
+    expect(run.outputs).toMatchObject({
+      'canary-revision': 'shop-canary',
+      'stable-revision': 'shop-stable',
+      'canary-url': v2.url,
+      split: '{"shop-stable":100}',
+    });
+    expect(backendRefs()).toEqual([{ name: 'shop-stable', port: 80, weight: 100 }]);
+    expect(v2.hits('/api/version')).toBeGreaterThan(0);
+    // kubectl spoke JSON patch, and the rollout was waited for by reading the Deployment.
+    const patches = kube.requests.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.path.split('?')[0])).toEqual([
+      '/apis/apps/v1/namespaces/shop/deployments/shop-canary',
+    ]);
+  });
+
+  it('a route with several rules and no revision named in them: it asks instead of guessing', async () => {
+    const run = await deploy({ 'stable-revision': '' });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toBe(
+      '::error::deploy-canary: the HTTPRoute has 2 rules with backends and none names shop-canary; name stable-revision so the right rule is used',
+    );
+    expect(image()).toEqual(['sidecar=envoy:1', 'app=shop:1.0.0']);
+  });
+
+  it('a canary whose rollout fails is reported in one line and gets no traffic', async () => {
+    kube.failingImages.add('shop:broken');
+    const run = await deploy({ image: 'shop:broken', 'initial-percent': '10' });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toBe(
+      '::error::deploy-canary: the rollout of deployment shop-canary failed: ReplicaSet "shop-canary-1" has timed out progressing.',
+    );
+    expect(backendRefs()).toEqual([{ name: 'shop-stable', port: 80, weight: 100 }]);
+  });
+
+  it('shift-traffic moves the weights of the rule that carries the revisions, keeping everything else', async () => {
+    const run = await shift();
+    expect(run.code).toBe(0);
+    expect(run.outputs['outcome']).toBe('promoted');
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 80, weight: 100 },
+    ]);
+    expect(backendRefs(0)).toEqual([{ name: 'admin', port: 8080 }]);
+    const route = kube.route('shop', 'shop')!;
+    expect((route['spec'] as { hostnames: string[] }).hostnames).toEqual(['shop.example.com']);
+    // Every weight change was guarded by the resourceVersion it was computed from.
+    const patches = kube.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(3);
+    for (const p of patches)
+      expect((p.body as { op: string }[])[0]).toMatchObject({
+        op: 'test',
+        path: '/metadata/resourceVersion',
+      });
+  });
+
+  it('a failing canary is rolled back on the route', async () => {
+    v2.setMode('error');
+    const run = await shift();
+    expect(run.code).toBe(1);
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 100 },
+      { name: 'shop-canary', port: 80, weight: 0 },
+    ]);
+  });
+
+  it('someone editing the route mid-rollout is drift: reported, left as found', async () => {
+    const run = await runAction('shift-traffic', {
+      inputs: {
+        ...k8s,
+        'stable-revision': 'shop-stable',
+        'canary-revision': 'shop-canary',
+        steps: '10,100',
+        'step-duration': '3s',
+        'check-interval': '200ms',
+        probes: '[{name: canary-health, url: "${CANARY_URL}/health"}]',
+      },
+      env: env(),
+      whileRunning: async () => {
+        while (!JSON.stringify(backendRefs()).includes('"weight":10'))
+          await new Promise((r) => setTimeout(r, 20));
+        const route = kube.route('shop', 'shop')!;
+        (route['spec'] as { rules: { backendRefs: unknown[] }[] }).rules[1]!.backendRefs = [
+          { name: 'shop-stable', port: 80, weight: 70 },
+          { name: 'shop-canary', port: 80, weight: 30 },
+        ];
+        kube.put(route);
+      },
+    });
+    expect(run.outputs['outcome']).toBe('drift');
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 70 },
+      { name: 'shop-canary', port: 80, weight: 30 },
+    ]);
+  });
+
+  it('rollback returns the route to the named revision', async () => {
+    await shift({ steps: '10,50' });
+    const run = await runAction('rollback', {
+      inputs: {
+        ...k8s,
+        'to-revision': 'shop-stable',
+        'kubernetes-namespace': 'shop',
+        reason: 'error budget',
+      },
+      env: env(),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['split']).toBe('{"shop-stable":100}');
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 100 },
+      { name: 'shop-canary', port: 80, weight: 0 },
+    ]);
+  });
+
+  it('honours the namespace and context it is given: a route that is not there is one clear line', async () => {
+    const run = await runAction('rollback', {
+      inputs: { ...k8s, 'to-revision': 'shop-stable', 'kubernetes-namespace': 'payments' },
+      env: env(),
+    });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toMatch(
+      /^::error::rollback: kubectl get httproute shop --output exited 1: Error from server \(NotFound\): namespaces "payments" not found$/,
+    );
+    const wrongContext = await runAction('rollback', {
+      inputs: { ...k8s, 'to-revision': 'shop-stable', 'kubernetes-context': 'prod-eu' },
+      env: env(),
+    });
+    expect(visibleLog(wrongContext)).toMatch(
+      /context "prod-eu" does not exist|context was not found for specified context: prod-eu/,
+    );
+    expect(kube.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+});

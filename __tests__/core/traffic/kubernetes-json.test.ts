@@ -1,0 +1,116 @@
+import {
+  imagePatch,
+  parseRoute,
+  parseServices,
+  rolloutState,
+  ruleIndex,
+  splitOfRule,
+  splitPatch,
+} from '../../../shared/core/traffic/kubernetes-json.js';
+
+const route = (rules: unknown[], resourceVersion = '7') =>
+  JSON.stringify({ metadata: { resourceVersion }, spec: { rules } });
+const deployment = (status: Record<string, unknown>, generation = 2, replicas = 3) =>
+  JSON.stringify({ metadata: { generation }, spec: { replicas }, status });
+
+describe('HTTPRoute weights', () => {
+  it.each([
+    [
+      [
+        { name: 'a', weight: 90 },
+        { name: 'b', weight: 10 },
+      ],
+      { a: 90, b: 10 },
+    ],
+    [[{ name: 'a' }, { name: 'b' }], { a: 50, b: 50 }],
+    [[{ name: 'a' }, { name: 'b' }, { name: 'c' }], { a: 34, b: 33, c: 33 }],
+    [
+      [
+        { name: 'a', weight: 900 },
+        { name: 'b', weight: 100 },
+      ],
+      { a: 90, b: 10 },
+    ],
+    [
+      [
+        { name: 'a', weight: 0 },
+        { name: 'b', weight: 0 },
+      ],
+      {},
+    ],
+  ])('%j → %j', (refs, split) => expect(splitOfRule(refs)).toEqual(split));
+
+  it('ignores backendRefs that are not Services', () => {
+    const r = parseRoute(route([{ backendRefs: [{ name: 'a' }, { name: 'bucket', kind: 'Backend' }] }]));
+    expect(r.rules[0]).toEqual([{ name: 'a' }]);
+  });
+
+  it('finds the rule that names a revision, and refuses to guess between several', () => {
+    const r = parseRoute(route([{ backendRefs: [{ name: 'admin' }] }, { backendRefs: [{ name: 'blue' }] }]));
+    expect(ruleIndex(r, ['blue'])).toBe(1);
+    expect(() => ruleIndex(r, ['green'])).toThrow(/2 rules with backends and none names green/);
+    expect(ruleIndex(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), [])).toBe(1);
+    expect(() => ruleIndex(parseRoute(route([])), [])).toThrow(/no rule with Service backendRefs/);
+  });
+
+  it('patches one rule, keeps ports, adds a missing revision and guards on the resourceVersion', () => {
+    const r = parseRoute(route([{}, { backendRefs: [{ name: 'blue', port: 80, weight: 100 }] }], '42'));
+    expect(splitPatch(r, 1, { blue: 90, green: 10 })).toEqual([
+      { op: 'test', path: '/metadata/resourceVersion', value: '42' },
+      {
+        op: 'replace',
+        path: '/spec/rules/1/backendRefs',
+        value: [
+          { name: 'blue', port: 80, weight: 90 },
+          { name: 'green', port: 80, weight: 10 },
+        ],
+      },
+    ]);
+  });
+
+  it('reads not-JSON as a clear error', () => {
+    expect(() => parseRoute('error: the server doesn\'t have a resource type "httproute"')).toThrow(
+      'kubectl printed something that is not a HTTPRoute in JSON',
+    );
+  });
+});
+
+describe('Services and Deployments', () => {
+  it('reads where each Service answers on its own', () => {
+    const list = JSON.stringify({
+      items: [
+        { metadata: { name: 'blue', annotations: { 'release-actions.dev/url': 'https://blue.internal' } } },
+        { metadata: { name: 'green' } },
+      ],
+    });
+    expect(parseServices(list)).toEqual([{ name: 'blue', url: 'https://blue.internal' }, { name: 'green' }]);
+  });
+
+  it('sets the named container, or names the ones there are', () => {
+    const d = JSON.stringify({
+      spec: { template: { spec: { containers: [{ name: 'proxy' }, { name: 'app' }] } } },
+    });
+    expect(imagePatch(d, 'shop:2', 'app')).toEqual([
+      { op: 'replace', path: '/spec/template/spec/containers/1/image', value: 'shop:2' },
+    ]);
+    expect(imagePatch(d, 'shop:2')[0]?.path).toBe('/spec/template/spec/containers/0/image');
+    expect(() => imagePatch(d, 'shop:2', 'web')).toThrow(
+      'the Deployment has no container "web" (it has proxy, app)',
+    );
+  });
+
+  it.each([
+    [{ observedGeneration: 1 }, 'progressing'],
+    [{ observedGeneration: 2, updatedReplicas: 1, replicas: 3, availableReplicas: 3 }, 'progressing'],
+    [{ observedGeneration: 2, updatedReplicas: 3, replicas: 4, availableReplicas: 3 }, 'progressing'],
+    [{ observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 }, 'progressing'],
+    [{ observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 3 }, 'done'],
+    [
+      {
+        observedGeneration: 2,
+        conditions: [{ type: 'Progressing', reason: 'ProgressDeadlineExceeded', message: 'timed out' }],
+      },
+      'failed',
+    ],
+  ])('rollout status %j → %s', (status, kind) => expect(rolloutState(deployment(status)).kind).toBe(kind));
+});

@@ -14,7 +14,8 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type ServiceMode = 'ok' | 'error' | 'hang';
+/** silent: answers as ok, but counts every request as a failure in app_failures_total. */
+export type ServiceMode = 'ok' | 'error' | 'hang' | 'silent';
 
 export interface TestService {
   url: string;
@@ -50,7 +51,24 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     res.end(JSON.stringify(value));
   };
 
+  const byCode = new Map<number, number>();
+  let appFailures = 0;
   const server: Server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      // Prometheus's text format: what a real service exports for its dashboards.
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      return res.end(
+        [
+          '# TYPE http_requests_total counter',
+          ...[...byCode].map(([code, n]) => `http_requests_total{code="${code}"} ${n}`),
+          '# TYPE app_failures_total counter',
+          `app_failures_total ${appFailures}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    res.on('finish', () => byCode.set(res.statusCode, (byCode.get(res.statusCode) ?? 0) + 1));
+    if (mode === 'silent') appFailures++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

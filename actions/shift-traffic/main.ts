@@ -6,7 +6,15 @@ import type { RolloutClaim } from '../../shared/core/traffic/lease.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
-import { probeCheck, type GatePolicy } from '../../shared/core/traffic/gates.js';
+import {
+  combineChecks,
+  probeCheck,
+  type CheckResult,
+  type GatePolicy,
+} from '../../shared/core/traffic/gates.js';
+import { prometheusClient } from '../../shared/adapters/prometheus.js';
+import { prometheusGate } from '../../shared/engine/prometheus-check.js';
+import type { PrometheusPolicy } from '../../shared/core/traffic/prometheus-gate.js';
 import { rolloutSummary } from '../../shared/core/traffic/rollout-summary.js';
 import { describeSplit } from '../../shared/core/traffic/split.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
@@ -34,18 +42,39 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
     const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
     const provider = deps.providerFor(settings);
-    if (!provider.metrics && !hasProbes) {
+    const promUrl = settings['prometheus-url'];
+    if (!provider.metrics && !hasProbes && !promUrl) {
       throw new ConfigurationError(
         'probes',
-        `are required with provider ${provider.kind}, which reports no router metrics: without a gate nothing could stop a bad canary`,
+        `are required with provider ${provider.kind}, which reports no router metrics, unless prometheus-url is given: without a gate nothing could stop a bad canary`,
         shiftTrafficExamples.probes,
       );
     }
     const probes = hasProbes
       ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
       : undefined;
-    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    const redactor = maskSecrets(runtime, [
+      ...(probes?.secrets ?? []),
+      ...(settings['prometheus-token'] ? [settings['prometheus-token']] : []),
+      ...(promUrl ? urlCredentials(promUrl) : []),
+    ]);
     const say = (m: string) => runtime.info(redactor.redact(m));
+    const prometheus = promUrl
+      ? prometheusGate(
+          prometheusPolicy(settings),
+          prometheusClient(
+            { url: promUrl, ...(settings['prometheus-token'] && { token: settings['prometheus-token'] }) },
+            deps.http,
+          ),
+          names,
+          (m) => runtime.warning(redactor.redact(m)),
+          {
+            query: shiftTrafficExamples['prometheus-query'],
+            samplesQuery: shiftTrafficExamples['prometheus-samples-query'],
+          },
+        )
+      : undefined;
+    await prometheus?.preflight();
 
     const policy: GatePolicy = {
       ...(provider.metrics && {
@@ -98,16 +127,23 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         warn: (m) => runtime.warning(redactor.redact(m)),
         onSplit: (split) => record('in_progress', `canary ${split[names.canary] ?? 0}%`),
         ...(deps.signal && { signal: deps.signal }),
-        ...(probes && {
+        ...((probes || prometheus) && {
           probe: async () => {
-            const report = await runProbes(probes.probes, probes.displayUrls, 8, {
-              http: deps.http,
-              clock: deps.clock,
-            });
-            return probeCheck(
-              report.probes.filter((p) => !p.healthy),
-              report.probes.length,
-            );
+            const checks: CheckResult[] = [];
+            if (probes) {
+              const report = await runProbes(probes.probes, probes.displayUrls, 8, {
+                http: deps.http,
+                clock: deps.clock,
+              });
+              checks.push(
+                probeCheck(
+                  report.probes.filter((p) => !p.healthy),
+                  report.probes.length,
+                ),
+              );
+            }
+            if (prometheus) checks.push(await prometheus.check());
+            return combineChecks(checks);
           },
         }),
       },
@@ -162,4 +198,20 @@ function holderOf(claim: RolloutClaim, env: Readonly<Record<string, string | und
   if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
   const { serverUrl, owner, repo } = githubContext(env);
   return `run ${serverUrl}/${owner}/${repo}/actions/runs/${claim.runId} (deployment ${claim.deployment})`;
+}
+
+function prometheusPolicy(s: ShiftTrafficSettings): PrometheusPolicy {
+  return {
+    query: s['prometheus-query'],
+    max: s['prometheus-max'] as number,
+    ...(s['prometheus-max-increase'] !== undefined && { maxIncrease: s['prometheus-max-increase'] }),
+    minSamples: s['prometheus-min-samples'],
+    ...(s['prometheus-samples-query'] && { samplesQuery: s['prometheus-samples-query'] }),
+  };
+}
+
+/** The user-info of a URL, which must not reach a log. */
+function urlCredentials(url: string): string[] {
+  const { username, password } = new URL(url);
+  return [username, password].filter((part) => part.length > 0).map(decodeURIComponent);
 }

@@ -19,6 +19,18 @@ import {
   type InputExamples,
 } from '../../shared/runtime/inputs.js';
 
+const finiteNumber = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const value = Number(text);
+    if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text) || !Number.isFinite(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a number such as 0.05 or 250' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
 const ratio = z
   .string()
   .trim()
@@ -57,6 +69,25 @@ export const shiftTrafficInputs = z
     advisory: booleanInput,
     /** HTTP probes run at every check, like healthcheck's; ${CANARY_URL} is the canary's own address. */
     probes: optionalInput(yamlText(probeList)),
+    /** Prometheus gate: the server's base URL; empty for no Prometheus gate. */
+    'prometheus-url': optionalInput(
+      z
+        .string()
+        .trim()
+        .regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL such as http://prometheus:9090'),
+    ),
+    /** Prometheus gate: a bearer token, for hosted Prometheus. */
+    'prometheus-token': z.string().trim(),
+    /** Prometheus gate: PromQL giving one number per revision; {{revision}} is its name. */
+    'prometheus-query': z.string().trim(),
+    /** Prometheus gate: the canary's value above this fails the check. */
+    'prometheus-max': optionalInput(finiteNumber),
+    /** Prometheus gate: the canary's value above stable's by more than this fails; empty to not compare. */
+    'prometheus-max-increase': optionalInput(finiteNumber),
+    /** Prometheus gate: PromQL counting the samples behind the value (e.g. requests in the window). */
+    'prometheus-samples-query': z.string().trim(),
+    /** Prometheus gate: fewer samples than this give no verdict. */
+    'prometheus-min-samples': wholeNumber(0, 1_000_000_000),
     ...deploymentInputs,
   })
   .superRefine((s, ctx) => {
@@ -70,7 +101,35 @@ export const shiftTrafficInputs = z
     }
     if (s['check-interval'] < 100)
       ctx.addIssue({ code: 'custom', path: ['check-interval'], message: 'must be at least 100ms' });
+    checkPrometheusInputs(s, ctx);
   });
+
+function checkPrometheusInputs(
+  s: {
+    'prometheus-url'?: string | undefined;
+    'prometheus-query': string;
+    'prometheus-max'?: number | undefined;
+    'prometheus-samples-query': string;
+    'prometheus-min-samples': number;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!s['prometheus-url']) {
+    for (const input of ['prometheus-query', 'prometheus-samples-query'] as const)
+      if (s[input]) issue('prometheus-url', `is required with ${input}`);
+    return;
+  }
+  if (!s['prometheus-query']) issue('prometheus-query', 'is required with prometheus-url');
+  else if (!/\{\{\s*revision\s*\}\}/.test(s['prometheus-query']))
+    issue(
+      'prometheus-query',
+      'must name the revision as {{revision}}, so canary and stable are measured apart',
+    );
+  if (s['prometheus-max'] === undefined) issue('prometheus-max', 'is required with prometheus-url');
+  if (s['prometheus-min-samples'] > 0 && !s['prometheus-samples-query'])
+    issue('prometheus-samples-query', 'is required when prometheus-min-samples is above 0');
+}
 
 /** The plan the steps input describes; the shorthand needs step-duration and check-interval. */
 export function planOf(s: Pick<ShiftTrafficSettings, 'steps' | 'step-duration' | 'check-interval'>): Plan {
@@ -108,5 +167,14 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'failure-limit': 'failure-limit: 0',
   advisory: 'advisory: false',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
+  'prometheus-url': 'prometheus-url: http://prometheus.monitoring:9090',
+  'prometheus-token': 'prometheus-token: ${{ secrets.PROMETHEUS_TOKEN }}',
+  'prometheus-query':
+    'prometheus-query: sum(rate(http_requests_total{revision="{{revision}}",code=~"5.."}[1m])) / sum(rate(http_requests_total{revision="{{revision}}"}[1m]))',
+  'prometheus-max': 'prometheus-max: 0.01',
+  'prometheus-max-increase': 'prometheus-max-increase: 0.005',
+  'prometheus-samples-query':
+    'prometheus-samples-query: sum(increase(http_requests_total{revision="{{revision}}"}[1m]))',
+  'prometheus-min-samples': 'prometheus-min-samples: 50',
   ...deploymentExamples,
 };

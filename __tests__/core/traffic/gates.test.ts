@@ -83,7 +83,12 @@ describe('failure limit and windows', () => {
     expect(afterCheck(run([none, none, none]), strict).kind).toBe('continue');
     expect(afterWindow(run([none, none]), strict)).toEqual({
       kind: 'no-verdict',
-      reason: 'no check reached a verdict in 2 tries (too little traffic or no data)',
+      reason: 'no check reached a verdict in 2 tries (few requests)',
+    });
+    const silent: CheckResult = { verdict: 'inconclusive', reasons: [] };
+    expect(afterWindow(run([silent]), strict)).toEqual({
+      kind: 'no-verdict',
+      reason: 'no check reached a verdict in 1 tries (too little traffic or no data)',
     });
   });
 

@@ -114,6 +114,8 @@ export interface GateHistory {
   inconclusive: number;
   consecutiveFailures: number;
   lastFailure?: string;
+  /** Why the latest check without a verdict had none, for a held rollout's message. */
+  lastInconclusive?: string;
 }
 
 export const emptyHistory: GateHistory = {
@@ -127,7 +129,12 @@ export const emptyHistory: GateHistory = {
 export function recordCheck(history: GateHistory, result: CheckResult): GateHistory {
   const next = { ...history, checks: history.checks + 1 };
   if (result.verdict === 'pass') return { ...next, passes: next.passes + 1, consecutiveFailures: 0 };
-  if (result.verdict === 'inconclusive') return { ...next, inconclusive: next.inconclusive + 1 };
+  if (result.verdict === 'inconclusive')
+    return {
+      ...next,
+      inconclusive: next.inconclusive + 1,
+      ...(result.reasons.length > 0 && { lastInconclusive: result.reasons.join('; ') }),
+    };
   return {
     ...next,
     failures: next.failures + 1,
@@ -166,6 +173,6 @@ export function afterWindow(history: GateHistory, policy: GatePolicy): WindowDec
   if (history.passes > 0) return { kind: 'advance' };
   return {
     kind: 'no-verdict',
-    reason: `no check reached a verdict in ${history.checks} tries (too little traffic or no data)`,
+    reason: `no check reached a verdict in ${history.checks} tries (${history.lastInconclusive ?? 'too little traffic or no data'})`,
   };
 }

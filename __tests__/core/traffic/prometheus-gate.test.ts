@@ -1,0 +1,64 @@
+import { instantValue, prometheusCheck, queryFor } from '../../../shared/core/traffic/prometheus-gate.js';
+
+const vector = (...values: string[]) =>
+  JSON.stringify({
+    status: 'success',
+    data: { resultType: 'vector', result: values.map((v) => ({ metric: {}, value: [1, v] })) },
+  });
+const policy = { query: 'q{r="{{revision}}"}', max: 0.05, minSamples: 0 };
+
+describe('instant query results', () => {
+  it.each([
+    [vector('0.02'), 0.02],
+    [vector(), undefined],
+    [vector('NaN'), undefined],
+    [vector('+Inf'), undefined],
+    [JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '3'] } }), 3],
+  ])('%s → %s', (body, value) => expect(instantValue(body)).toBe(value));
+
+  it('refuses what cannot be one number', () => {
+    expect(() => instantValue(vector('1', '2'))).toThrow(
+      'the query returned 2 series; aggregate it to one (sum, max …)',
+    );
+    expect(() => instantValue(JSON.stringify({ status: 'error', error: 'parse error at char 5' }))).toThrow(
+      'Prometheus: parse error at char 5',
+    );
+    expect(() => instantValue('<html>')).toThrow('not JSON');
+    expect(() =>
+      instantValue(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } })),
+    ).toThrow('a matrix result; an instant vector or scalar is needed');
+  });
+
+  it('puts the revision into every {{revision}}', () => {
+    expect(queryFor('a{r="{{revision}}"} / b{r="{{ revision }}"}', 'v2')).toBe('a{r="v2"} / b{r="v2"}');
+  });
+});
+
+describe('prometheusCheck', () => {
+  it('passes under the limit, fails over it, has no verdict without data', () => {
+    expect(prometheusCheck(policy, 0.01, undefined, undefined).verdict).toBe('pass');
+    expect(prometheusCheck(policy, 0.2, undefined, undefined)).toEqual({
+      verdict: 'fail',
+      reasons: ['prometheus: canary value 0.2 over the 0.05 limit'],
+    });
+    expect(prometheusCheck(policy, undefined, undefined, undefined).verdict).toBe('inconclusive');
+  });
+
+  it('compares with stable when asked', () => {
+    const compared = { ...policy, max: 1, maxIncrease: 0.1 };
+    expect(prometheusCheck(compared, 0.5, 0.45, undefined).verdict).toBe('pass');
+    expect(prometheusCheck(compared, 0.5, 0.2, undefined).reasons).toEqual([
+      "prometheus: canary value 0.5 exceeds stable's 0.2 by more than 0.1",
+    ]);
+    expect(prometheusCheck(compared, 0.5, undefined, undefined).verdict).toBe('pass');
+  });
+
+  it('gives no verdict on too few samples, however bad the value', () => {
+    const counted = { ...policy, minSamples: 50, samplesQuery: 's' };
+    expect(prometheusCheck(counted, 0.9, undefined, 12)).toEqual({
+      verdict: 'inconclusive',
+      reasons: ['prometheus: 12 samples, fewer than the 50 needed for a verdict'],
+    });
+    expect(prometheusCheck(counted, 0.9, undefined, 50).verdict).toBe('fail');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * A Prometheus analysis gate: a PromQL query per revision ({{revision}} stands for
+ * its name), a threshold on the canary's value, an optional limit on how far it may
+ * exceed stable's, and a minimum number of samples (another query, e.g. requests in
+ * the window) below which the value means nothing yet.
+ */
+import type { CheckResult } from './gates.js';
+
+export interface PrometheusPolicy {
+  query: string;
+  /** The canary's value above this fails the check. */
+  max: number;
+  /** The canary's value above stable's by more than this fails the check; absent: not compared. */
+  maxIncrease?: number;
+  /** With samplesQuery: fewer samples behind the canary's value give no verdict. */
+  minSamples: number;
+  samplesQuery?: string;
+}
+
+/** The query for one revision. */
+export function queryFor(template: string, revision: string): string {
+  return template.replace(/\{\{\s*revision\s*\}\}/g, revision);
+}
+
+export class PromQLResultError extends Error {}
+
+/**
+ * The single number an instant query answered, or undefined for no data (an empty
+ * vector, NaN from 0/0). Several series are ambiguous: the query must aggregate.
+ */
+export function instantValue(body: string): number | undefined {
+  let parsed: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    throw new PromQLResultError('Prometheus answered with something that is not JSON');
+  }
+  if (parsed.status !== 'success')
+    throw new PromQLResultError(`Prometheus: ${parsed.error ?? 'query failed'}`);
+  const { resultType, result } = parsed.data ?? {};
+  let raw: unknown;
+  if (resultType === 'scalar') raw = (result as [number, string])[1];
+  else if (resultType === 'vector') {
+    const series = result as { value: [number, string] }[];
+    if (series.length === 0) return undefined;
+    if (series.length > 1)
+      throw new PromQLResultError(
+        `the query returned ${series.length} series; aggregate it to one (sum, max …)`,
+      );
+    raw = series[0]?.value[1];
+  } else
+    throw new PromQLResultError(
+      `the query returned a ${resultType ?? 'missing'} result; an instant vector or scalar is needed`,
+    );
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const show = (n: number) => String(Number(n.toPrecision(3)));
+
+export function prometheusCheck(
+  policy: PrometheusPolicy,
+  canary: number | undefined,
+  stable: number | undefined,
+  samples: number | undefined,
+): CheckResult {
+  if (policy.samplesQuery && policy.minSamples > 0 && (samples ?? 0) < policy.minSamples) {
+    return {
+      verdict: 'inconclusive',
+      reasons: [
+        `prometheus: ${show(samples ?? 0)} samples, fewer than the ${policy.minSamples} needed for a verdict`,
+      ],
+    };
+  }
+  if (canary === undefined)
+    return { verdict: 'inconclusive', reasons: ['prometheus: no data for the canary yet'] };
+  const reasons: string[] = [];
+  if (canary > policy.max)
+    reasons.push(`prometheus: canary value ${show(canary)} over the ${show(policy.max)} limit`);
+  if (policy.maxIncrease !== undefined && stable !== undefined && canary - stable > policy.maxIncrease)
+    reasons.push(
+      `prometheus: canary value ${show(canary)} exceeds stable's ${show(stable)} by more than ${show(policy.maxIncrease)}`,
+    );
+  return reasons.length ? { verdict: 'fail', reasons } : { verdict: 'pass', reasons: [] };
+}

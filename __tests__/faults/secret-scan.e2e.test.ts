@@ -8,6 +8,8 @@
  * records): zero occurrences. The test first proves each secret really was used.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
@@ -22,6 +24,8 @@ const SECRETS = {
   apiKey: 'PLANTED-apikey-0b5e3c8f11aa',
   queryKey: 'PLANTEDquery31f7aa02',
   leaked: 'PLANTED-leaked-in-body-55e0c4',
+  prometheusToken: 'PLANTED-prom-token-8d2f61',
+  prometheusPassword: 'PLANTEDpromPass44c1',
 } as const;
 
 const env = {
@@ -36,6 +40,9 @@ let v2: TestService;
 let supabase: TestService;
 let router: LocalRouter;
 let github: GitHubApi;
+/** A Prometheus stand-in: answers every query with 0 and records what it was sent. */
+let prometheus: Server;
+const prometheusRequests: IncomingHttpHeaders[] = [];
 const runs: [string, ActionRun][] = [];
 
 beforeAll(async () => {
@@ -44,9 +51,21 @@ beforeAll(async () => {
   supabase = await startService({ anonKey: SECRETS.apiKey, leakInBody: SECRETS.leaked });
   router = await startLocalRouter({ revisions: { v1: v1.url }, split: { v1: 100 } });
   github = await startGitHubApi('acme', 'shop', SECRETS.githubToken);
+  prometheus = createServer((req, res) => {
+    prometheusRequests.push(req.headers);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: {}, value: [0, '0'] }] },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
   await Promise.all([v1.close(), v2.close(), supabase.close(), router.close()]);
+  prometheus.close();
   await github.close();
 });
 
@@ -178,6 +197,10 @@ describe('a release that breaks, with a secret in every credential', () => {
           'check-interval': '250ms',
           'min-requests': '5',
           probes: revisionProbes('CANARY_URL'),
+          'prometheus-url': `http://prom:${SECRETS.prometheusPassword}@127.0.0.1:${(prometheus.address() as AddressInfo).port}`,
+          'prometheus-token': SECRETS.prometheusToken,
+          'prometheus-query': 'sum(rate(errors_total{revision="{{revision}}"}[1m]))',
+          'prometheus-max': '0.5',
           'github-environment': 'production',
           'github-token': SECRETS.githubToken,
         },
@@ -239,6 +262,10 @@ describe('a release that breaks, with a secret in every credential', () => {
     expect(headers).toContain(SECRETS.apiKey);
     expect(headers).toContain(Buffer.from(`ops:${SECRETS.password}`).toString('base64'));
     expect(sent.some((r) => r.url.includes(SECRETS.queryKey))).toBe(true);
+    const toPrometheus = JSON.stringify(prometheusRequests);
+    expect(toPrometheus).toContain(SECRETS.prometheusToken);
+    // The URL's user-info was given too; the bearer token takes its place on the wire.
+    expect(prometheusRequests.length).toBeGreaterThan(1);
     // The probes met the bodies that leak, and GitHub accepted the token.
     expect(v2.requests.length).toBeGreaterThan(0);
     expect(github.requests.length).toBeGreaterThan(5);
@@ -248,7 +275,14 @@ describe('a release that breaks, with a secret in every credential', () => {
 
   it('masks every credential the actions were given', () => {
     const masked = new Set(runs.flatMap(([, run]) => maskedValues(run)));
-    for (const secret of [SECRETS.githubToken, SECRETS.bearer, SECRETS.password, SECRETS.apiKey]) {
+    for (const secret of [
+      SECRETS.githubToken,
+      SECRETS.bearer,
+      SECRETS.password,
+      SECRETS.apiKey,
+      SECRETS.prometheusToken,
+      SECRETS.prometheusPassword,
+    ]) {
       expect(masked).toContain(secret);
     }
   });

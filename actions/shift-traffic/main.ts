@@ -4,6 +4,7 @@ import { githubContext } from '../../shared/runtime/github-context.js';
 import { claimEnvironment } from '../../shared/runtime/rollout-lease.js';
 import type { RolloutClaim } from '../../shared/core/traffic/lease.js';
 import { escapeCell } from '../../shared/core/markdown.js';
+import { urlSecrets } from '../../shared/core/url.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import {
@@ -56,7 +57,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const redactor = maskSecrets(runtime, [
       ...(probes?.secrets ?? []),
       ...(settings['prometheus-token'] ? [settings['prometheus-token']] : []),
-      ...(promUrl ? urlCredentials(promUrl) : []),
+      ...(promUrl ? urlSecrets(promUrl) : []),
     ]);
     const say = (m: string) => runtime.info(redactor.redact(m));
     const prometheus = promUrl
@@ -208,10 +209,4 @@ function prometheusPolicy(s: ShiftTrafficSettings): PrometheusPolicy {
     minSamples: s['prometheus-min-samples'],
     ...(s['prometheus-samples-query'] && { samplesQuery: s['prometheus-samples-query'] }),
   };
-}
-
-/** The user-info of a URL, which must not reach a log. */
-function urlCredentials(url: string): string[] {
-  const { username, password } = new URL(url);
-  return [username, password].filter((part) => part.length > 0).map(decodeURIComponent);
 }

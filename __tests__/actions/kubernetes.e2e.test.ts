@@ -133,7 +133,7 @@ describe('kubernetes provider', () => {
     const run = await deploy({ 'stable-revision': '' });
     expect(run.code).toBe(1);
     expect(visibleLog(run).trim()).toBe(
-      '::error::deploy-canary: the HTTPRoute has 2 rules with backends and none names shop-canary; name stable-revision so the right rule is used',
+      '::error::deploy-canary: the HTTPRoute has 2 rules with backends and none names shop-canary; name the revision (stable-revision, or to-revision for a rollback) so the right rule is used',
     );
     expect(image()).toEqual(['sidecar=envoy:1', 'app=shop:1.0.0']);
   });
@@ -224,6 +224,23 @@ describe('kubernetes provider', () => {
     expect(run.code).toBe(0);
     expect(run.outputs['split']).toBe('{"shop-stable":100}');
     expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 100 },
+      { name: 'shop-canary', port: 80, weight: 0 },
+    ]);
+  });
+
+  it('rollback without a target returns to the revision that rolled out before (ReplicaSet history)', async () => {
+    // One rule only: with no revision named, a rollback must be able to tell which rule is meant.
+    const route = kube.route('shop', 'shop')!;
+    const spec = route['spec'] as { rules: unknown[] };
+    spec.rules = spec.rules.slice(1);
+    kube.put(route);
+    expect((await deploy()).code).toBe(0);
+    expect((await shift()).outputs['outcome']).toBe('promoted');
+    const run = await runAction('rollback', { inputs: { ...k8s, reason: 'checkout errors' }, env: env() });
+    expect(run.code).toBe(0);
+    expect(visibleLog(run)).toContain('The previous revision is shop-stable');
+    expect(backendRefs(0)).toEqual([
       { name: 'shop-stable', port: 80, weight: 100 },
       { name: 'shop-canary', port: 80, weight: 0 },
     ]);

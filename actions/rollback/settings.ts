@@ -25,7 +25,7 @@ export const rollbackInputs = z
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
-    if (!s['to-revision'] && s.provider !== 'cloud-run') {
+    if (!s['to-revision'] && s.provider !== 'cloud-run' && s.provider !== 'kubernetes') {
       ctx.addIssue({
         code: 'custom',
         path: ['to-revision'],

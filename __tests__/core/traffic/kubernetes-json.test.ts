@@ -1,5 +1,6 @@
 import {
   imagePatch,
+  newestFirst,
   parseRoute,
   parseServices,
   rolloutState,
@@ -48,7 +49,9 @@ describe('HTTPRoute weights', () => {
   it('finds the rule that names a revision, and refuses to guess between several', () => {
     const r = parseRoute(route([{ backendRefs: [{ name: 'admin' }] }, { backendRefs: [{ name: 'blue' }] }]));
     expect(ruleIndex(r, ['blue'])).toBe(1);
-    expect(() => ruleIndex(r, ['green'])).toThrow(/2 rules with backends and none names green/);
+    expect(() => ruleIndex(r, ['green'])).toThrow(
+      /2 rules with backends and none names green; name the revision/,
+    );
     expect(ruleIndex(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), [])).toBe(1);
     expect(() => ruleIndex(parseRoute(route([])), [])).toThrow(/no rule with Service backendRefs/);
   });
@@ -84,6 +87,22 @@ describe('Services and Deployments', () => {
       ],
     });
     expect(parseServices(list)).toEqual([{ name: 'blue', url: 'https://blue.internal' }, { name: 'green' }]);
+  });
+
+  it('orders Services by their Deployment’s last rollout, newest first', () => {
+    const rs = (owner: string, at: string) => ({
+      metadata: { creationTimestamp: at, ownerReferences: [{ kind: 'Deployment', name: owner }] },
+    });
+    const sets = JSON.stringify({
+      items: [
+        rs('blue', '2026-11-01T00:00:00Z'),
+        rs('green', '2026-11-20T00:00:00Z'),
+        rs('blue', '2026-11-10T00:00:00Z'),
+      ],
+    });
+    expect(
+      newestFirst([{ name: 'blue' }, { name: 'admin' }, { name: 'green' }], sets).map((s) => s.name),
+    ).toEqual(['green', 'blue', 'admin']);
   });
 
   it('sets the named container, or names the ones there are', () => {

@@ -8,6 +8,7 @@
  */
 import {
   imagePatch,
+  newestFirst,
   parseRoute,
   parseServices,
   rolloutState,
@@ -74,12 +75,18 @@ export function kubernetesProvider(
       );
     },
     async listRevisions(): Promise<Revision[]> {
-      const [r, all] = await Promise.all([route(), services()]);
+      const [r, all, replicaSets] = await Promise.all([
+        route(),
+        services(),
+        kubectl('get', 'replicasets', '--output', 'json'),
+      ]);
       const inRoute = new Set(r.rules.flat().map((ref) => ref.name));
-      // The route's Services, and any Service that says where it answers (a canary not routed yet).
-      return all
-        .filter((s) => inRoute.has(s.name) || s.url)
-        .map((s) => ({ name: s.name, ...(s.url && { url: s.url }) }));
+      // The route's Services, and any Service that says where it answers (a canary not
+      // routed yet), newest rollout first.
+      return newestFirst(
+        all.filter((s) => inRoute.has(s.name) || s.url),
+        replicaSets,
+      ).map((s) => ({ name: s.name, ...(s.url && { url: s.url }) }));
     },
     async deploy(request: DeployRequest): Promise<Revision> {
       if (!request.image) throw new ProviderError('kubernetes needs the image to deploy');

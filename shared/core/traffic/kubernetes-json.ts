@@ -64,7 +64,7 @@ export function ruleIndex(route: RouteRules, revisions: readonly string[]): numb
   if (withBackends.length === 0)
     throw new KubernetesJsonError('the HTTPRoute has no rule with Service backendRefs');
   throw new KubernetesJsonError(
-    `the HTTPRoute has ${withBackends.length} rules with backends and none names ${revisions.join(' or ') || 'a revision of this run'}; name stable-revision so the right rule is used`,
+    `the HTTPRoute has ${withBackends.length} rules with backends and none names ${revisions.join(' or ') || 'a revision of this run'}; name the revision (stable-revision, or to-revision for a rollback) so the right rule is used`,
   );
 }
 
@@ -172,4 +172,26 @@ export function rolloutState(deploymentText: string): RolloutState {
       detail: `${n(status['availableReplicas'])} of ${updated} updated replicas available`,
     };
   return { kind: 'done' };
+}
+
+/**
+ * The revisions newest first, for "the previous revision": each Service is as new
+ * as the newest ReplicaSet of its Deployment (same name), that is, its last rollout.
+ * Services that never rolled out come last, in their given order.
+ */
+export function newestFirst(services: readonly ServiceInfo[], replicaSetsText: string): ServiceInfo[] {
+  const list = parse(replicaSetsText, 'ReplicaSetList');
+  const items = Array.isArray(list['items']) ? (list['items'] as Json[]) : [];
+  const lastRollout = new Map<string, number>();
+  for (const item of items) {
+    const meta = (item['metadata'] ?? {}) as Json;
+    const owner = ((meta['ownerReferences'] ?? []) as Json[]).find((o) => o['kind'] === 'Deployment');
+    const at = Date.parse(String(meta['creationTimestamp'] ?? ''));
+    if (typeof owner?.['name'] !== 'string' || Number.isNaN(at)) continue;
+    lastRollout.set(owner['name'], Math.max(at, lastRollout.get(owner['name']) ?? 0));
+  }
+  return services
+    .map((service, order) => ({ service, order, at: lastRollout.get(service.name) ?? -1 }))
+    .sort((a, b) => b.at - a.at || a.order - b.order)
+    .map((e) => e.service);
 }

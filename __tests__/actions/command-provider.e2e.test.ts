@@ -6,14 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runAction, visibleLog } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
-beforeAll(async () => {
-  v1 = await startService({ version: '1.0.0' });
-  v2 = await startService({ version: '2.0.0' });
-});
+beforeAll(async () => ({ v1, v2 } = await startTwoVersions()));
 afterAll(() => Promise.all([v1.close(), v2.close()]));
 beforeEach(() => {
   v1.setMode('ok');

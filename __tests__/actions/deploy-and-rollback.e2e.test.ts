@@ -6,7 +6,7 @@ import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
 import { startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { startLoad } from '../support/load.js';
 import { runAction, visibleLog } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { startService, startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
@@ -14,8 +14,7 @@ let parked: TestService;
 let proxy: RunningHaproxy;
 
 beforeAll(async () => {
-  v1 = await startService({ version: '1.0.0' });
-  v2 = await startService({ version: '2.0.0' });
+  ({ v1, v2 } = await startTwoVersions());
   parked = await startService({ version: '0.9.0' });
 });
 afterAll(async () => Promise.all([v1.close(), v2.close(), parked.close()]));

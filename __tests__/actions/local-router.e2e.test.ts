@@ -7,17 +7,14 @@ import path from 'node:path';
 import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLoad } from '../support/load.js';
 import { node24, repoRoot, runAction } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
 let router: ChildProcess;
 let routerUrl: string;
 
-beforeAll(async () => {
-  v1 = await startService({ version: '1.0.0' });
-  v2 = await startService({ version: '2.0.0' });
-});
+beforeAll(async () => ({ v1, v2 } = await startTwoVersions()));
 afterAll(() => Promise.all([v1.close(), v2.close()]));
 beforeEach(async () => {
   v2.setMode('ok');

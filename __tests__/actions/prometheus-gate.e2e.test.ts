@@ -9,7 +9,7 @@ import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLoad, type Load } from '../support/load.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { expectOneLineError, runAction, visibleLog } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { startTwoVersions, type TestService } from '../support/service.js';
 
 const FAILURE_RATIO =
   'sum(rate(app_failures_total{revision="{{revision}}"}[3s])) / sum(rate(http_requests_total{revision="{{revision}}"}[3s]))';
@@ -22,8 +22,7 @@ let router: LocalRouter;
 let load: Load;
 
 beforeAll(async () => {
-  v1 = await startService({ version: '1.0.0' });
-  v2 = await startService({ version: '2.0.0' });
+  ({ v1, v2 } = await startTwoVersions());
   prometheus = await startPrometheus([
     { revision: 'v1', url: v1.url },
     { revision: 'v2', url: v2.url },

@@ -150,3 +150,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       }),
   };
 }
+
+/** The two versions the traffic tests roll between: v1 (stable) and v2 (the canary). */
+export async function startTwoVersions(): Promise<{ v1: TestService; v2: TestService }> {
+  return { v1: await startService({ version: '1.0.0' }), v2: await startService({ version: '2.0.0' }) };
+}

@@ -41,6 +41,17 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
   const { owner, repo } = options;
   const ownRun = runIdOf(options.logUrl);
   let id: number | undefined;
+  /** A deployment's newest status, with the run that wrote it. */
+  const latestStatus = async (deployment: number) => {
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
+      owner,
+      repo,
+      deployment_id: deployment,
+      per_page: 1,
+    });
+    const latest = data[0];
+    return latest && { ...latest, runId: runIdOf(latest.log_url ?? latest.target_url) };
+  };
   const fail = (what: string, error: unknown): never => {
     const e = error as { status?: number; message?: string };
     if (e.status === 403)
@@ -67,16 +78,9 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
           per_page: 5,
         });
         for (const d of existing) {
-          const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-            owner,
-            repo,
-            deployment_id: d.id,
-            per_page: 1,
-          });
-          const latest = statuses[0];
+          const latest = await latestStatus(d.id);
           const live = latest && ['queued', 'in_progress', 'pending'].includes(latest.state);
-          if (live && ownRun !== undefined && runIdOf(latest.log_url ?? latest.target_url) === ownRun)
-            return (id = d.id);
+          if (live && ownRun !== undefined && latest.runId === ownRun) return (id = d.id);
         }
         const { data } = await octokit.rest.repos.createDeployment({
           owner,
@@ -110,18 +114,11 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
         const older = recent.filter((d) => d.id < own && Date.parse(d.created_at) >= sinceMs);
         const claims: RolloutClaim[] = [];
         for (const d of older) {
-          const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-            owner,
-            repo,
-            deployment_id: d.id,
-            per_page: 1,
-          });
-          const latest = statuses[0];
-          const runId = runIdOf(latest?.log_url ?? latest?.target_url);
+          const latest = await latestStatus(d.id);
           claims.push({
             deployment: d.id,
             ...(latest && { state: latest.state }),
-            ...(runId !== undefined && { runId }),
+            ...(latest?.runId !== undefined && { runId: latest.runId }),
             sinceMs: Date.parse(latest?.created_at ?? d.created_at),
           });
         }

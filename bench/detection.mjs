@@ -11,6 +11,7 @@ import { Agent, createServer, request } from 'node:http';
 import { createConnection, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { actionInputs } from './inputs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node24 = path.join(root, 'node_modules', 'node', 'bin', 'node');
@@ -96,20 +97,19 @@ function shiftTraffic(socket, steps, stepDuration, interval = '250ms') {
     GITHUB_OUTPUT: files[0],
     GITHUB_STATE: files[1],
     GITHUB_STEP_SUMMARY: files[2],
-    INPUT_PROVIDER: 'haproxy',
-    'INPUT_HAPROXY-SOCKET': socket,
-    'INPUT_HAPROXY-BACKEND': 'app',
-    'INPUT_STABLE-REVISION': 'blue',
-    'INPUT_CANARY-REVISION': 'green',
-    INPUT_STEPS: steps,
-    'INPUT_STEP-DURATION': stepDuration,
-    'INPUT_CHECK-INTERVAL': interval,
-    'INPUT_MAX-ERROR-RATE': '5%',
-    'INPUT_MAX-ERROR-INCREASE': '',
-    'INPUT_MIN-REQUESTS': '5',
-    'INPUT_FAILURE-LIMIT': '0',
-    INPUT_ADVISORY: 'false',
-    INPUT_PROBES: '',
+    ...actionInputs('shift-traffic', {
+      provider: 'haproxy',
+      'haproxy-socket': socket,
+      'haproxy-backend': 'app',
+      'stable-revision': 'blue',
+      'canary-revision': 'green',
+      steps,
+      'step-duration': stepDuration,
+      'check-interval': interval,
+      'max-error-rate': '5%',
+      'min-requests': '5',
+      'failure-limit': '0',
+    }),
   };
   const child = spawn(node24, [path.join(root, 'dist', 'shift-traffic', 'index.js')], { env, stdio: 'pipe' });
   let stdout = '';
@@ -131,10 +131,20 @@ async function trials(count, interval) {
     const proxy = await haproxy(blue.port, green.port);
     const traffic = load(proxy.port);
     const run = shiftTraffic(proxy.socket, '10,100', '60s', interval);
-    while ((await greenWeight(proxy.socket)) !== 10) await new Promise((r) => setTimeout(r, 5));
+    let ended;
+    run.then((r) => (ended = r));
+    const waitFor = async (weight, pause) => {
+      while ((await greenWeight(proxy.socket)) !== weight) {
+        // A run that ended early (bad input, a broken bundle) would leave this loop waiting forever.
+        if (ended && weight === 10)
+          throw new Error(`shift-traffic exited ${ended.code}: ${ended.stdout.trim()}`);
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    };
+    await waitFor(10, 5);
     await new Promise((r) => setTimeout(r, 300 + Math.random() * 500)); // break at an arbitrary moment
     green.break();
-    while ((await greenWeight(proxy.socket)) !== 0) await new Promise((r) => setTimeout(r, 2));
+    await waitFor(0, 2);
     const zeroAt = performance.now();
     await new Promise((r) => setTimeout(r, 200)); // let in-flight requests land
     traffic.stop();

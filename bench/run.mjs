@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { detectionToRollback } from './detection.mjs';
+import { actionInputs } from './inputs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node24 = path.join(root, 'node_modules', 'node', 'bin', 'node');
@@ -51,13 +52,7 @@ const runnerEnv = {
 };
 const healthcheckEnv = (probes, concurrency = 8) => ({
   ...runnerEnv,
-  INPUT_PROBES: probes,
-  INPUT_TIMEOUT: '10s',
-  INPUT_SAMPLES: '1',
-  INPUT_RETRIES: '0',
-  'INPUT_RETRY-DELAY': '1s',
-  INPUT_CONCURRENCY: String(concurrency),
-  'INPUT_FAIL-ON-UNHEALTHY': 'true',
+  ...actionInputs('healthcheck', { probes, samples: '1', retries: '0', concurrency: String(concurrency) }),
 });
 
 /** Wall-clock ms of one process, from spawn to exit. */

@@ -6,7 +6,7 @@ import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { startLoad } from '../support/load.js';
 import { runAction } from '../support/run-action.js';
-import { startTwoVersions, type TestService } from '../support/service.js';
+import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
@@ -29,10 +29,7 @@ afterEach(async () => {
 const shift = () =>
   runAction('shift-traffic', {
     inputs: {
-      provider: 'local',
-      'local-router-url': router.url,
-      'stable-revision': 'v1',
-      'canary-revision': 'v2',
+      ...v1ToV2OnLocalRouter(router.url),
       steps: '25,100',
       'step-duration': '1s',
       'check-interval': '250ms',

@@ -9,7 +9,7 @@ import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLoad, type Load } from '../support/load.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { expectOneLineError, runAction, visibleLog } from '../support/run-action.js';
-import { startTwoVersions, type TestService } from '../support/service.js';
+import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../support/service.js';
 
 const FAILURE_RATIO =
   'sum(rate(app_failures_total{revision="{{revision}}"}[3s])) / sum(rate(http_requests_total{revision="{{revision}}"}[3s]))';
@@ -46,10 +46,7 @@ afterEach(async () => {
 const shift = (inputs: Record<string, string> = {}) =>
   runAction('shift-traffic', {
     inputs: {
-      provider: 'local',
-      'local-router-url': router.url,
-      'stable-revision': 'v1',
-      'canary-revision': 'v2',
+      ...v1ToV2OnLocalRouter(router.url),
       steps: '10,100',
       'step-duration': '3s',
       'check-interval': '500ms',

@@ -11,7 +11,7 @@ import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLocalRouter } from '../../shared/adapters/local-router/server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
-import { startTwoVersions, type TestService } from '../support/service.js';
+import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
@@ -123,10 +123,7 @@ describe('fault matrix', () => {
     try {
       const killed = await runAction('shift-traffic', {
         inputs: {
-          provider: 'local',
-          'local-router-url': router.url,
-          'stable-revision': 'v1',
-          'canary-revision': 'v2',
+          ...v1ToV2OnLocalRouter(router.url),
           'step-duration': '30s',
         },
         whileRunning: async (child) => {

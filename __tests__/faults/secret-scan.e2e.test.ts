@@ -15,7 +15,7 @@ import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { startLoad } from '../support/load.js';
 import { maskedValues, runAction, type ActionRun } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { v1ToV2OnLocalRouter, startService, type TestService } from '../support/service.js';
 
 const SECRETS = {
   githubToken: 'ghs_PLANTEDgithubTOKEN4f9a8b7c6d5e',
@@ -188,10 +188,7 @@ describe('a release that breaks, with a secret in every credential', () => {
       'shift-traffic',
       runAction('shift-traffic', {
         inputs: {
-          provider: 'local',
-          'local-router-url': router.url,
-          'stable-revision': 'v1',
-          'canary-revision': 'v2',
+          ...v1ToV2OnLocalRouter(router.url),
           steps: '25,100',
           'step-duration': '1s',
           'check-interval': '250ms',
@@ -215,10 +212,7 @@ describe('a release that breaks, with a secret in every credential', () => {
         post: true,
         state: shifted.state,
         inputs: {
-          provider: 'local',
-          'local-router-url': router.url,
-          'stable-revision': 'v1',
-          'canary-revision': 'v2',
+          ...v1ToV2OnLocalRouter(router.url),
           'github-token': SECRETS.githubToken,
         },
         env: { ...env, ...githubEnv },

@@ -155,3 +155,13 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
 export async function startTwoVersions(): Promise<{ v1: TestService; v2: TestService }> {
   return { v1: await startService({ version: '1.0.0' }), v2: await startService({ version: '2.0.0' }) };
 }
+
+/** shift-traffic's inputs for moving the local router from v1 to v2. */
+export function v1ToV2OnLocalRouter(routerUrl: string): Record<string, string> {
+  return {
+    provider: 'local',
+    'local-router-url': routerUrl,
+    'stable-revision': 'v1',
+    'canary-revision': 'v2',
+  };
+}

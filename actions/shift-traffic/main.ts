@@ -1,10 +1,8 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
-import { claimEnvironment } from '../../shared/runtime/rollout-lease.js';
-import type { RolloutClaim } from '../../shared/core/traffic/lease.js';
+import { claimEnvironment, describeHolder } from '../../shared/runtime/rollout-lease.js';
 import { escapeCell } from '../../shared/core/markdown.js';
-import { urlSecrets } from '../../shared/core/url.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import {
@@ -13,9 +11,7 @@ import {
   type CheckResult,
   type GatePolicy,
 } from '../../shared/core/traffic/gates.js';
-import { prometheusClient } from '../../shared/adapters/prometheus.js';
-import { prometheusGate } from '../../shared/engine/prometheus-check.js';
-import type { PrometheusPolicy } from '../../shared/core/traffic/prometheus-gate.js';
+import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/prometheus-check.js';
 import { rolloutSummary } from '../../shared/core/traffic/rollout-summary.js';
 import { describeSplit } from '../../shared/core/traffic/split.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
@@ -54,27 +50,18 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const probes = hasProbes
       ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
       : undefined;
-    const redactor = maskSecrets(runtime, [
-      ...(probes?.secrets ?? []),
-      ...(settings['prometheus-token'] ? [settings['prometheus-token']] : []),
-      ...(promUrl ? urlSecrets(promUrl) : []),
-    ]);
+    const redactor = maskSecrets(runtime, [...(probes?.secrets ?? []), ...prometheusSecrets(settings)]);
     const say = (m: string) => runtime.info(redactor.redact(m));
-    const prometheus = promUrl
-      ? prometheusGate(
-          prometheusPolicy(settings),
-          prometheusClient(
-            { url: promUrl, ...(settings['prometheus-token'] && { token: settings['prometheus-token'] }) },
-            deps.http,
-          ),
-          names,
-          (m) => runtime.warning(redactor.redact(m)),
-          {
-            query: shiftTrafficExamples['prometheus-query'],
-            samplesQuery: shiftTrafficExamples['prometheus-samples-query'],
-          },
-        )
-      : undefined;
+    const prometheus = prometheusGateFor(
+      settings,
+      deps.http,
+      names,
+      (m) => runtime.warning(redactor.redact(m)),
+      {
+        query: shiftTrafficExamples['prometheus-query'],
+        samplesQuery: shiftTrafficExamples['prometheus-samples-query'],
+      },
+    );
     await prometheus?.preflight();
 
     const policy: GatePolicy = {
@@ -103,7 +90,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
           `Could not check for another rollout of ${environment} (${lease.unchecked}); relying on the workflow's concurrency group`,
         );
       if (lease.holder) {
-        const reason = `${holderOf(lease.holder, deps.env)} is rolling out ${environment} now; nothing was changed`;
+        const reason = `${describeHolder(lease.holder, githubContext(deps.env))} is rolling out ${environment} now; nothing was changed`;
         await record('error', `not started: ${reason}`);
         return publish(
           runtime,
@@ -193,20 +180,4 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       redactor,
     );
   });
-}
-
-function holderOf(claim: RolloutClaim, env: Readonly<Record<string, string | undefined>>): string {
-  if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
-  const { serverUrl, owner, repo } = githubContext(env);
-  return `run ${serverUrl}/${owner}/${repo}/actions/runs/${claim.runId} (deployment ${claim.deployment})`;
-}
-
-function prometheusPolicy(s: ShiftTrafficSettings): PrometheusPolicy {
-  return {
-    query: s['prometheus-query'],
-    max: s['prometheus-max'] as number,
-    ...(s['prometheus-max-increase'] !== undefined && { maxIncrease: s['prometheus-max-increase'] }),
-    minSamples: s['prometheus-min-samples'],
-    ...(s['prometheus-samples-query'] && { samplesQuery: s['prometheus-samples-query'] }),
-  };
 }

@@ -3,7 +3,7 @@
  * same HTTP client as the probes. The numbers are read by the pure instantValue.
  */
 import { OperationalError } from '../core/errors.js';
-import { instantValue, PromQLResultError } from '../core/traffic/prometheus-gate.js';
+import { instantValue } from '../core/traffic/prometheus-gate.js';
 import type { HttpClient } from './http.js';
 
 export interface PrometheusOptions {
@@ -44,5 +44,3 @@ export function prometheusClient(options: PrometheusOptions, http: HttpClient): 
     },
   };
 }
-
-export { PromQLResultError };

@@ -4,7 +4,9 @@
  * start), then one check per interval. During the rollout an unreachable
  * Prometheus gives a warning and no verdict, never a rollback.
  */
-import { PrometheusUnavailable, type Prometheus } from '../adapters/prometheus.js';
+import type { HttpClient } from '../adapters/http.js';
+import { prometheusClient, PrometheusUnavailable, type Prometheus } from '../adapters/prometheus.js';
+import { urlSecrets } from '../core/url.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { CheckResult } from '../core/traffic/gates.js';
 import {
@@ -75,4 +77,51 @@ export function prometheusGate(
       }
     },
   };
+}
+
+/** The Prometheus gate's inputs, as shift-traffic reads them. */
+export interface PrometheusInputs {
+  'prometheus-url'?: string | undefined;
+  'prometheus-token': string;
+  'prometheus-query': string;
+  'prometheus-max'?: number | undefined;
+  'prometheus-max-increase'?: number | undefined;
+  'prometheus-samples-query': string;
+  'prometheus-min-samples': number;
+}
+
+/** What must never reach a log: the token and a credential-bearing URL. */
+export function prometheusSecrets(s: PrometheusInputs): string[] {
+  return [
+    ...(s['prometheus-token'] ? [s['prometheus-token']] : []),
+    ...(s['prometheus-url'] ? urlSecrets(s['prometheus-url']) : []),
+  ];
+}
+
+/** The gate the inputs describe; undefined without prometheus-url. */
+export function prometheusGateFor(
+  s: PrometheusInputs,
+  http: HttpClient,
+  names: { stable: string; canary: string },
+  warn: (message: string) => void,
+  examples: { query: string; samplesQuery: string },
+): PrometheusGate | undefined {
+  const url = s['prometheus-url'];
+  if (!url) return undefined;
+  const token = s['prometheus-token'];
+  const policy: PrometheusPolicy = {
+    query: s['prometheus-query'],
+    // Settings validation requires prometheus-max with prometheus-url.
+    max: s['prometheus-max'] as number,
+    ...(s['prometheus-max-increase'] !== undefined && { maxIncrease: s['prometheus-max-increase'] }),
+    minSamples: s['prometheus-min-samples'],
+    ...(s['prometheus-samples-query'] && { samplesQuery: s['prometheus-samples-query'] }),
+  };
+  return prometheusGate(
+    policy,
+    prometheusClient({ url, ...(token && { token }) }, http),
+    names,
+    warn,
+    examples,
+  );
 }

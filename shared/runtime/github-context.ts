@@ -20,7 +20,15 @@ export function githubContext(env: Readonly<Record<string, string | undefined>>)
     apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
     serverUrl,
     sha: env['GITHUB_SHA'] ?? '',
-    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${env['GITHUB_RUN_ID'] ?? ''}`,
+    runUrl: runUrlOf({ serverUrl, owner, repo }, env['GITHUB_RUN_ID'] ?? ''),
     ...(retry && { retryAfterMs: Number(retry) }),
   };
+}
+
+/** The page of a workflow run of this repository. */
+export function runUrlOf(
+  where: Pick<GitHubContext, 'serverUrl' | 'owner' | 'repo'>,
+  runId: number | string,
+): string {
+  return `${where.serverUrl}/${where.owner}/${where.repo}/actions/runs/${runId}`;
 }

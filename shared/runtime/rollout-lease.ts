@@ -1,5 +1,6 @@
 import type { DeploymentRecorder } from '../adapters/deployments.js';
 import type { Clock } from '../adapters/clock.js';
+import { runUrlOf, type GitHubContext } from './github-context.js';
 import {
   claimsAhead,
   LEASE_RULES,
@@ -41,4 +42,13 @@ export async function claimEnvironment(
   } catch (error) {
     return { unchecked: (error as Error).message };
   }
+}
+
+/** Who holds the environment, as the stopped run reports it. */
+export function describeHolder(
+  claim: RolloutClaim,
+  where: Pick<GitHubContext, 'serverUrl' | 'owner' | 'repo'>,
+): string {
+  if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
+  return `run ${runUrlOf(where, claim.runId)} (deployment ${claim.deployment})`;
 }

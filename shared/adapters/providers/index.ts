@@ -17,6 +17,9 @@ interface NamedRevisions {
   'rollout-timeout'?: number | undefined;
 }
 
+/** An empty (or blank) input means "not given". */
+const optional = (text: string) => (text.trim() ? text : undefined);
+
 export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
   switch (settings.provider) {
     case 'haproxy':
@@ -32,7 +35,6 @@ export function providerFor(settings: ProviderSettings & NamedRevisions): Traffi
         execRunner(),
       );
     case 'kubernetes': {
-      const optional = (text: string) => text || undefined;
       const namespace = optional(settings['kubernetes-namespace']);
       const context = optional(settings['kubernetes-context']);
       const deployment = optional(settings['kubernetes-deployment']);
@@ -64,7 +66,6 @@ export function providerFor(settings: ProviderSettings & NamedRevisions): Traffi
       if (settings['stable-revision']) env['STABLE_REVISION'] = settings['stable-revision'];
       if (settings['canary-revision']) env['CANARY_REVISION'] = settings['canary-revision'];
       if (settings['to-revision']) env['TARGET_REVISION'] = settings['to-revision'];
-      const optional = (text: string) => (text.trim() ? text : undefined);
       const list = optional(settings['command-list-revisions']);
       const deploy = optional(settings['command-deploy']);
       const metrics = optional(settings['command-metrics']);

@@ -39,32 +39,21 @@ export function prometheusGate(
       : undefined;
     return { canary, stable, samples };
   };
+  /** Before traffic moves: a query Prometheus rejects is the user's input; no answer stops the start. */
+  const tryQuery = async (template: string, input: string, example: string) => {
+    try {
+      await prometheus.query(queryFor(template, names.stable));
+    } catch (error) {
+      if (error instanceof PromQLResultError)
+        throw new ConfigurationError(input, `fails in Prometheus: ${error.message}`, example);
+      throw new PrometheusUnavailable(`${(error as Error).message}; no traffic was moved`);
+    }
+  };
   return {
     async preflight() {
-      try {
-        await prometheus.query(queryFor(policy.query, names.stable));
-      } catch (error) {
-        if (error instanceof PromQLResultError)
-          throw new ConfigurationError(
-            'prometheus-query',
-            `fails in Prometheus: ${error.message}`,
-            examples.query,
-          );
-        throw new PrometheusUnavailable(`${(error as Error).message}; no traffic was moved`);
-      }
-      if (policy.samplesQuery) {
-        try {
-          await prometheus.query(queryFor(policy.samplesQuery, names.stable));
-        } catch (error) {
-          if (error instanceof PromQLResultError)
-            throw new ConfigurationError(
-              'prometheus-samples-query',
-              `fails in Prometheus: ${error.message}`,
-              examples.samplesQuery,
-            );
-          throw error;
-        }
-      }
+      await tryQuery(policy.query, 'prometheus-query', examples.query);
+      if (policy.samplesQuery)
+        await tryQuery(policy.samplesQuery, 'prometheus-samples-query', examples.samplesQuery);
     },
     async check() {
       try {

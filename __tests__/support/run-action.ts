@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseFileCommands } from '../../tools/workflow-harness/file-commands.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const node24 = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
@@ -52,24 +53,7 @@ export function actionDefaults(name: string): Record<string, string> {
   return defaults;
 }
 
-/** Parses the runner's `name<<delimiter` file-command format. */
-export function parseFileCommands(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] as string);
-    if (match) {
-      const [, name, delimiter] = match as unknown as [string, string, string];
-      const end = lines.indexOf(delimiter, i + 1);
-      values[name] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if ((lines[i] as string).includes('=')) {
-      const [name, ...rest] = (lines[i] as string).split('=');
-      values[name as string] = rest.join('=');
-    }
-  }
-  return values;
-}
+export { parseFileCommands };
 
 export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
   const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;

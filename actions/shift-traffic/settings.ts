@@ -4,7 +4,7 @@ import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
-import { looksLikeShorthand, planSpec, shorthandPlan, type Plan } from '../../shared/core/traffic/plan.js';
+import { looksLikeShorthand, planSpec, shorthandPlan, withBake, type Plan } from '../../shared/core/traffic/plan.js';
 import {
   checkProviderInputs,
   providerExamples,
@@ -147,7 +147,7 @@ function parsePlan(text: string, holdMs: number, intervalMs: number): Plan | str
     return `is neither a list of weights (10,50,100) nor valid YAML (${yamlErrorLine(error)})`;
   }
   const parsed = planSpec.safeParse(document);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return withBake(parsed.data, holdMs, intervalMs);
   const issue = leafIssue(parsed.error.issues[0] as z.core.$ZodIssue);
   return problemText({ ...issue, path: ['steps', ...issue.path] });
 }

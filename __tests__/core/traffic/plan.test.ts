@@ -1,16 +1,41 @@
 import { parse } from 'yaml';
-import { planSpec, resumeIndex, shorthandPlan, type Plan } from '../../../shared/core/traffic/plan.js';
+import {
+  planSpec,
+  resumeIndex,
+  shorthandPlan,
+  withBake,
+  type Plan,
+} from '../../../shared/core/traffic/plan.js';
 import { describeIssue } from '../../../shared/core/errors.js';
 
 describe('shorthand plans', () => {
-  it('holds an analysis after each weight below 100', () => {
+  it('holds an analysis after each weight, 100 % included (the bake)', () => {
     expect(shorthandPlan('10,50,100', 60_000, 5000)).toEqual([
       { kind: 'weight', percent: 10 },
       { kind: 'analysis', durationMs: 60_000, intervalMs: 5000 },
       { kind: 'weight', percent: 50 },
       { kind: 'analysis', durationMs: 60_000, intervalMs: 5000 },
       { kind: 'weight', percent: 100 },
+      { kind: 'analysis', durationMs: 60_000, intervalMs: 5000 },
     ]);
+  });
+
+  it('gates a lone 100 % step', () => {
+    expect(shorthandPlan('100', 60_000, 5000)).toEqual([
+      { kind: 'weight', percent: 100 },
+      { kind: 'analysis', durationMs: 60_000, intervalMs: 5000 },
+    ]);
+  });
+
+  it('bakes a plan that stops short of 100 after the promotion it implies', () => {
+    expect(shorthandPlan('10,50', 1000, 500).slice(-2)).toEqual([
+      { kind: 'weight', percent: 100 },
+      { kind: 'analysis', durationMs: 1000, intervalMs: 500 },
+    ]);
+  });
+
+  it('adds no bake with a zero hold', () => {
+    expect(shorthandPlan('100', 0, 5000)).toEqual([{ kind: 'weight', percent: 100 }]);
   });
 
   it.each([
@@ -19,6 +44,27 @@ describe('shorthand plans', () => {
     ['0,100', 'has 0, outside 1-100'],
     ['', 'must list at least one weight'],
   ])('%p is refused: %s', (text, message) => expect(shorthandPlan(text, 1000, 1000)).toBe(message));
+});
+
+describe('withBake', () => {
+  it('keeps a plan that already analyses after 100 %', () => {
+    const plan: Plan = [
+      { kind: 'weight', percent: 100 },
+      { kind: 'pause', durationMs: 10 },
+      { kind: 'analysis', durationMs: 30, intervalMs: 10 },
+    ];
+    expect(withBake(plan, 1000, 100)).toBe(plan);
+  });
+  it('adds one after a final weight of 100 followed only by a pause', () => {
+    const plan: Plan = [
+      { kind: 'weight', percent: 100 },
+      { kind: 'pause', durationMs: 10 },
+    ];
+    expect(withBake(plan, 1000, 100)).toEqual([
+      ...plan,
+      { kind: 'analysis', durationMs: 1000, intervalMs: 100 },
+    ]);
+  });
 });
 
 describe('full plans', () => {

@@ -77,7 +77,7 @@ export const planSpec = z
 
 /**
  * The shorthand `10,25,50,100`: each weight is followed by an analysis for `hold`
- * (checked every `interval`), except 100, which promotes.
+ * (checked every `interval`), 100 included: that last one is the bake.
  */
 export function shorthandPlan(text: string, holdMs: number, intervalMs: number): Plan | string {
   const parts = text.split(/[\s,]+/).filter(Boolean);
@@ -94,6 +94,23 @@ export function shorthandPlan(text: string, holdMs: number, intervalMs: number):
     if (percent < 100 && holdMs > 0)
       steps.push({ kind: 'analysis', durationMs: holdMs, intervalMs: Math.min(intervalMs, holdMs) });
   }
+  return withBake(steps, holdMs, intervalMs);
+}
+
+/**
+ * A canary that takes all traffic is still a canary until it has held it for a
+ * while: a plan that reaches 100 % (or is promoted there at its end) without an
+ * analysis after it gets one for `hold`, so a regression that shows only under
+ * full load still rolls back. `steps: '100'` alone is gated the same way.
+ */
+export function withBake(plan: Plan, holdMs: number, intervalMs: number): Plan {
+  if (holdMs <= 0) return plan;
+  const weights = plan.filter((s) => s.kind === 'weight');
+  const full = weights.at(-1)?.kind === 'weight' && weights.at(-1)?.percent === 100;
+  const steps: Step[] = full ? [...plan] : [...plan, { kind: 'weight', percent: 100 }];
+  const lastFull = steps.findLastIndex((s) => s.kind === 'weight');
+  if (steps.slice(lastFull + 1).some((s) => s.kind === 'analysis')) return plan;
+  steps.push({ kind: 'analysis', durationMs: holdMs, intervalMs: Math.min(intervalMs, holdMs) });
   return steps;
 }
 

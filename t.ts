@@ -1,0 +1,13 @@
+import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
+import { readFileSync } from 'node:fs';
+const r = parseWorkflow({ name: 'release.yml', content: readFileSync('.github/workflows/release.yml','utf8') }, new NoOperationTraceWriter());
+const t = await convertWorkflowTemplate(r.context, r.value!);
+const j: any = t.jobs.find(j => j.id.value==='staging');
+console.log(Object.keys(j), j.if, j.needs?.map((n:any)=>n.value));
+const s: any = j.steps[1];
+console.log(Object.keys(s), s.id, s.if);
+console.log(s.with?.constructor?.name, JSON.stringify(s.with).slice(0,400));
+const inc: any = t.jobs.find(j => j.id.value==='incident');
+console.log(JSON.stringify(inc.steps[0].with).slice(0, 800));
+console.log(JSON.stringify(j.outputs).slice(0,300));
+console.log(JSON.stringify(j.environment), JSON.stringify(j.concurrency).slice(0,300), JSON.stringify(j['timeout-minutes']), Object.keys(j));

@@ -149,6 +149,7 @@ export function releaseCaller(lab: ReleaseLab, with_: Record<string, unknown> = 
           changelog: 'CHANGELOG.md',
           'release-window': '',
           'soak-duration': '1s',
+          'soak-interval': '1s',
           'soak-checks-workflow': 'staging-monitor.yml',
           ...with_,
         },

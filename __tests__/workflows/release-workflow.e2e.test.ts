@@ -1,14 +1,159 @@
+/**
+ * .github/workflows/release.yml as GitHub runs it: called from the workflow a user
+ * writes from the README, on a tag push, through the workflow harness (GitHub's
+ * parser and expression engine, this checkout's built actions), against two real
+ * service versions behind a staging and a production router, with users' traffic
+ * on production and a GitHub API that checks every request.
+ */
+import type { WorkflowResult } from '../../tools/workflow-harness/index.js';
 import { releaseCaller, startReleaseLab, TAG_PUSH, type ReleaseLab } from '../support/release-lab.js';
 
 let lab: ReleaseLab;
 beforeEach(async () => (lab = await startReleaseLab()));
 afterEach(async () => lab.close());
 
-it('smoke', async () => {
+const callerOutputs = (run: WorkflowResult) => run.jobs['release']?.outputs ?? {};
+const jobsOf = (run: WorkflowResult) => run.jobs['release']?.called?.jobs ?? {};
+const results = (run: WorkflowResult) => Object.fromEntries(Object.entries(jobsOf(run)).map(([id, j]) => [id, j.result]));
+const stepOf = (run: WorkflowResult, job: string, uses: string) =>
+  jobsOf(run)[job]?.steps.find((s) => !s.post && s.uses?.includes(`/${uses}@`));
+
+/** A green staging monitor run after staging went live: the soak's evidence. */
+const greenMonitorRun = async () => {
+  await new Promise((r) => setTimeout(r, 1100));
+  lab.github.workflowRuns.push({
+    workflow: 'staging-monitor.yml',
+    created_at: new Date().toISOString(),
+    status: 'completed',
+    conclusion: 'success',
+  });
+};
+
+it('a healthy release goes checklist → staging → soak → production 10 → 50 → 100 % and is promoted', async () => {
+  const users = lab.users();
+  const file = lab.caller('release.yml', releaseCaller(lab));
+  const run = await lab.run(file, TAG_PUSH, { beforeJob: (id) => (id === 'soak' ? greenMonitorRun() : undefined) });
+  const seen = await users.stop();
+
+  expect(run.errors).toEqual([]);
+  console.log(stepOf(run, 'soak', 'soak-gate')?.log);
+  expect(results(run)).toEqual({
+    checklist: 'success',
+    staging: 'success',
+    soak: 'success',
+    production: 'success',
+    rollback: 'skipped',
+    incident: 'skipped',
+  });
+  expect(callerOutputs(run)).toEqual({ 'canary-revision': 'v2', outcome: 'promoted' });
+  expect(await lab.split(lab.staging)).toEqual({ v2: 100 });
+  expect(await lab.split(lab.production)).toEqual({ v2: 100 });
+  expect(seen.failed).toBe(0);
+  expect(seen.sent).toBeGreaterThan(100);
+  expect(lab.github.issues).toEqual([]);
+  const production = lab.github.deployments.filter((d) => d.environment === 'production');
+  expect(production.map((d) => d.statuses.at(-1)?.state)).toEqual(['success']);
+  expect(lab.github.violations).toEqual([]);
+  // What GitHub records about the jobs, for the environment's protection rules.
+  expect(jobsOf(run)['production']).toMatchObject({
+    environment: 'production',
+    concurrency: { group: `release-production-${lab.production.url}`, cancelInProgress: false },
+    timeoutMinutes: 120,
+  });
+  for (const job of Object.values(jobsOf(run))) for (const step of job.steps) expect(step.warnings).toEqual([]);
+}, 120_000);
+
+it.each([10, 50, 100])(
+  'a canary that breaks at %d %% is rolled back, with one incident and traffic on v1',
+  async (percent) => {
+    const users = lab.users();
+    const breaking = lab.breakAt(percent);
+    const file = lab.caller('release.yml', releaseCaller(lab));
+    const run = await lab.run(file, TAG_PUSH, { beforeJob: (id) => (id === 'soak' ? greenMonitorRun() : undefined) });
+    const rolledBackAt = performance.now();
+    breaking.stop();
+    const seen = await users.stop();
+
+    expect(breaking.brokeAt()).toBeDefined();
+    expect(results(run)).toMatchObject({ staging: 'success', soak: 'success', production: 'failure', incident: 'success' });
+    expect(callerOutputs(run)['outcome']).toBe('rolled-back');
+    expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+    expect(lab.github.issues).toHaveLength(1);
+    expect(lab.github.issues[0]).toMatchObject({ state: 'open', title: '[P1] shop v2.0.0 rolled back' });
+    expect(lab.github.issues[0]?.body).toContain('traffic went back to v1');
+    expect(lab.github.violations).toEqual([]);
+    const shift = stepOf(run, 'production', 'shift-traffic');
+    expect(shift?.outputs['outcome']).toBe('rolled-back');
+    // Users saw the canary's share of errors only between the break and the rollback.
+    expect(seen.failed).toBeGreaterThan(0);
+    expect(seen.failed).toBeLessThan(seen.sent / 4);
+    const breakToEnd = rolledBackAt - (breaking.brokeAt() ?? rolledBackAt);
+    console.log(
+      `break at ${percent} %: ${seen.failed} of ${seen.sent} user requests failed; rollback job ${results(run)['rollback']}; break → run end ${Math.round(breakToEnd)} ms`,
+    );
+  },
+  120_000,
+);
+
+it('the hotfix path skips the soak, says so, and still gates production', async () => {
+  const users = lab.users();
+  const file = lab.caller('release.yml', releaseCaller(lab, { hotfix: true, 'soak-duration': '24h' }));
+  const run = await lab.run(file, TAG_PUSH);
+  await users.stop();
+  expect(results(run)).toMatchObject({ staging: 'success', soak: 'skipped', production: 'success' });
+  expect(jobsOf(run)['production']?.steps[0]?.summary).toContain('### Hotfix v2.0.0');
+  expect(callerOutputs(run)['outcome']).toBe('promoted');
+  expect(lab.github.deployments.find((d) => d.environment === 'production')?.statuses.at(-1)?.description).toMatch(
+    /hotfix, soak skipped/,
+  );
+}, 120_000);
+
+it('a soak that is still running stops the release before production, with its progress', async () => {
+  const file = lab.caller('release.yml', releaseCaller(lab, { 'soak-duration': '4h' }));
+  const run = await lab.run(file, TAG_PUSH);
+  expect(results(run)).toMatchObject({
+    staging: 'success',
+    soak: 'failure',
+    production: 'skipped',
+    rollback: 'skipped',
+    incident: 'skipped',
+  });
+  const soak = stepOf(run, 'soak', 'soak-gate');
+  expect(soak?.outputs['status']).toBe('waiting');
+  expect(soak?.log).toMatch(/soak \d+s of 4h/);
+  expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+  expect(lab.github.issues).toEqual([]);
+}, 120_000);
+
+it('another rollout holding production stops this one as busy: no traffic moved, no rollback, no incident', async () => {
+  // A run that is still going holds production: its deployment is in progress.
+  lab.github.workflowRuns.push({
+    id: 6900,
+    workflow: 'release.yml',
+    created_at: new Date().toISOString(),
+    status: 'in_progress',
+    conclusion: null,
+  });
+  lab.github.deployments.push({
+    id: 1,
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    ref: 'v1.9.0',
+    environment: 'production',
+    production: true,
+    transient: false,
+    statuses: [
+      {
+        state: 'in_progress',
+        description: 'shift-traffic: rolling out',
+        environment_url: '',
+        log_url: 'https://github.com/acme/shop/actions/runs/6900',
+      },
+    ],
+  });
   const file = lab.caller('release.yml', releaseCaller(lab, { hotfix: true }));
-  const run = await lab.run(file, TAG_PUSH, { log: (l) => console.log(l) });
-  const called = run.jobs['release']?.called;
-  for (const [id, job] of Object.entries(called?.jobs ?? {}))
-    for (const s of job.steps) console.log(id, s.name, s.outcome, s.log.slice(0, 1500));
-  console.log(JSON.stringify(run.errors), JSON.stringify(run.jobs['release']?.errors), run.outputs);
+  const run = await lab.run(file, TAG_PUSH);
+  expect(callerOutputs(run)['outcome']).toBe('busy');
+  expect(results(run)).toMatchObject({ production: 'failure', rollback: 'skipped', incident: 'skipped' });
+  expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+  expect(lab.github.issues).toEqual([]);
 }, 120_000);

@@ -84,24 +84,27 @@ export function evaluateToken(
   token: TemplateToken | undefined,
   contexts: Contexts,
   status: Status = NO_STATUS,
+  /** Leave expressions unevaluated (their source text), to read a mapping's keys. */
+  literal = false,
 ): Value {
   if (!token) return null;
-  if (isBasicExpression(token)) return evaluate(token.expression, contexts, status);
+  if (isBasicExpression(token)) return literal ? token.expression : evaluate(token.expression, contexts, status);
   if (isString(token)) return token.value;
   if (isNumber(token)) return token.value;
   if (isBoolean(token)) return token.value;
   if (isSequence(token)) {
     const items: Value[] = [];
-    for (let i = 0; i < token.count; i++) items.push(evaluateToken(token.get(i), contexts, status));
+    for (let i = 0; i < token.count; i++) items.push(evaluateToken(token.get(i), contexts, status, literal));
     return items;
   }
   if (isMapping(token)) {
     const entries: Record<string, Value> = {};
     for (const pair of token)
-      entries[asString(evaluateToken(pair.key, contexts, status))] = evaluateToken(
+      entries[asString(evaluateToken(pair.key, contexts, status, literal))] = evaluateToken(
         pair.value,
         contexts,
         status,
+        literal,
       );
     return entries;
   }

@@ -156,6 +156,7 @@ function githubContext(
     run_number: String(trigger.runId ?? 1000),
     run_attempt: '1',
     workflow: path.basename(workflow.file),
+    workflow_ref: `${repository}/.github/workflows/${path.basename(workflow.file)}@${ref}`,
     server_url: 'https://github.com',
     api_url: options.env?.['GITHUB_API_URL'] ?? 'https://api.github.com',
     token: options.token ?? 'ghs_harness000000000000000000000000000',
@@ -232,10 +233,8 @@ async function runJobs(
   const jobsContext = Object.fromEntries(
     Object.entries(jobs).map(([k, j]) => [k, { result: j.result, outputs: j.outputs }]),
   );
-  for (const [name] of Object.entries(
-    (workflow.template.events.workflow_call as { outputs?: Record<string, unknown> } | undefined)?.outputs ??
-      {},
-  ))
+  const declared = tokenAt(workflow.raw, 'on', 'workflow_call', 'outputs');
+  for (const name of Object.keys(asMapping(evaluateToken(declared, {}, undefined, true))))
     outputs[name] = asString(
       evaluateToken(tokenAt(workflow.raw, 'on', 'workflow_call', 'outputs', name, 'value'), {
         github: contexts.github,
@@ -247,6 +246,9 @@ async function runJobs(
   const failed = Object.values(jobs).some((j) => j.result === 'failure' || j.result === 'cancelled');
   return { file: workflow.file, result: failed ? 'failure' : 'success', jobs, outputs, errors: [] };
 }
+
+const asMapping = (value: Value): Record<string, Value> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? value : {};
 
 function inNeedsOrder(jobs: WorkflowJob[]): WorkflowJob[] {
   const done = new Set<string>();
@@ -439,6 +441,7 @@ async function runJob(
     GITHUB_SHA: github['sha'] ?? '',
     GITHUB_ACTOR: github['actor'] ?? '',
     GITHUB_WORKFLOW: github['workflow'] ?? '',
+    GITHUB_WORKFLOW_REF: github['workflow_ref'] ?? '',
     GITHUB_JOB: id,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: github['api_url'] ?? '',

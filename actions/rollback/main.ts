@@ -76,6 +76,7 @@ export function run(deps: RollbackDeps): Promise<void> {
         outputs: {
           outcome: plan.kind === 'move' ? 'rolled-back' : 'nothing-to-do',
           split: JSON.stringify(split),
+          'split-text': describeSplit(split),
           'previous-split': JSON.stringify(current),
           verified,
         },

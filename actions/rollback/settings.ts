@@ -25,7 +25,7 @@ export const rollbackInputs = z
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
-    if (!s['to-revision'] && s.provider !== 'cloud-run' && s.provider !== 'kubernetes') {
+    if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
       ctx.addIssue({
         code: 'custom',
         path: ['to-revision'],

@@ -88,7 +88,8 @@ export function evaluateToken(
   literal = false,
 ): Value {
   if (!token) return null;
-  if (isBasicExpression(token)) return literal ? token.expression : evaluate(token.expression, contexts, status);
+  if (isBasicExpression(token))
+    return literal ? token.expression : evaluate(token.expression, contexts, status);
   if (isString(token)) return token.value;
   if (isNumber(token)) return token.value;
   if (isBoolean(token)) return token.value;

@@ -347,7 +347,10 @@ async function runCaller(
             : fallback;
       continue;
     }
-    const type: string = input.type;
+    // The converter drops `type: number`; the document has it.
+    const type = asString(
+      evaluateToken(tokenAt(called.raw, 'on', 'workflow_call', 'inputs', name, 'type'), {}),
+    );
     const actual = typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'string';
     if (actual !== type)
       errors.push(

@@ -36,7 +36,9 @@ export function localProvider(routerUrl: string): TrafficProvider {
     readSplit: async () => normalizeSplit(await call('/split', splitJson)),
     setSplit: async (split) =>
       void (await call('/split', splitJson, { method: 'PUT', body: JSON.stringify(split) })),
-    listRevisions: async (): Promise<Revision[]> => call('/revisions', revisionsJson),
+    // The router keeps revisions in the order they were added: newest first, as
+    // rollback's "previous revision" needs (and as Cloud Run lists them).
+    listRevisions: async (): Promise<Revision[]> => (await call('/revisions', revisionsJson)).reverse(),
     metrics: async (): Promise<RouterMetrics> => call('/metrics', metricsJson),
     // "Deploying" to the local router registers a process that already runs.
     deploy: async ({ revision, address }) => {

@@ -1,0 +1,159 @@
+/**
+ * .github/workflows/healthcheck.yml and rollback.yml as GitHub runs them, called the
+ * way the README shows: a monitor on a schedule whose runs share the repository's
+ * Actions cache, and a rollback dispatched from the Actions tab.
+ */
+import type { WorkflowResult } from '../../tools/workflow-harness/index.js';
+import { startReleaseLab, type ReleaseLab } from '../support/release-lab.js';
+
+let lab: ReleaseLab;
+beforeEach(async () => (lab = await startReleaseLab()));
+afterEach(async () => lab.close());
+
+const monitorCaller = {
+  name: 'monitor',
+  on: { schedule: [{ cron: '*/10 * * * *' }], workflow_dispatch: null },
+  permissions: { actions: 'read', issues: 'write' },
+  jobs: {
+    monitor: {
+      uses: 'acme/release-actions/.github/workflows/healthcheck.yml@v1',
+      with: {
+        service: 'shop',
+        environment: 'production',
+        'consecutive-failures': 2,
+        samples: 1,
+        probes: '- name: health\n  url: ${PROBE_BASE_URL}/health\n',
+      },
+      secrets: { 'probe-base-url': '${{ secrets.SHOP_URL }}' },
+    },
+  },
+};
+
+describe('the 10-minute monitor (healthcheck.yml)', () => {
+  it('down, down → one incident after consecutive-failures, up → resolved, then silent', async () => {
+    const file = lab.caller('monitor.yml', monitorCaller);
+    let runId = 8000;
+    const scheduled = async () => {
+      const id = ++runId;
+      const before = lab.github.requests.length;
+      // GitHub lists the run among the workflow's runs while it runs, then finished.
+      const listed = {
+        id,
+        workflow: 'monitor.yml',
+        created_at: new Date().toISOString(),
+        status: 'in_progress' as 'in_progress' | 'completed',
+        conclusion: null as 'success' | 'failure' | null,
+      };
+      lab.github.workflowRuns.push(listed);
+      const run = await lab.run(
+        file,
+        { event: 'schedule', runId: id },
+        { secrets: { SHOP_URL: lab.production.url } },
+      );
+      Object.assign(listed, { status: 'completed', conclusion: run.result });
+      return { run, requests: lab.github.requests.length - before };
+    };
+    const steps = (run: WorkflowResult) => run.jobs['monitor']?.called?.jobs['probe']?.steps ?? [];
+
+    lab.v1.setMode('error');
+    const first = await scheduled();
+    expect(first.run.result).toBe('failure');
+    expect(lab.github.issues).toHaveLength(0);
+    expect(steps(first.run).find((s) => s.id === 'incident')?.log).toMatch(/failed check 1 of 2 in a row/);
+
+    const second = await scheduled();
+    expect(second.run.result).toBe('failure');
+    expect(lab.github.issues).toHaveLength(1);
+    expect(lab.github.issues[0]).toMatchObject({ state: 'open' });
+    // The state the cache carried from the first run to the second.
+    expect(steps(second.run).find((s) => s.id === 'state')?.outputs).toEqual({ last: 'open' });
+
+    lab.v1.setMode('ok');
+    const third = await scheduled();
+    expect(third.run.result).toBe('success');
+    expect(lab.github.issues[0]).toMatchObject({ state: 'closed' });
+
+    const fourth = await scheduled();
+    expect(fourth.run.result).toBe('success');
+    expect(steps(fourth.run).find((s) => s.id === 'incident')?.outcome).toBe('skipped');
+    expect(fourth.requests).toBe(0);
+    expect(lab.github.issues).toHaveLength(1);
+    expect(lab.github.violations).toEqual([]);
+    // The probe URL came from a secret: masked in every log.
+    for (const step of steps(second.run)) expect(step.log).not.toContain(lab.production.url);
+  }, 120_000);
+});
+
+describe('a rollback dispatched by hand (rollback.yml)', () => {
+  const rollbackCaller = (lab: ReleaseLab) => ({
+    name: 'rollback',
+    on: {
+      workflow_dispatch: {
+        inputs: {
+          environment: { type: 'choice', options: ['production', 'staging'], required: true },
+          'target-revision': { required: false, default: '' },
+          reason: { required: true },
+        },
+      },
+    },
+    permissions: { contents: 'read', issues: 'write', deployments: 'write', 'id-token': 'write' },
+    jobs: {
+      rollback: {
+        uses: 'acme/release-actions/.github/workflows/rollback.yml@v1',
+        with: {
+          environment: '${{ inputs.environment }}',
+          'target-revision': '${{ inputs.target-revision }}',
+          reason: '${{ inputs.reason }}',
+          service: 'shop',
+          provider: 'local',
+          target: `\${{ inputs.environment == 'production' && '${lab.production.url}' || '${lab.staging.url}' }}`,
+          probes: '- name: health\n  url: ${TARGET_URL}/health\n',
+        },
+      },
+    },
+  });
+
+  const put = async (url: string, path: string, body: unknown, method = 'PUT') =>
+    fetch(`${url}/__release-actions${path}`, { method, body: JSON.stringify(body) });
+
+  it('to the previous revision, verified by its probes and recorded as an incident', async () => {
+    await put(lab.production.url, '/revisions', { name: 'v2', url: lab.v2.url }, 'POST');
+    await put(lab.production.url, '/split', { v2: 100 });
+    const file = lab.caller('rollback.yml', rollbackCaller(lab));
+    const run = await lab.run(file, {
+      event: 'workflow_dispatch',
+      inputs: { environment: 'production', reason: 'checkout errors after v2' },
+      actor: 'oncall-amy',
+    });
+    expect(run.result).toBe('success');
+    expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+    expect(run.jobs['rollback']?.called?.jobs['rollback']?.outputs).toEqual({ split: 'v1 100%' });
+    expect(lab.github.issues).toHaveLength(1);
+    expect(lab.github.issues[0]?.title).toBe('shop (production) rolled back by hand');
+    expect(lab.github.issues[0]?.body).toContain('Rollback by oncall-amy: success, traffic now v1 100%');
+    const production = lab.github.deployments.filter((d) => d.environment === 'production');
+    expect(production.at(-1)?.statuses.at(-1)?.state).toBe('success');
+    expect(lab.github.violations).toEqual([]);
+  }, 60_000);
+
+  it('to a named revision, not the previous one', async () => {
+    await put(lab.production.url, '/revisions', { name: 'v2', url: lab.v2.url }, 'POST');
+    await put(lab.production.url, '/revisions', { name: 'v3', url: lab.v2.url }, 'POST');
+    await put(lab.production.url, '/split', { v3: 100 });
+    const file = lab.caller('rollback.yml', rollbackCaller(lab));
+    const run = await lab.run(file, {
+      event: 'workflow_dispatch',
+      inputs: { environment: 'production', 'target-revision': 'v1', reason: 'v2 and v3 both bad' },
+    });
+    expect(run.result).toBe('success');
+    expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+  }, 60_000);
+
+  it('refuses a dispatch without the required reason before any job runs', async () => {
+    const file = lab.caller('rollback.yml', rollbackCaller(lab));
+    const run = await lab.run(file, { event: 'workflow_dispatch', inputs: { environment: 'production' } });
+    expect(run.result).toBe('failure');
+    expect(run.errors).toEqual(["Input 'reason' is required"]);
+    expect(run.jobs).toEqual({});
+  });
+});

@@ -1,53 +1,58 @@
 /**
- * `npm run rehearse`, the README's main command: the built actions in release.yml's
- * order against two real service versions behind the local router, under load.
+ * `npm run rehearse`, the README's first command: .github/workflows/release.yml
+ * itself, run through the workflow harness against two real service versions
+ * behind a staging and a production router, under load.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { node24, repoRoot } from '../support/run-action.js';
+import { repoRoot } from '../support/run-action.js';
 
 const rehearse = (...flags: string[]) => {
   const out = mkdtempSync(path.join(tmpdir(), 'ra-rehearsal-'));
-  const run = spawnSync(node24, [path.join(repoRoot, 'scripts', 'rehearse.mjs'), '--out', out, ...flags], {
+  const run = spawnSync('npm', ['run', '--silent', 'rehearse', '--', '--out', out, ...flags], {
+    cwd: repoRoot,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 90_000,
   });
-  return { ...run, out, report: readFileSync(path.join(out, 'report.md'), 'utf8') };
+  const read = (file: string) => readFileSync(path.join(out, file), 'utf8');
+  return { ...run, out, read };
 };
 
-it('a canary that breaks at 50 % is rolled back and the incident is written to a file', () => {
+it('a canary that breaks at 50 % is rolled back by release.yml and one incident opens', () => {
   const run = rehearse('--break-at', '50');
   expect(run.status).toBe(0);
-  expect(run.stdout).toContain('✔ Rehearsal behaved as expected: rolled-back');
-  for (const action of [
-    'verify-checklist',
-    'deploy-canary',
-    'healthcheck',
-    'shift-traffic',
-    'rollback',
-    'open-incident-issue',
-  ])
-    expect(run.stdout).toContain(`(${action})`);
-  expect(run.report).toContain('- Outcome: **rolled-back**');
-  expect(run.report).toMatch(/line \[0, 10, 50, 0/);
-  expect(readFileSync(path.join(run.out, 'incident.md'), 'utf8')).toContain(
-    '# [P1] shop (rehearsal): rollout failing',
+  expect(run.stdout).toMatch(/✔ Rehearsal behaved as expected: rolled-back; \d+ of \d+ user requests failed/);
+  for (const job of ['checklist', 'staging', 'soak', 'production', 'rollback', 'incident'])
+    expect(run.stdout).toContain(`job ${job}: `);
+  expect(run.read('report.md')).toContain('- Outcome: **rolled-back**');
+  expect(run.read('report.md')).toContain(
+    '- Ran: `.github/workflows/release.yml` through the workflow harness',
   );
-}, 60_000);
+  expect(run.read('report.md')).toMatch(/line \[0, 10, 50, 0/);
+  expect(run.read('incident.md')).toContain('# [P1] shop v2.0.0 rolled back');
+}, 90_000);
+
+it('a canary that breaks only at 100 % is caught by the bake and rolled back', () => {
+  const run = rehearse('--break-at', '100');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('✔ Rehearsal behaved as expected: rolled-back');
+  expect(run.read('report.md')).toMatch(/line \[0, 10, 50, 100, 0/);
+}, 90_000);
 
 it('a healthy canary is promoted with no failed user request', () => {
   const run = rehearse('--healthy');
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/promoted; 0 of \d+ user requests failed/);
-  expect(run.report).toMatch(/line \[0, 10, 50, 100/);
-}, 60_000);
+  expect(run.read('report.md')).toMatch(/line \[0, 10, 50, 100(, 100)?\]/);
+}, 90_000);
 
-it('refuses a break point that is not a step', () => {
-  const run = spawnSync(node24, [path.join(repoRoot, 'scripts', 'rehearse.mjs'), '--break-at', '30'], {
-    encoding: 'utf8',
-  });
+it.each([
+  [['--break-at', '30'], "--break-at must be one of 10, 50, 100 (the rollout's steps), not 30"],
+  [['--brake-at', '10'], "Unknown option '--brake-at' (flags: --healthy, --break-at 10|50|100, --out DIR)"],
+])('refuses %p in one line', (flags, line) => {
+  const run = rehearse(...flags);
   expect(run.status).toBe(2);
-  expect(run.stderr.trim()).toBe("--break-at must be one of 10, 50, 100 (the rollout's steps), not 30");
+  expect(run.stderr.trim()).toBe(line);
 });

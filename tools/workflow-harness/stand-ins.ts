@@ -163,6 +163,11 @@ const checkout: StandIn = (ctx) => {
   );
   const ref = ctx.github['ref'] ?? '';
   if (ref.startsWith('refs/tags/')) git('tag', ref.slice('refs/tags/'.length));
+  // The remote the repository came from, so a job that pushes has somewhere to push.
+  const origin = path.join(ctx.runnerTemp, 'origin.git');
+  if (!existsSync(origin)) execFileSync('git', ['init', '-q', '--bare', origin]);
+  git('remote', 'add', 'origin', origin);
+  git('push', '-q', 'origin', 'HEAD:refs/heads/main');
   const persist = (ctx.inputs['persist-credentials'] ?? 'true') !== 'false';
   if (persist) git('config', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ***`);
   return { outputs: { ref, commit: ctx.github['sha'] ?? '' } };

@@ -53,6 +53,9 @@ export interface JobResult {
   called?: WorkflowResult;
   /** Why the job failed before any step ran (bad call, permissions). */
   errors: string[];
+  /** The job's workspace and runner temp directory, kept for assertions. */
+  workspace?: string;
+  runnerTemp?: string;
 }
 
 export interface WorkflowResult {
@@ -95,6 +98,11 @@ export interface HarnessOptions {
   /** Scales timeout-minutes (tests use seconds for minutes). */
   msPerMinute?: number;
   log?: (line: string) => void;
+  /**
+   * Jobs whose results are taken as given instead of run, as "Re-run failed jobs"
+   * reuses the earlier attempt's (e.g. a check job that runs the whole CI).
+   */
+  given?: Record<string, JobResultKind>;
   /** Called before each job is considered, e.g. to let time pass or add monitor runs. */
   beforeJob?: (id: string) => Promise<void> | void;
 }
@@ -216,6 +224,11 @@ async function runJobs(
       needs,
     };
     await options.beforeJob?.(id);
+    const given = options.given?.[id];
+    if (given) {
+      jobs[id] = { result: given, outputs: {}, steps: [], timeoutMinutes: 0, errors: [] };
+      continue;
+    }
     options.log?.(`job ${id}`);
     if (!truthy(evaluate(job.if.expression, jobContexts, status))) {
       jobs[id] = { result: 'skipped', outputs: {}, steps: [], timeoutMinutes: 0, errors: [] };
@@ -627,6 +640,8 @@ async function runJob(
     timeoutMinutes,
     runsOn: evaluateToken(tokenAt(raw, 'runs-on'), base),
     errors: [],
+    workspace,
+    runnerTemp,
   };
 }
 

@@ -73,6 +73,7 @@ describe('shift-traffic over real HAProxy', () => {
       'weight 50%',
       'analysis 1000ms every 250ms',
       'weight 100%',
+      'analysis 1000ms every 250ms', // the bake at 100 %
     ]);
     expect(run.summary).toContain('## ✅ Promoted: green over blue');
     expect(run.summary).toContain('```mermaid');
@@ -131,7 +132,7 @@ describe('shift-traffic over real HAProxy', () => {
     const run = await runAction('shift-traffic', { inputs: inputs() });
     expect(run.code).toBe(0);
     const steps = JSON.parse(run.outputs['report']!).steps.map((s: { step: string }) => s.step);
-    expect(steps).toEqual(['analysis 1000ms every 250ms', 'weight 100%']);
+    expect(steps).toEqual(['analysis 1000ms every 250ms', 'weight 100%', 'analysis 1000ms every 250ms']);
     expect(run.stdout).toContain('Resuming at step 4: the canary already has 50%');
   });
 

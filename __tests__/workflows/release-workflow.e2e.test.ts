@@ -98,6 +98,7 @@ it.each([10, 50, 100])(
     expect(seen.failed).toBeGreaterThan(0);
     expect(seen.failed).toBeLessThan(seen.sent / 4);
     const breakToEnd = rolledBackAt - (breaking.brokeAt() ?? rolledBackAt);
+    // eslint-disable-next-line no-console -- the figures for the closing note
     console.log(
       `break at ${percent} %: ${seen.failed} of ${seen.sent} user requests failed; rollback job ${results(run)['rollback']}; break → run end ${Math.round(breakToEnd)} ms`,
     );

@@ -4,7 +4,13 @@ import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
-import { looksLikeShorthand, planSpec, shorthandPlan, withBake, type Plan } from '../../shared/core/traffic/plan.js';
+import {
+  looksLikeShorthand,
+  planSpec,
+  shorthandPlan,
+  withBake,
+  type Plan,
+} from '../../shared/core/traffic/plan.js';
 import {
   checkProviderInputs,
   providerExamples,

@@ -49,7 +49,7 @@ jobs:
   expect(run.status).toBe(1);
   expect(run.lines).toEqual([
     'caller.yml:12: jobs.rollback.with.cloud-run-service: rollback.yml has no input "cloud-run-service" (did you mean target? rollback.yml passes it on as cloud-run-service)',
-    'caller.yml:13: jobs.rollback.with.to-revision: rollback.yml has no input "to-revision" (did you mean target-revision?)',
+    'caller.yml:13: jobs.rollback.with.to-revision: rollback.yml has no input "to-revision" (did you mean target-revision? rollback.yml passes it on as to-revision)',
     'caller.yml:10: jobs.rollback.with: misses target, which rollback.yml requires',
     'caller.yml:16: jobs.rollback.secrets.gcp-service-acount: rollback.yml has no secret "gcp-service-acount" (did you mean gcp-service-account?)',
     '4 problems in calls and output references',

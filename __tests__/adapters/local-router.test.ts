@@ -71,10 +71,10 @@ describe('local router and provider', () => {
     expect(after['v2']!.errors5xx - before['v2']!.errors5xx).toBe(10);
   });
 
-  it('lists revisions with their addresses', async () => {
+  it('lists revisions with their addresses, newest first (rollback reads the previous one)', async () => {
     expect(await localProvider(router.url).listRevisions()).toEqual([
-      { name: 'v1', url: v1.url },
       { name: 'v2', url: v2.url },
+      { name: 'v1', url: v1.url },
     ]);
   });
 

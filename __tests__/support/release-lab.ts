@@ -43,7 +43,11 @@ export interface ReleaseLab {
   /** Users' requests on production from now until stop(). */
   users(perSecond?: number): Load;
   /** Makes v2 fail once production gives it at least `percent`. */
-  breakAt(percent: number): { brokeAt: () => number | undefined; stop(): void };
+  breakAt(percent: number): {
+    brokeAt: () => number | undefined;
+    breakToRollbackMs: () => number | undefined;
+    stop(): void;
+  };
   close(): Promise<void>;
 }
 
@@ -93,16 +97,24 @@ export async function startReleaseLab(): Promise<ReleaseLab> {
     },
     breakAt(percent) {
       let brokeAt: number | undefined;
+      let restoredAt: number | undefined;
       const timer = setInterval(() => {
         void split(production).then((s) => {
+          const now = performance.now();
           if (brokeAt === undefined && (s['v2'] ?? 0) >= percent) {
-            brokeAt = performance.now();
+            brokeAt = now;
             v2.setMode('error');
-          }
+          } else if (brokeAt !== undefined && restoredAt === undefined && s['v1'] === 100) restoredAt = now;
         });
       }, 20);
       timers.push(timer);
-      return { brokeAt: () => brokeAt, stop: () => clearInterval(timer) };
+      return {
+        brokeAt: () => brokeAt,
+        /** From the break to production back on v1 100 % (the router's own split, read every 20 ms). */
+        breakToRollbackMs: () =>
+          brokeAt !== undefined && restoredAt !== undefined ? restoredAt - brokeAt : undefined,
+        stop: () => clearInterval(timer),
+      };
     },
     async close() {
       timers.forEach(clearInterval);

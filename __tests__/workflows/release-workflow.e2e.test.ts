@@ -90,7 +90,9 @@ it.each([10, 50, 100])(
     expect(await lab.split(lab.production)).toEqual({ v1: 100 });
     expect(lab.github.issues).toHaveLength(1);
     expect(lab.github.issues[0]).toMatchObject({ state: 'open', title: '[P1] shop v2.0.0 rolled back' });
-    expect(lab.github.issues[0]?.body).toContain('traffic went back to v1');
+    expect(lab.github.issues[0]?.body).toMatch(
+      /was stopped \(.*canary 5xx rate.*\); traffic went back to v1/,
+    );
     expect(lab.github.violations).toEqual([]);
     const shift = stepOf(run, 'production', 'shift-traffic');
     expect(shift?.outputs['outcome']).toBe('rolled-back');
@@ -180,4 +182,25 @@ it('another rollout holding production stops this one as busy: no traffic moved,
   expect(results(run)).toMatchObject({ production: 'failure', rollback: 'skipped', incident: 'skipped' });
   expect(await lab.split(lab.production)).toEqual({ v1: 100 });
   expect(lab.github.issues).toEqual([]);
+}, 120_000);
+
+it('a release cancelled mid-rollout ends with production on v1 and the incident recorded', async () => {
+  const users = lab.users();
+  const cancel = new AbortController();
+  const watch = setInterval(() => {
+    void lab.split(lab.production).then((s) => (s['v2'] ?? 0) >= 50 && cancel.abort());
+  }, 20);
+  const file = lab.caller('release.yml', releaseCaller(lab, { hotfix: true }));
+  const run = await lab.run(file, TAG_PUSH, { signal: cancel.signal });
+  clearInterval(watch);
+  const seen = await users.stop();
+  expect(run.result).toBe('cancelled');
+  expect(results(run)).toMatchObject({ staging: 'success', production: 'cancelled', incident: 'success' });
+  expect(await lab.split(lab.production)).toEqual({ v1: 100 });
+  expect(lab.github.issues).toHaveLength(1);
+  expect(lab.github.issues[0]?.body).toContain(
+    'was stopped (the run was cancelled); traffic went back to v1',
+  );
+  expect(results(run)['rollback']).toBe('success');
+  expect(seen.failed).toBe(0);
 }, 120_000);

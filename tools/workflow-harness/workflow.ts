@@ -60,7 +60,7 @@ export interface JobResult {
 
 export interface WorkflowResult {
   file: string;
-  result: 'success' | 'failure';
+  result: 'success' | 'failure' | 'cancelled';
   jobs: Record<string, JobResult>;
   outputs: Record<string, string>;
   /** Refusals before any job ran: bad inputs, unknown secrets; one line each. */
@@ -95,6 +95,12 @@ export interface HarnessOptions {
   /** Shared across runs of one test, as a repository's Actions cache is. */
   cache?: CacheStore;
   standIns?: Record<string, StandIn>;
+  /**
+   * Cancels the run, as the Cancel button does: the running step gets SIGINT (SIGTERM
+   * 7.5 s later), later steps and jobs see cancelled() and run only when their if:
+   * says always() or cancelled(), post steps run, and cancelled jobs end 'cancelled'.
+   */
+  signal?: AbortSignal;
   /** Scales timeout-minutes (tests use seconds for minutes). */
   msPerMinute?: number;
   log?: (line: string) => void;
@@ -213,9 +219,9 @@ async function runJobs(
     );
     const ancestors = ancestorResults(workflow.template.jobs, id, jobs);
     const status: Status = {
-      success: () => ancestors.every((r) => r === 'success'),
+      success: () => ancestors.every((r) => r === 'success') && options.signal?.aborted !== true,
       failure: () => ancestors.some((r) => r === 'failure'),
-      cancelled: () => false,
+      cancelled: () => options.signal?.aborted === true,
     };
     const jobContexts: Contexts = {
       github: contexts.github,
@@ -256,8 +262,9 @@ async function runJobs(
         jobs: jobsContext,
       }),
     );
-  const failed = Object.values(jobs).some((j) => j.result === 'failure' || j.result === 'cancelled');
-  return { file: workflow.file, result: failed ? 'failure' : 'success', jobs, outputs, errors: [] };
+  const failed = Object.values(jobs).some((j) => j.result === 'failure');
+  const result = options.signal?.aborted ? 'cancelled' : failed ? 'failure' : 'success';
+  return { file: workflow.file, result, jobs, outputs, errors: [] };
 }
 
 const asMapping = (value: Value): Record<string, Value> =>
@@ -484,26 +491,38 @@ async function runJob(
     },
     track: (child) => (cancel.running = child),
   };
-  // timeout-minutes: the runner cancels the job (SIGINT, then SIGTERM 7.5 s later);
-  // post steps still run, and the job fails.
+  // timeout-minutes and a cancelled run: the runner stops the running step (SIGINT,
+  // then SIGTERM 7.5 s later); post steps still run. A timed-out job fails.
+  const interrupt = () => {
+    const child = cancel.running;
+    child?.kill('SIGINT');
+    setTimeout(() => child?.exitCode === null && child.kill('SIGTERM'), 7500).unref();
+  };
   const deadline = setTimeout(
     () => {
       cancel.timedOut = true;
-      const child = cancel.running;
-      child?.kill('SIGINT');
-      setTimeout(() => child?.exitCode === null && child.kill('SIGTERM'), 7500).unref();
+      interrupt();
     },
     timeoutMinutes * (options.msPerMinute ?? 60_000),
   );
+  // Only a job running when the run is cancelled is cancelled; one that starts later
+  // (an always() job) runs its steps normally.
+  let cancelledHere = false;
+  const onAbort = () => {
+    cancelledHere = true;
+    interrupt();
+  };
+  const cancelled = () => cancelledHere;
+  if (!options.signal?.aborted) options.signal?.addEventListener('abort', onAbort, { once: true });
   const steps: StepResult[] = [];
   const stepsContext: Record<string, Value> = {};
   const posts: { step: StepResult; post: NonNullable<Performed['post']>; env: Record<string, string> }[] = [];
   const extraPath: string[] = [];
   let failed = false;
   const status: Status = {
-    success: () => !failed && !cancel.timedOut,
+    success: () => !failed && !cancel.timedOut && !cancelled(),
     failure: () => failed,
-    cancelled: () => cancel.timedOut,
+    cancelled: () => cancel.timedOut || cancelled(),
   };
   const stepTokens = (k: number, key: string) => tokenAt(raw, 'steps', k, key);
   for (const [k, step] of job.steps.entries()) {
@@ -559,7 +578,8 @@ async function runJob(
         : await performStandIn(host, uses, inputs);
     } else throw new Error(`step ${step.id}: only run: and uses: steps are supported`);
     const continueOnError = truthy(evaluateToken(stepTokens(k, 'continue-on-error'), ctx) ?? false);
-    const outcome = cancel.timedOut ? 'cancelled' : performed.outcome;
+    const outcome =
+      cancel.timedOut || (cancelled() && performed.outcome !== 'success') ? 'cancelled' : performed.outcome;
     const result: StepResult = {
       id: step.id,
       name,
@@ -607,6 +627,7 @@ async function runJob(
     if (performed.outcome !== 'success') failed = true;
   }
   clearTimeout(deadline);
+  options.signal?.removeEventListener('abort', onAbort);
   const outputs = evaluateStrings(tokenAt(raw, 'outputs'), {
     ...base,
     steps: stepsContext,
@@ -617,7 +638,7 @@ async function runJob(
     strategy: {},
   });
   return {
-    result: failed || cancel.timedOut ? 'failure' : 'success',
+    result: cancel.timedOut ? 'failure' : cancelled() ? 'cancelled' : failed ? 'failure' : 'success',
     outputs,
     steps,
     ...(environment !== null && {

@@ -184,6 +184,8 @@ async function spawnWithFileCommands(
     cwd: host.workspace,
     env: { ...host.env, ...env, ...fileEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the job can end the whole tree as the runner does.
+    detached: true,
   });
   host.track(child);
   let out = '';

@@ -493,10 +493,23 @@ async function runJob(
   };
   // timeout-minutes and a cancelled run: the runner stops the running step (SIGINT,
   // then SIGTERM 7.5 s later); post steps still run. A timed-out job fails.
+  // As actions/runner's ProcessInvoker: SIGINT to the step's process, SIGTERM 7.5 s
+  // later, then the whole process tree killed 2.5 s after that.
   const interrupt = () => {
     const child = cancel.running;
+    const alive = () => child?.exitCode === null && child.signalCode === null;
     child?.kill('SIGINT');
-    setTimeout(() => child?.exitCode === null && child.kill('SIGTERM'), 7500).unref();
+    setTimeout(() => alive() && child?.kill('SIGTERM'), 7500).unref();
+    // The tree goes even when the step's own process is gone: a child left holding
+    // its output would keep the step open.
+    const tree = () => {
+      try {
+        if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    setTimeout(tree, 10_000).unref();
   };
   const deadline = setTimeout(
     () => {
@@ -578,8 +591,9 @@ async function runJob(
         : await performStandIn(host, uses, inputs);
     } else throw new Error(`step ${step.id}: only run: and uses: steps are supported`);
     const continueOnError = truthy(evaluateToken(stepTokens(k, 'continue-on-error'), ctx) ?? false);
+    // A step the interrupt stopped is cancelled; an always() step after it runs normally.
     const outcome =
-      cancel.timedOut || (cancelled() && performed.outcome !== 'success') ? 'cancelled' : performed.outcome;
+      (cancel.timedOut || cancelled()) && performed.outcome !== 'success' ? 'cancelled' : performed.outcome;
     const result: StepResult = {
       id: step.id,
       name,

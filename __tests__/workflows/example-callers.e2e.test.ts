@@ -1,0 +1,79 @@
+/**
+ * The example callers in workflows-examples/ run as written, through the workflow
+ * harness: release-on-tag.yml (Cloud Run, google-github-actions/auth with OIDC)
+ * against a local Cloud Run API driven by the real gcloud CLI.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runWorkflow } from '../../tools/workflow-harness/index.js';
+import { startCloudRunApi, type CloudRunApi } from '../support/cloud-run.js';
+import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { RELEASE_FILES } from '../support/release-lab.js';
+import { node24, repoRoot } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+
+let cloudRun: CloudRunApi;
+let github: GitHubApi;
+let v2: TestService;
+const OLD = 'machinemate-api-00001-abc';
+beforeEach(async () => {
+  cloudRun = await startCloudRunApi(
+    'machinemate-prod',
+    'us-central1',
+    mkdtempSync(path.join(tmpdir(), 'ra-gcloud-')),
+  );
+  for (const service of ['machinemate-api-staging', 'machinemate-api'])
+    cloudRun.seed(
+      service,
+      [{ name: `${service}-00001-abc`, image: 'us-central1-docker.pkg.dev/machinemate-prod/app/api:v1.9.0' }],
+      [{ revisionName: `${service}-00001-abc`, percent: 100 }],
+    );
+  v2 = await startService({ version: '2.0.0' });
+  cloudRun.tagUrls['canary'] = v2.url;
+  github = await startGitHubApi('acme', 'machinemate');
+});
+afterEach(async () => Promise.all([cloudRun.close(), github.close(), v2.close()]));
+
+it('release-on-tag.yml, dispatched as a hotfix: a canary that breaks in production is rolled back on Cloud Run, one incident', async () => {
+  const breaker = setInterval(() => {
+    if ((cloudRun.traffic('machinemate-api')[OLD] ?? 100) < 100) v2.setMode('error');
+  }, 50);
+  const run = await runWorkflow(
+    path.join(repoRoot, 'workflows-examples', 'release-on-tag.yml'),
+    { event: 'workflow_dispatch', inputs: { version: 'v2.0.0', hotfix: true }, ref: 'refs/tags/v2.0.0' },
+    {
+      root: repoRoot,
+      node: node24,
+      repository: 'acme/machinemate',
+      repositoryFiles: RELEASE_FILES,
+      env: { ...cloudRun.env, GITHUB_API_URL: github.url },
+      token: github.token,
+      secrets: {
+        GCP_WORKLOAD_IDENTITY_PROVIDER:
+          'projects/123456789/locations/global/workloadIdentityPools/github/providers/machinemate',
+        GCP_SERVICE_ACCOUNT: 'release@machinemate-prod.iam.gserviceaccount.com',
+      },
+    },
+  );
+  clearInterval(breaker);
+  const jobs = run.jobs['release']?.called?.jobs ?? {};
+  expect(Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, j.result]))).toMatchObject({
+    checklist: 'success',
+    staging: 'success',
+    soak: 'skipped',
+    production: 'failure',
+    incident: 'success',
+  });
+  expect(run.jobs['release']?.outputs['outcome']).toBe('rolled-back');
+  expect(cloudRun.traffic('machinemate-api')).toEqual({ [OLD]: 100 });
+  expect(github.issues).toHaveLength(1);
+  // The OIDC auth step ran in every job that reached Cloud Run, under id-token: write.
+  for (const id of ['staging', 'production', 'rollback'])
+    expect(jobs[id]?.steps.find((s) => s.uses?.startsWith('google-github-actions/auth@'))?.outcome).toBe(
+      'success',
+    );
+  const shift = jobs['production']?.steps.find((s) => !s.post && s.uses?.includes('/shift-traffic@'));
+  expect(shift?.log).toMatch(/Rolled back to machinemate-api-00001-abc: probe health: status 500/);
+  expect(github.violations).toEqual([]);
+}, 180_000);

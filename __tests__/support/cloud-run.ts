@@ -47,6 +47,8 @@ export interface CloudRunApi {
   requests: { method: string; path: string; body?: unknown }[];
   /** Where each tag's URL points; tests map tags to local services. */
   tagUrls: Record<string, string>;
+  /** Where each service's own URL points (it reaches whatever has its traffic). */
+  serviceUrls: Record<string, string>;
   /** Fail the next request whose method and path match with this status. */
   failNext(method: string, pathPattern: RegExp, status: number): void;
   seed(name: string, revisions: { name: string; image: string }[], traffic: TrafficTarget[]): void;
@@ -63,6 +65,7 @@ export async function startCloudRunApi(
   const revisions: Revision[] = [];
   const requests: CloudRunApi['requests'] = [];
   const tagUrls: Record<string, string> = {};
+  const serviceUrls: Record<string, string> = {};
   const failures: { method: string; pattern: RegExp; status: number }[] = [];
   let counter = 0;
 
@@ -90,8 +93,8 @@ export async function startCloudRunApi(
       latestCreatedRevisionName: latest,
       latestReadyRevisionName: latest,
       traffic,
-      url: `https://${name}-abc123-uc.a.run.app`,
-      address: { url: `https://${name}-abc123-uc.a.run.app` },
+      url: serviceUrls[name] ?? `https://${name}-abc123-uc.a.run.app`,
+      address: { url: serviceUrls[name] ?? `https://${name}-abc123-uc.a.run.app` },
     };
   };
 
@@ -227,6 +230,7 @@ export async function startCloudRunApi(
     },
     requests,
     tagUrls,
+    serviceUrls,
     failNext: (method, pattern, status) => void failures.push({ method, pattern, status }),
     seed(name, revs, traffic) {
       const svc: Service = {

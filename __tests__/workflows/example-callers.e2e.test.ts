@@ -77,3 +77,51 @@ it('release-on-tag.yml, dispatched as a hotfix: a canary that breaks in producti
   expect(shift?.log).toMatch(/Rolled back to machinemate-api-00001-abc: probe health: status 500/);
   expect(github.violations).toEqual([]);
 }, 180_000);
+
+it('rollback-dispatch.yml, dispatched from the Actions tab: production back to the previous Cloud Run revision, recorded', async () => {
+  cloudRun.seed(
+    'machinemate-api',
+    [
+      { name: OLD, image: 'us-central1-docker.pkg.dev/machinemate-prod/app/api:v1.9.0' },
+      {
+        name: 'machinemate-api-00002-new',
+        image: 'us-central1-docker.pkg.dev/machinemate-prod/app/api:v2.0.0',
+      },
+    ],
+    [{ revisionName: 'machinemate-api-00002-new', percent: 100 }],
+  );
+  const v1 = await startService({ version: '1.9.0' });
+  cloudRun.serviceUrls['machinemate-api'] = v1.url;
+  const run = await runWorkflow(
+    path.join(repoRoot, 'workflows-examples', 'rollback-dispatch.yml'),
+    {
+      event: 'workflow_dispatch',
+      inputs: { environment: 'production', reason: 'checkout 500s after v2.0.0' },
+      actor: 'oncall-amy',
+    },
+    {
+      root: repoRoot,
+      node: node24,
+      repository: 'acme/machinemate',
+      env: { ...cloudRun.env, GITHUB_API_URL: github.url },
+      token: github.token,
+      secrets: {
+        GCP_WORKLOAD_IDENTITY_PROVIDER:
+          'projects/123456789/locations/global/workloadIdentityPools/github/providers/machinemate',
+        GCP_SERVICE_ACCOUNT: 'release@machinemate-prod.iam.gserviceaccount.com',
+      },
+    },
+  );
+  const jobs = run.jobs['rollback']?.called?.jobs ?? {};
+  // The probe after the rollback reached production through the service's own URL.
+  expect(jobs['rollback']?.steps.find((s) => s.uses?.includes('/rollback@'))?.outputs['verified']).toBe(
+    'true',
+  );
+  expect(v1.hits('/health')).toBeGreaterThan(0);
+  expect(jobs['rollback']?.environment).toBe('production');
+  expect(cloudRun.traffic('machinemate-api')).toEqual({ [OLD]: 100 });
+  expect(github.issues[0]?.title).toBe('machinemate-api (production) rolled back by hand');
+  expect(github.issues[0]?.body).toContain(`Rollback by oncall-amy: success, traffic now ${OLD} 100%`);
+  expect(github.violations).toEqual([]);
+  await v1.close();
+}, 120_000);

@@ -2,7 +2,12 @@
  * Cloud Run over the gcloud CLI (so google-github-actions/auth and the runner's
  * gcloud configuration just work). Argv only; JSON read by the pure parsers.
  */
-import { parseRevisions, parseService, toRevisionsArgument } from '../../core/traffic/cloud-run-json.js';
+import {
+  parseRevisions,
+  parseService,
+  revisionUrl,
+  toRevisionsArgument,
+} from '../../core/traffic/cloud-run-json.js';
 import { sameSplit } from '../../core/traffic/split.js';
 import type { CommandRunner } from '../exec.js';
 import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
@@ -54,7 +59,7 @@ export function cloudRunProvider(options: CloudRunOptions, runner: CommandRunner
         describe(),
       ]);
       return revisions.map((r) => {
-        const url = service.tags.find((t) => t.revision === r.name)?.url;
+        const url = revisionUrl(service, r.name);
         return { name: r.name, ...(url && { url }) };
       });
     },

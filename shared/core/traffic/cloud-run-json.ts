@@ -17,12 +17,26 @@ export interface CloudRunService {
   latestCreatedRevision?: string;
   /** Tag → revision and its own URL. */
   tags: { tag: string; revision: string; url: string }[];
+  /** The service's own address: it reaches whatever revision has all traffic. */
+  url?: string;
   ready: boolean;
+}
+
+/**
+ * A revision's address: its tag's URL, or, when it serves all traffic (as after a
+ * rollback), the service's own URL. An untagged revision with a share has none.
+ */
+export function revisionUrl(service: CloudRunService, revision: string): string | undefined {
+  return (
+    service.tags.find((t) => t.revision === revision)?.url ??
+    (service.split[revision] === 100 ? service.url : undefined)
+  );
 }
 
 export function parseService(json: string): CloudRunService {
   const doc = JSON.parse(json) as {
     status?: {
+      url?: string;
       traffic?: StatusTarget[];
       latestCreatedRevisionName?: string;
       conditions?: { type: string; status: string }[];
@@ -43,6 +57,7 @@ export function parseService(json: string): CloudRunService {
     split: normalizeSplit(split),
     ...(status.latestCreatedRevisionName && { latestCreatedRevision: status.latestCreatedRevisionName }),
     tags,
+    ...(status.url && { url: status.url }),
     ready: (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
   };
 }

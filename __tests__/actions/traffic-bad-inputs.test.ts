@@ -429,6 +429,20 @@ const cases: Case[] = [
   ],
   [
     'deploy-canary',
+    'a host name, which the HAProxy runtime API refuses',
+    'canary-address',
+    /the host an IP address \(HAProxy takes no host names\)/,
+    () => deploy({ 'canary-address': 'green.internal:8080' }),
+  ],
+  [
+    'deploy-canary',
+    'a second runtime-API command after ;',
+    'canary-address',
+    /must be host:port/,
+    () => deploy({ 'canary-address': '127.0.0.1:8081;set weight app/blue 0' }),
+  ],
+  [
+    'deploy-canary',
     'probes with a url that is not a URL',
     'probes',
     /is not an absolute http\(s\) URL/,

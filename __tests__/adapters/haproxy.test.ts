@@ -1,36 +1,39 @@
 import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
-import { startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
+import { haproxyVersions, startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { startService, type TestService } from '../support/service.js';
 
-let blue: TestService;
-let green: TestService;
-let proxy: RunningHaproxy;
+describe.each(haproxyVersions())('haproxy provider against real HAProxy %s', (_version, binary) => {
+  let blue: TestService;
+  let green: TestService;
+  let proxy: RunningHaproxy;
 
-beforeAll(async () => {
-  blue = await startService({ version: '1.0.0' });
-  green = await startService({ version: '2.0.0' });
-  proxy = await startHaproxy({ blue: { url: blue.url, weight: 100 }, green: { url: green.url, weight: 0 } });
-});
-afterAll(async () => {
-  await proxy.stop();
-  await blue.close();
-  await green.close();
-});
+  beforeAll(async () => {
+    blue = await startService({ version: '1.0.0' });
+    green = await startService({ version: '2.0.0' });
+    proxy = await startHaproxy(
+      { blue: { url: blue.url, weight: 100 }, green: { url: green.url, weight: 0 } },
+      binary,
+    );
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await blue.close();
+    await green.close();
+  });
 
-const provider = () => haproxyProvider({ socket: proxy.socket, backend: proxy.backend });
+  const provider = () => haproxyProvider({ socket: proxy.socket, backend: proxy.backend });
 
-async function send(path: string, n: number): Promise<Record<string, number>> {
-  const versions: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`${proxy.url}${path}`);
-    const body = (await res.json()) as { version?: string };
-    const key = body.version ?? String(res.status);
-    versions[key] = (versions[key] ?? 0) + 1;
+  async function send(path: string, n: number): Promise<Record<string, number>> {
+    const versions: Record<string, number> = {};
+    for (let i = 0; i < n; i++) {
+      const res = await fetch(`${proxy.url}${path}`);
+      const body = (await res.json()) as { version?: string };
+      const key = body.version ?? String(res.status);
+      versions[key] = (versions[key] ?? 0) + 1;
+    }
+    return versions;
   }
-  return versions;
-}
 
-describe('haproxy provider against real HAProxy', () => {
   it('reads the split from the weights', async () => {
     expect(await provider().readSplit()).toEqual({ blue: 100 });
   });
@@ -74,5 +77,43 @@ describe('haproxy provider against real HAProxy', () => {
     await expect(
       haproxyProvider({ socket: '/nonexistent/admin.sock', backend: 'app' }).readSplit(),
     ).rejects.toThrow('cannot reach the HAProxy runtime API at /nonexistent/admin.sock (ENOENT)');
+  });
+
+  it('deploys into the idle server when its address is unchanged (blue/green with fixed addresses)', async () => {
+    await provider().setSplit({ blue: 100 });
+    const address = new URL(green.url).host;
+    expect(await provider().deploy!({ revision: 'green', address })).toEqual({
+      name: 'green',
+      url: green.url,
+    });
+    // Again: HAProxy 2.x says "no need to change the addr", 3.x "nothing changed".
+    expect(await provider().deploy!({ revision: 'green', address })).toEqual({
+      name: 'green',
+      url: green.url,
+    });
+    expect(await provider().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('deploys a new port and a new address', async () => {
+    const moved = await startService({ version: '2.0.1' });
+    try {
+      expect(await provider().deploy!({ revision: 'green', address: new URL(moved.url).host })).toEqual({
+        name: 'green',
+        url: moved.url,
+      });
+      expect(await provider().deploy!({ revision: 'green', address: new URL(green.url).host })).toMatchObject(
+        {
+          url: green.url,
+        },
+      );
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it('refuses a host name before the socket is asked anything', async () => {
+    await expect(provider().deploy!({ revision: 'green', address: 'localhost:8080' })).rejects.toThrow(
+      /as IP:port .* the runtime API takes no host names/,
+    );
   });
 });

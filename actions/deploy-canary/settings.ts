@@ -1,3 +1,4 @@
+import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
@@ -47,11 +48,13 @@ export const deployCanaryInputs = z
         message: 'must be lower-case letters, digits and hyphens',
       });
     }
-    if (s.provider === 'haproxy' && !/^\[?[^\]\s]+\]?:\d{1,5}$/.test(s['canary-address'])) {
+    // HAProxy's runtime API takes an IP, never a host name ("Invalid addr 'localhost'").
+    if (s.provider === 'haproxy' && !parseServerAddress(s['canary-address'])) {
       ctx.addIssue({
         code: 'custom',
         path: ['canary-address'],
-        message: 'must be host:port with provider haproxy',
+        message:
+          'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
       });
     }
     if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {

@@ -3,6 +3,7 @@
  * of one backend; a split is their weights, one weight point per percent. Weights
  * apply within a millisecond and need no reload.
  */
+import { addrAnswerRefusal, parseServerAddress } from '../../core/traffic/haproxy-answers.js';
 import { createConnection } from 'node:net';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import { normalizeSplit, splitFromWeights } from '../../core/traffic/split.js';
@@ -63,12 +64,12 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       return parseServersState(text).map((s) => ({ name: s.name, url: `http://${s.address}:${s.port}` }));
     },
     async deploy(request): Promise<Revision> {
-      const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(request.address ?? '');
-      if (!match)
+      const address = parseServerAddress(request.address ?? '');
+      if (!address)
         throw new ProviderError(
-          `HAProxy needs the new revision's address as host:port, got ${JSON.stringify(request.address ?? '')}`,
+          `HAProxy needs the new revision's address as IP:port (IPv6 as [addr]:port; the runtime API takes no host names), got ${JSON.stringify(request.address ?? '')}`,
         );
-      const [, host, port] = match as unknown as [string, string, string];
+      const { host, port } = address;
       const server = `${options.backend}/${request.revision}`;
       const names = (await servers()).map((s) => s['svname']);
       if (!names.includes(request.revision)) {
@@ -80,10 +81,8 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const text = await command(
         `set weight ${server} 0; set server ${server} addr ${host} port ${port}; set server ${server} state ready`,
       );
-      const complaint = text
-        .split('\n')
-        .find((l) => l.trim() !== '' && !/^IP changed|^no need to change|port changed/i.test(l.trim()));
-      if (complaint) throw new ProviderError(`HAProxy refused the new address: ${complaint.trim()}`);
+      const refusal = addrAnswerRefusal(text);
+      if (refusal) throw new ProviderError(`HAProxy refused the new address: ${refusal}`);
       return { name: request.revision, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
     },
     async metrics(): Promise<RouterMetrics> {

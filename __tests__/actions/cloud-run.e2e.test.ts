@@ -121,4 +121,27 @@ describe('cloud-run provider through gcloud', () => {
     },
     SLOW,
   );
+
+  it(
+    'rollback without to-revision during a 90/10 split goes to stable, not to the revision before it',
+    async () => {
+      api.seed(
+        'api',
+        [
+          { name: 'api-00001-old', image: 'us-docker.pkg.dev/shop-prod/app/api:0.9.0' },
+          { name: OLD, image: 'us-docker.pkg.dev/shop-prod/app/api:1.0.0' },
+          { name: 'api-00003-new', image: 'us-docker.pkg.dev/shop-prod/app/api:2.0.0' },
+        ],
+        [
+          { revisionName: OLD, percent: 90 },
+          { revisionName: 'api-00003-new', percent: 10 },
+        ],
+      );
+      const back = await gcloud({ reason: 'canary looks wrong' }, 'rollback');
+      expect(back.code).toBe(0);
+      expect(back.stdout).toContain(`The previous revision is ${OLD}`);
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+    },
+    SLOW,
+  );
 });

@@ -47,12 +47,22 @@ export function planRollback(current: Split, target: string, percent: number): R
 }
 
 /**
- * "The previous revision" when none is named: the newest revision older than the
- * one serving most traffic now. Needs revisions in creation order, newest first.
+ * "The previous revision" when none is named. During a split (a canary mid-rollout)
+ * it is the stable revision: the oldest of those serving. Otherwise it is the newest
+ * revision older than the one serving all traffic. Needs revisions in creation
+ * order, newest first.
  */
 export function previousRevision(current: Split, newestFirst: readonly string[]): string | undefined {
-  const serving = Object.entries(normalizeSplit(current)).sort(([, a], [, b]) => b - a)[0]?.[0];
-  if (!serving) return undefined;
-  const at = newestFirst.indexOf(serving);
+  const serving = Object.entries(normalizeSplit(current))
+    .filter(([, percent]) => percent > 0)
+    .map(([revision]) => revision);
+  if (serving.length === 0) return undefined;
+  if (serving.length > 1) {
+    const byAge = serving
+      .filter((r) => newestFirst.includes(r))
+      .sort((a, b) => newestFirst.indexOf(b) - newestFirst.indexOf(a));
+    return byAge[0];
+  }
+  const at = newestFirst.indexOf(serving[0] as string);
   return at >= 0 ? newestFirst[at + 1] : undefined;
 }

@@ -30,8 +30,9 @@ export function prometheusGate(
 ): PrometheusGate {
   const measure = async () => {
     const canary = await prometheus.query(queryFor(policy.query, names.canary));
+    // Stable is read only to compare, or to tell a vanished canary from no data at all.
     const stable =
-      policy.maxIncrease === undefined
+      policy.maxIncrease === undefined && canary !== undefined
         ? undefined
         : await prometheus.query(queryFor(policy.query, names.stable));
     const samples = policy.samplesQuery

@@ -92,6 +92,24 @@ describe('failure limit and windows', () => {
     });
   });
 
+  it("rolls back a window whose canary series vanished while stable's had data, instead of holding", () => {
+    const vanished: CheckResult = {
+      verdict: 'inconclusive',
+      reasons: ["prometheus: no data for the canary while stable's series has data"],
+      canaryVanished: true,
+    };
+    expect(afterWindow(run([none, vanished, vanished]), strict)).toEqual({
+      kind: 'rollback',
+      reason:
+        "prometheus: no data for the canary while stable's series has data for the whole analysis (3 checks): its series vanished",
+    });
+    // Seen once and then back: the window only holds.
+    expect(afterWindow(run([vanished, none]), strict).kind).toBe('no-verdict');
+    // Probes that pass keep the canary: it is alive, only its metrics are missing.
+    expect(afterWindow(run([vanished, pass, vanished]), strict).kind).toBe('advance');
+    expect(combineChecks([vanished, none])).toMatchObject({ verdict: 'inconclusive', canaryVanished: true });
+  });
+
   it('advances on evidence, not on time', () => {
     expect(afterWindow(run([none, pass, none]), strict).kind).toBe('advance');
     expect(afterWindow(run([pass, fail]), lenient).kind).toBe('rollback');

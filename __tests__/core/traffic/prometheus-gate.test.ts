@@ -11,8 +11,10 @@ describe('instant query results', () => {
   it.each([
     [vector('0.02'), 0.02],
     [vector(), undefined],
-    [vector('NaN'), undefined],
-    [vector('+Inf'), undefined],
+    // Prometheus' JSON encoding of the IEEE specials: values, not missing data.
+    [vector('NaN'), NaN],
+    [vector('+Inf'), Infinity],
+    [vector('-Inf'), -Infinity],
     [JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '3'] } }), 3],
   ])('%s → %s', (body, value) => expect(instantValue(body)).toBe(value));
 
@@ -24,6 +26,7 @@ describe('instant query results', () => {
       'Prometheus: parse error at char 5',
     );
     expect(() => instantValue('<html>')).toThrow('not JSON');
+    expect(() => instantValue(vector('lots'))).toThrow('a sample value that is not a number: "lots"');
     expect(() =>
       instantValue(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } })),
     ).toThrow('a matrix result; an instant vector or scalar is needed');
@@ -51,6 +54,28 @@ describe('prometheusCheck', () => {
       "prometheus: canary value 0.5 exceeds stable's 0.2 by more than 0.1",
     ]);
     expect(prometheusCheck(compared, 0.5, undefined, undefined).verdict).toBe('pass');
+  });
+
+  it('fails an infinite canary (a histogram quantile past its last bucket), and has no verdict on NaN', () => {
+    expect(prometheusCheck(policy, Infinity, undefined, undefined)).toEqual({
+      verdict: 'fail',
+      reasons: ['prometheus: canary value Infinity over the 0.05 limit'],
+    });
+    const compared = { ...policy, max: Infinity, maxIncrease: 0.1 };
+    expect(prometheusCheck(compared, Infinity, 0.2, undefined).verdict).toBe('fail');
+    expect(prometheusCheck(compared, Infinity, Infinity, undefined).verdict).toBe('pass');
+    expect(prometheusCheck(policy, NaN, undefined, undefined)).toEqual({
+      verdict: 'inconclusive',
+      reasons: ['prometheus: the canary value is NaN (0/0: nothing to measure yet?)'],
+    });
+  });
+
+  it("says when the canary's series vanished while stable's has data", () => {
+    expect(prometheusCheck(policy, undefined, 0.01, undefined)).toEqual({
+      verdict: 'inconclusive',
+      reasons: ["prometheus: no data for the canary while stable's series has data"],
+      canaryVanished: true,
+    });
   });
 
   it('gives no verdict on too few samples, however bad the value', () => {

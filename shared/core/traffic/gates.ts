@@ -8,6 +8,8 @@ export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export interface CheckResult {
   verdict: Verdict;
   reasons: string[];
+  /** The canary's metrics are gone while stable's are there (its series vanished). */
+  canaryVanished?: boolean;
 }
 
 /** Cumulative response counters for one revision, as a router reports them. */
@@ -104,7 +106,11 @@ export function combineChecks(checks: readonly CheckResult[]): CheckResult {
     };
   if (considered.length > 0 && considered.every((c) => c.verdict === 'pass'))
     return { verdict: 'pass', reasons };
-  return { verdict: 'inconclusive', reasons };
+  return {
+    verdict: 'inconclusive',
+    reasons,
+    ...(checks.some((c) => c.canaryVanished) && { canaryVanished: true }),
+  };
 }
 
 export interface GateHistory {
@@ -116,6 +122,8 @@ export interface GateHistory {
   lastFailure?: string;
   /** Why the latest check without a verdict had none, for a held rollout's message. */
   lastInconclusive?: string;
+  /** The latest check found the canary's series gone while stable's had data. */
+  canaryVanished?: boolean;
 }
 
 export const emptyHistory: GateHistory = {
@@ -127,7 +135,7 @@ export const emptyHistory: GateHistory = {
 };
 
 export function recordCheck(history: GateHistory, result: CheckResult): GateHistory {
-  const next = { ...history, checks: history.checks + 1 };
+  const next = { ...history, checks: history.checks + 1, canaryVanished: result.canaryVanished === true };
   if (result.verdict === 'pass') return { ...next, passes: next.passes + 1, consecutiveFailures: 0 };
   if (result.verdict === 'inconclusive')
     return {
@@ -171,6 +179,11 @@ export function afterWindow(history: GateHistory, policy: GatePolicy): WindowDec
     };
   }
   if (history.passes > 0) return { kind: 'advance' };
+  if (history.canaryVanished)
+    return {
+      kind: 'rollback',
+      reason: `${history.lastInconclusive ?? 'the canary has no data'} for the whole analysis (${history.checks} checks): its series vanished`,
+    };
   return {
     kind: 'no-verdict',
     reason: `no check reached a verdict in ${history.checks} tries (${history.lastInconclusive ?? 'too little traffic or no data'})`,

@@ -26,7 +26,9 @@ export class PromQLResultError extends Error {}
 
 /**
  * The single number an instant query answered, or undefined for no data (an empty
- * vector, NaN from 0/0). Several series are ambiguous: the query must aggregate.
+ * vector). Prometheus writes sample values as strings, with "+Inf", "-Inf" and
+ * "NaN" for the IEEE specials (its JSON encoding, web/api/v1): those are values,
+ * not missing data. Several series are ambiguous: the query must aggregate.
  */
 export function instantValue(body: string): number | undefined {
   let parsed: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
@@ -52,8 +54,19 @@ export function instantValue(body: string): number | undefined {
     throw new PromQLResultError(
       `the query returned a ${resultType ?? 'missing'} result; an instant vector or scalar is needed`,
     );
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
+  return sampleValue(raw);
+}
+
+function sampleValue(raw: unknown): number {
+  if (raw === '+Inf' || raw === 'Inf') return Infinity;
+  if (raw === '-Inf') return -Infinity;
+  if (raw === 'NaN') return NaN;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (Number.isNaN(value))
+    throw new PromQLResultError(
+      `Prometheus answered a sample value that is not a number: ${JSON.stringify(raw)}`,
+    );
+  return value;
 }
 
 const show = (n: number) => String(Number(n.toPrecision(3)));
@@ -72,12 +85,31 @@ export function prometheusCheck(
       ],
     };
   }
-  if (canary === undefined)
+  if (canary === undefined) {
+    // Stable is measured and the canary is not: its series vanished (a crash?), and a
+    // window of nothing else must not leave traffic on it.
+    if (stable !== undefined)
+      return {
+        verdict: 'inconclusive',
+        reasons: ["prometheus: no data for the canary while stable's series has data"],
+        canaryVanished: true,
+      };
     return { verdict: 'inconclusive', reasons: ['prometheus: no data for the canary yet'] };
+  }
+  if (Number.isNaN(canary))
+    return {
+      verdict: 'inconclusive',
+      reasons: ['prometheus: the canary value is NaN (0/0: nothing to measure yet?)'],
+    };
   const reasons: string[] = [];
   if (canary > policy.max)
     reasons.push(`prometheus: canary value ${show(canary)} over the ${show(policy.max)} limit`);
-  if (policy.maxIncrease !== undefined && stable !== undefined && canary - stable > policy.maxIncrease)
+  if (
+    policy.maxIncrease !== undefined &&
+    stable !== undefined &&
+    !Number.isNaN(stable) &&
+    (canary === Infinity ? stable !== Infinity : canary - stable > policy.maxIncrease)
+  )
     reasons.push(
       `prometheus: canary value ${show(canary)} exceeds stable's ${show(stable)} by more than ${show(policy.maxIncrease)}`,
     );

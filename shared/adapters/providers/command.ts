@@ -40,8 +40,14 @@ export function splitVariable(revision: string): string {
   return `SPLIT_${revision.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-export function splitEnv(split: Split): Record<string, string> {
+/**
+ * SPLIT_JSON and one SPLIT_<REVISION> per revision, 0 included for every revision
+ * the provider has seen: a rollback to {off: 100} still sets SPLIT_ON=0, so a
+ * recipe that reads SPLIT_ON never sends an empty value.
+ */
+export function splitEnv(split: Split, known: Iterable<string> = []): Record<string, string> {
   const env: Record<string, string> = { SPLIT_JSON: JSON.stringify(normalizeSplit(split)) };
+  for (const revision of known) env[splitVariable(revision)] = '0';
   for (const [revision, percent] of Object.entries(split)) env[splitVariable(revision)] = String(percent);
   return env;
 }
@@ -67,10 +73,14 @@ export function commandProvider(options: CommandProviderOptions, runner: Command
     return parsed.data;
   };
 
+  // Every revision a split has named, so one that drops to 0 is still exported.
+  const seen = new Set<string>();
   const provider: TrafficProvider = {
     kind: 'command',
     async readSplit() {
-      const split = normalizeSplit(parse('get-split', await sh(options.getSplit), splitJson));
+      const read = parse('get-split', await sh(options.getSplit), splitJson);
+      for (const revision of Object.keys(read)) seen.add(revision);
+      const split = normalizeSplit(read);
       if (Object.keys(split).length > 0 && splitTotal(split) !== 100) {
         throw new ProviderError(
           `the get-split command reported shares that add up to ${splitTotal(split)}%, not 100%`,
@@ -79,7 +89,8 @@ export function commandProvider(options: CommandProviderOptions, runner: Command
       return split;
     },
     async setSplit(split) {
-      await sh(options.setSplit, splitEnv(split));
+      await sh(options.setSplit, splitEnv(split, seen));
+      for (const revision of Object.keys(split)) seen.add(revision);
     },
     async listRevisions(): Promise<Revision[]> {
       if (!options.listRevisions) return [];

@@ -144,4 +144,25 @@ describe('cloud-run provider through gcloud', () => {
     },
     SLOW,
   );
+
+  it(
+    "a first deploy, with no service yet, says what to do instead of passing on gcloud's error",
+    async () => {
+      const run = await gcloud(
+        { 'cloud-run-service': 'new-api', image: 'us-docker.pkg.dev/shop-prod/app/api:1.0.0' },
+        'deploy-canary',
+      );
+      expect(run.code).toBe(1);
+      expect(
+        run.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::')),
+      ).toEqual([
+        '::error::deploy-canary: Cloud Run has no service new-api in us-central1 (project shop-prod) yet: a canary starts next to a serving revision, so deploy the first one once yourself (gcloud run deploy new-api --image IMAGE --region us-central1), then release with deploy-canary',
+      ]);
+      expect(api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    },
+    SLOW,
+  );
 });

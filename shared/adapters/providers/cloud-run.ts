@@ -29,8 +29,20 @@ export function cloudRunProvider(options: CloudRunOptions, runner: CommandRunner
     '--quiet',
   ];
   const gcloud = async (...args: string[]) => (await runner.run('gcloud', [...args, ...where])).stdout;
-  const describe = async () =>
-    parseService(await gcloud('run', 'services', 'describe', options.service, '--format', 'json'));
+  const describe = async () => {
+    try {
+      return parseService(await gcloud('run', 'services', 'describe', options.service, '--format', 'json'));
+    } catch (error) {
+      // gcloud: "Cannot find service [api]". A canary needs a serving revision to start from.
+      if (/Cannot find service \[/.test((error as Error).message))
+        throw new ProviderError(
+          `Cloud Run has no service ${options.service} in ${options.region}${options.project ? ` (project ${options.project})` : ''} yet: ` +
+            `a canary starts next to a serving revision, so deploy the first one once yourself ` +
+            `(gcloud run deploy ${options.service} --image IMAGE --region ${options.region}), then release with deploy-canary`,
+        );
+      throw error;
+    }
+  };
 
   return {
     kind: 'cloud-run',

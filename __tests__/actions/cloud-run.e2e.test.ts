@@ -165,4 +165,19 @@ describe('cloud-run provider through gcloud', () => {
     },
     SLOW,
   );
+
+  it('the local Cloud Run API refuses traffic that does not add up to 100 or names an unknown revision', async () => {
+    const url = `http://127.0.0.1:${api.env['CLOUDSDK_PROXY_PORT']}/apis/serving.knative.dev/v1/namespaces/shop-prod/services/api`;
+    const current = (await (await fetch(url)).json()) as { spec: Record<string, unknown> };
+    const put = (traffic: unknown) =>
+      fetch(url, { method: 'PUT', body: JSON.stringify({ ...current, spec: { ...current.spec, traffic } }) });
+    const short = await put([{ revisionName: OLD, percent: 90 }]);
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: { message: string } }).error.message).toBe(
+      'spec.traffic: Traffic targets sum to 90, want 100',
+    );
+    const unknown = await put([{ revisionName: 'api-00099-zzz', percent: 100 }]);
+    expect(unknown.status).toBe(400);
+    expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+  });
 });

@@ -198,6 +198,33 @@ export async function startCloudRunApi(
             generation: (existing?.metadata.generation ?? 0) + 1,
           },
         };
+        // Knative's route validation (serving/pkg/apis/serving/v1/route_validation.go):
+        // traffic percents must add up to 100, and every named revision must exist.
+        const targets = body.spec.traffic ?? [];
+        const sum = targets.reduce((n, t) => n + (t.percent ?? 0), 0);
+        if (targets.length > 0 && sum !== 100)
+          return send(res, 400, {
+            error: {
+              code: 400,
+              message: `spec.traffic: Traffic targets sum to ${sum}, want 100`,
+              status: 'INVALID_ARGUMENT',
+            },
+          });
+        // The revision this request's template creates counts (gcloud deploy names it).
+        const unknown = targets.find(
+          (t) =>
+            t.revisionName &&
+            t.revisionName !== body.spec.template.metadata?.name &&
+            !revisions.some((r) => r.name === t.revisionName && r.service === key),
+        );
+        if (unknown)
+          return send(res, 400, {
+            error: {
+              code: 400,
+              message: `spec.traffic: Revision named '${unknown.revisionName}' could not be found`,
+              status: 'INVALID_ARGUMENT',
+            },
+          });
         const templateChanged =
           !existing || JSON.stringify(existing.spec.template) !== JSON.stringify(body.spec.template);
         if (templateChanged) addRevision(svc, imageOf(svc));

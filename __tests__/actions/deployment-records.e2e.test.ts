@@ -115,7 +115,7 @@ describe('deployment records', () => {
     expect(run.code).toBe(0);
     expect(
       github.deployments.map((d) => `${d.statuses.at(-1)?.state}: ${d.statuses.at(-1)?.description}`),
-    ).toEqual(['inactive: replaced', 'success: rolled back to v1: p95 over budget']);
+    ).toEqual(['inactive: replaced by deployment 2', 'success: rolled back to v1: p95 over budget']);
   });
 
   it("attaches to the deployment this run's job environment already created instead of adding one", async () => {

@@ -512,11 +512,16 @@ export async function startGitHubApi(
           log_url: body.log_url ?? '',
         };
         d.statuses.push(st);
-        if (body.state === 'success' && body.auto_inactive !== false) {
+        // GitHub's description of auto_inactive: "Adds a new inactive status to all
+        // prior non-transient, non-production environment deployments with the same
+        // repository and environment name … that had a success state." Production: none.
+        if (body.state === 'success' && body.auto_inactive !== false && !d.production && !d.transient) {
           for (const other of deployments) {
             if (
               other !== d &&
               other.environment === d.environment &&
+              !other.production &&
+              !other.transient &&
               other.statuses.at(-1)?.state === 'success'
             ) {
               other.statuses.push({ state: 'inactive', description: 'replaced', environment_url: '' });

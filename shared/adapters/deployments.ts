@@ -63,6 +63,26 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     );
   };
 
+  /** Earlier deployments of the environment still marked success become inactive. */
+  const retireReplaced = async (current: number) => {
+    const { data: recent } = await octokit.rest.repos.listDeployments({
+      owner,
+      repo,
+      environment: options.environment,
+      per_page: 10,
+    });
+    for (const d of recent.filter((x) => x.id !== current)) {
+      if ((await latestStatus(d.id))?.state !== 'success') continue;
+      await octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: d.id,
+        state: 'inactive',
+        description: `replaced by deployment ${current}`,
+      });
+    }
+  };
+
   return {
     async start() {
       if (id !== undefined) return id;
@@ -149,6 +169,9 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
           ...(options.environmentUrl && { environment_url: options.environmentUrl }),
           auto_inactive: state === 'success',
         });
+        // auto_inactive does nothing for production environments (GitHub's own
+        // description): the deployment this one replaced is retired here.
+        if (state === 'success' && options.production) await retireReplaced(deployment);
       } catch (error) {
         fail('post deployment statuses', error);
       }

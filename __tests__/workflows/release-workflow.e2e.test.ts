@@ -144,7 +144,7 @@ it('a soak that is still running stops the release before production, with its p
   });
   const soak = stepOf(run, 'soak', 'soak-gate');
   expect(soak?.outputs['status']).toBe('waiting');
-  expect(soak?.log).toMatch(/soak \d+m?s of 4h; 0 of 24 checks green/);
+  expect(soak?.log).toMatch(/soak [\d.]+m?s of 4h; 0 of 24 checks green/);
   expect(await lab.split(lab.production)).toEqual({ v1: 100 });
   expect(lab.github.issues).toEqual([]);
 }, 120_000);

@@ -61,14 +61,7 @@ const run: WorkflowResult = await lab.run(caller, TAG_PUSH, {
   log: (line) => console.log(`   ${line}`),
   beforeJob: async (id) => {
     if (id !== 'soak') return;
-    // The soak's evidence: a green run of the staging monitor after staging went live.
-    await new Promise((r) => setTimeout(r, 1100));
-    lab.github.workflowRuns.push({
-      workflow: 'staging-monitor.yml',
-      created_at: new Date().toISOString(),
-      status: 'completed',
-      conclusion: 'success',
-    });
+    await lab.greenMonitorRun();
     console.log(`   (the staging monitor ran once, green: the rehearsal's 1 s soak)`);
   },
 });

@@ -42,6 +42,8 @@ export interface ReleaseLab {
   split(router: LocalRouter): Promise<Record<string, number>>;
   /** Users' requests on production from now until stop(). */
   users(perSecond?: number): Load;
+  /** The soak's evidence: a green staging-monitor run, a moment after staging went live. */
+  greenMonitorRun(): Promise<void>;
   /** Makes v2 fail once production gives it at least `percent`. */
   breakAt(percent: number): {
     brokeAt: () => number | undefined;
@@ -94,6 +96,15 @@ export async function startReleaseLab(): Promise<ReleaseLab> {
       const load = startLoad(`${production.url}/health`, perSecond, 120);
       loads.push(load);
       return load;
+    },
+    async greenMonitorRun() {
+      await new Promise((r) => setTimeout(r, 1100));
+      github.workflowRuns.push({
+        workflow: 'staging-monitor.yml',
+        created_at: new Date().toISOString(),
+        status: 'completed',
+        conclusion: 'success',
+      });
     },
     breakAt(percent) {
       let brokeAt: number | undefined;

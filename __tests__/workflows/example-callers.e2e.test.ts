@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runWorkflow } from '../../tools/workflow-harness/index.js';
+import { runWorkflow, type Trigger } from '../../tools/workflow-harness/index.js';
 import { startCloudRunApi, type CloudRunApi } from '../support/cloud-run.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { RELEASE_FILES } from '../support/release-lab.js';
@@ -33,29 +33,32 @@ beforeEach(async () => {
   cloudRun.tagUrls['canary'] = v2.url;
   github = await startGitHubApi('acme', 'machinemate');
 });
+/** An example caller exactly as written, with the secrets a user would have set. */
+const runExample = (file: string, trigger: Trigger) =>
+  runWorkflow(path.join(repoRoot, 'workflows-examples', file), trigger, {
+    root: repoRoot,
+    node: node24,
+    repository: 'acme/machinemate',
+    repositoryFiles: RELEASE_FILES,
+    env: { ...cloudRun.env, GITHUB_API_URL: github.url },
+    token: github.token,
+    secrets: {
+      GCP_WORKLOAD_IDENTITY_PROVIDER:
+        'projects/123456789/locations/global/workloadIdentityPools/github/providers/machinemate',
+      GCP_SERVICE_ACCOUNT: 'release@machinemate-prod.iam.gserviceaccount.com',
+    },
+  });
 afterEach(async () => Promise.all([cloudRun.close(), github.close(), v2.close()]));
 
 it('release-on-tag.yml, dispatched as a hotfix: a canary that breaks in production is rolled back on Cloud Run, one incident', async () => {
   const breaker = setInterval(() => {
     if ((cloudRun.traffic('machinemate-api')[OLD] ?? 100) < 100) v2.setMode('error');
   }, 50);
-  const run = await runWorkflow(
-    path.join(repoRoot, 'workflows-examples', 'release-on-tag.yml'),
-    { event: 'workflow_dispatch', inputs: { version: 'v2.0.0', hotfix: true }, ref: 'refs/tags/v2.0.0' },
-    {
-      root: repoRoot,
-      node: node24,
-      repository: 'acme/machinemate',
-      repositoryFiles: RELEASE_FILES,
-      env: { ...cloudRun.env, GITHUB_API_URL: github.url },
-      token: github.token,
-      secrets: {
-        GCP_WORKLOAD_IDENTITY_PROVIDER:
-          'projects/123456789/locations/global/workloadIdentityPools/github/providers/machinemate',
-        GCP_SERVICE_ACCOUNT: 'release@machinemate-prod.iam.gserviceaccount.com',
-      },
-    },
-  );
+  const run = await runExample('release-on-tag.yml', {
+    event: 'workflow_dispatch',
+    inputs: { version: 'v2.0.0', hotfix: true },
+    ref: 'refs/tags/v2.0.0',
+  });
   clearInterval(breaker);
   const jobs = run.jobs['release']?.called?.jobs ?? {};
   expect(Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, j.result]))).toMatchObject({
@@ -92,26 +95,11 @@ it('rollback-dispatch.yml, dispatched from the Actions tab: production back to t
   );
   const v1 = await startService({ version: '1.9.0' });
   cloudRun.serviceUrls['machinemate-api'] = v1.url;
-  const run = await runWorkflow(
-    path.join(repoRoot, 'workflows-examples', 'rollback-dispatch.yml'),
-    {
-      event: 'workflow_dispatch',
-      inputs: { environment: 'production', reason: 'checkout 500s after v2.0.0' },
-      actor: 'oncall-amy',
-    },
-    {
-      root: repoRoot,
-      node: node24,
-      repository: 'acme/machinemate',
-      env: { ...cloudRun.env, GITHUB_API_URL: github.url },
-      token: github.token,
-      secrets: {
-        GCP_WORKLOAD_IDENTITY_PROVIDER:
-          'projects/123456789/locations/global/workloadIdentityPools/github/providers/machinemate',
-        GCP_SERVICE_ACCOUNT: 'release@machinemate-prod.iam.gserviceaccount.com',
-      },
-    },
-  );
+  const run = await runExample('rollback-dispatch.yml', {
+    event: 'workflow_dispatch',
+    inputs: { environment: 'production', reason: 'checkout 500s after v2.0.0' },
+    actor: 'oncall-amy',
+  });
   const jobs = run.jobs['rollback']?.called?.jobs ?? {};
   // The probe after the rollback reached production through the service's own URL.
   expect(jobs['rollback']?.steps.find((s) => s.uses?.includes('/rollback@'))?.outputs['verified']).toBe(

@@ -19,22 +19,11 @@ const results = (run: WorkflowResult) =>
 const stepOf = (run: WorkflowResult, job: string, uses: string) =>
   jobsOf(run)[job]?.steps.find((s) => !s.post && s.uses?.includes(`/${uses}@`));
 
-/** A green staging monitor run after staging went live: the soak's evidence. */
-const greenMonitorRun = async () => {
-  await new Promise((r) => setTimeout(r, 1100));
-  lab.github.workflowRuns.push({
-    workflow: 'staging-monitor.yml',
-    created_at: new Date().toISOString(),
-    status: 'completed',
-    conclusion: 'success',
-  });
-};
-
 it('a healthy release goes checklist → staging → soak → production 10 → 50 → 100 % and is promoted', async () => {
   const users = lab.users();
   const file = lab.caller('release.yml', releaseCaller(lab));
   const run = await lab.run(file, TAG_PUSH, {
-    beforeJob: (id) => (id === 'soak' ? greenMonitorRun() : undefined),
+    beforeJob: (id) => (id === 'soak' ? lab.greenMonitorRun() : undefined),
   });
   const seen = await users.stop();
 
@@ -73,7 +62,7 @@ it.each([10, 50, 100])(
     const breaking = lab.breakAt(percent);
     const file = lab.caller('release.yml', releaseCaller(lab));
     const run = await lab.run(file, TAG_PUSH, {
-      beforeJob: (id) => (id === 'soak' ? greenMonitorRun() : undefined),
+      beforeJob: (id) => (id === 'soak' ? lab.greenMonitorRun() : undefined),
     });
     const rolledBackAt = performance.now();
     breaking.stop();

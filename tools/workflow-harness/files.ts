@@ -66,3 +66,17 @@ export function tokenAt(
   }
   return node;
 }
+
+/**
+ * The file a reusable-workflow `uses:` names: ours (`<owner>/release-actions/.github/
+ * workflows/x.yml@ref`) in this checkout, or `./.github/workflows/x.yml` in the caller's
+ * own repository. Undefined for anything else.
+ */
+export function calledWorkflowFile(ref: string, callerFile: string, root: string): string | undefined {
+  const own = /^[\w.-]+\/release-actions\/(\.github\/workflows\/[\w.-]+\.ya?ml)@[\w.-]+$/.exec(ref);
+  if (own) return path.join(root, own[1] as string);
+  const local = /^\.\/(\.github\/workflows\/[\w.-]+\.ya?ml)$/.exec(ref);
+  return local
+    ? path.join(path.resolve(path.dirname(callerFile), '..', '..'), local[1] as string)
+    : undefined;
+}

@@ -20,7 +20,8 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateToken } from './expressions.js';
-import { loadAction, loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
+import { calledWorkflowFile, loadAction, loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
+import { ownAction } from './steps.js';
 
 export interface Problem {
   file: string;
@@ -28,8 +29,6 @@ export interface Problem {
   message: string;
 }
 
-const OWN_WORKFLOW = /^[\w.-]+\/release-actions\/(\.github\/workflows\/[\w.-]+\.ya?ml)@[\w.-]+$/;
-const OWN_ACTION = /^[\w.-]+\/release-actions\/([\w-]+)@[\w.-]+$/;
 // GitHub secret names: letters, digits and underscores only.
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -60,7 +59,7 @@ export async function lintCalls(file: string, root: string): Promise<Problem[]> 
       const step = steps.get(k);
       const stepId = literal(tokenAt(step, 'id'));
       const uses = literal(tokenAt(step, 'uses'));
-      const own = uses ? OWN_ACTION.exec(uses)?.[1] : undefined;
+      const own = uses ? ownAction(uses) : undefined;
       const meta =
         own && existsSync(path.join(root, own, 'action.yml'))
           ? loadAction(path.join(root, own, 'action.yml'))
@@ -91,13 +90,8 @@ export async function lintCalls(file: string, root: string): Promise<Problem[]> 
 }
 
 async function calledWorkflow(ref: string, file: string, root: string): Promise<WorkflowFile | undefined> {
-  const own = OWN_WORKFLOW.exec(ref);
-  if (own) return await loadWorkflow(path.join(root, own[1] as string));
-  const local = /^\.\/(\.github\/workflows\/[\w.-]+\.ya?ml)$/.exec(ref);
-  const repo = path.resolve(path.dirname(file), '..', '..');
-  if (local && existsSync(path.join(repo, local[1] as string)))
-    return await loadWorkflow(path.join(repo, local[1] as string));
-  return undefined;
+  const called = calledWorkflowFile(ref, file, root);
+  return called && existsSync(called) ? await loadWorkflow(called) : undefined;
 }
 
 function checkCall(

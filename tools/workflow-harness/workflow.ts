@@ -25,7 +25,7 @@ import {
   type Status,
   type Value,
 } from './expressions.js';
-import { loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
+import { calledWorkflowFile, loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
 import { CacheStore, standIns as defaultStandIns, type StandIn } from './stand-ins.js';
 import {
   ownAction,
@@ -336,13 +336,7 @@ async function runCaller(
 ): Promise<JobResult> {
   const base: JobResult = { result: 'failure', outputs: {}, steps: [], timeoutMinutes: 0, errors: [] };
   const ref = job.ref.value;
-  const own = /^[\w.-]+\/release-actions\/(\.github\/workflows\/[\w.-]+\.ya?ml)@[\w.-]+$/.exec(ref);
-  const local = /^\.\/(\.github\/workflows\/[\w.-]+\.ya?ml)$/.exec(ref);
-  const file = own
-    ? path.join(options.root, own[1] as string)
-    : local
-      ? path.join(path.dirname(path.dirname(path.dirname(caller.file))), local[1] as string)
-      : undefined;
+  const file = calledWorkflowFile(ref, caller.file, options.root);
   if (!file) return { ...base, errors: [`no workflow for ${ref} in this harness`] };
   const called = await loadWorkflow(file);
   const spec = called.template.events.workflow_call;

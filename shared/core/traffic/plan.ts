@@ -105,9 +105,9 @@ export function shorthandPlan(text: string, holdMs: number, intervalMs: number):
  */
 export function withBake(plan: Plan, holdMs: number, intervalMs: number): Plan {
   if (holdMs <= 0) return plan;
-  const weights = plan.filter((s) => s.kind === 'weight');
-  const full = weights.at(-1)?.kind === 'weight' && weights.at(-1)?.percent === 100;
-  const steps: Step[] = full ? [...plan] : [...plan, { kind: 'weight', percent: 100 }];
+  const last = plan.findLast((s) => s.kind === 'weight');
+  const steps: Step[] =
+    last?.kind === 'weight' && last.percent === 100 ? [...plan] : [...plan, { kind: 'weight', percent: 100 }];
   const lastFull = steps.findLastIndex((s) => s.kind === 'weight');
   if (steps.slice(lastFull + 1).some((s) => s.kind === 'analysis')) return plan;
   steps.push({ kind: 'analysis', durationMs: holdMs, intervalMs: Math.min(intervalMs, holdMs) });

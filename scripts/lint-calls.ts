@@ -21,9 +21,9 @@ const files =
     : [...yamlIn('.github/workflows'), ...yamlIn('workflows-examples')];
 let count = 0;
 for (const file of files) {
-  // A probes file for healthcheck's config: input lives beside the examples; it is data.
-  if (!(parse(readFileSync(file, 'utf8')) as { jobs?: unknown } | null)?.jobs) continue;
   try {
+    // A probes file for healthcheck's config: input lives beside the examples; it is data.
+    if (!(parse(readFileSync(file, 'utf8')) as { jobs?: unknown } | null)?.jobs) continue;
     for (const p of await lintCalls(file, root)) {
       console.error(`${path.relative(process.cwd(), p.file)}:${p.line}: ${p.message}`);
       count++;

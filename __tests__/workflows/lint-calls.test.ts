@@ -110,6 +110,25 @@ jobs:
   ]);
 });
 
+it('names a reusable workflow that does not exist, and a file that is not YAML, in one line each', () => {
+  expect(
+    lint(`name: x
+on: push
+jobs:
+  r:
+    uses: acme/release-actions/.github/workflows/relase.yml@v1
+    with: { version: v1 }
+`).lines,
+  ).toEqual([
+    'caller.yml:5: jobs.r.uses: acme/release-actions/.github/workflows/relase.yml@v1 names a workflow file that does not exist',
+    '1 problem in calls and output references',
+  ]);
+  const broken = lint('name: x\non: push\njobs:\n  r: [\n');
+  expect(broken.status).toBe(1);
+  expect(broken.stderr).not.toMatch(/\n\s+at /);
+  expect(broken.lines[0]).toMatch(/^caller\.yml: Flow sequence in block collection/);
+});
+
 it('passes the shipped workflows and examples', () => {
   const run = spawnSync(
     process.execPath,

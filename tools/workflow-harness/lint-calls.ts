@@ -42,8 +42,11 @@ export async function lintCalls(file: string, root: string): Promise<Problem[]> 
     const id = job.id.value;
     const raw = tokenAt(workflow.raw, 'jobs', id);
     if (job.type === 'reusableWorkflowJob') {
-      const called = await calledWorkflow(job.ref.value, file, root);
+      const ref = job.ref.value;
+      const called = await calledWorkflow(ref, file, root);
       if (called) checkCall(called, raw, id, report);
+      else if (calledWorkflowFile(ref, file, root))
+        report(tokenAt(raw, 'uses'), `jobs.${id}.uses: ${ref} names a workflow file that does not exist`);
       jobOutputs.set(id, called ? keysOf(tokenAt(called.raw, 'on', 'workflow_call', 'outputs')) : undefined);
     } else {
       jobOutputs.set(id, keysOf(tokenAt(raw, 'outputs')));

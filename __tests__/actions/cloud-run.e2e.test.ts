@@ -7,19 +7,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCloudRunApi, type CloudRunApi } from '../support/cloud-run.js';
-import { runAction } from '../support/run-action.js';
+import { expectOneLineError, runAction } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 
 const SLOW = 120_000;
 
 let api: CloudRunApi;
+let v1: TestService;
 let v2: TestService;
 const OLD = 'api-00001-abc';
 
 beforeAll(async () => {
+  v1 = await startService({ version: '1.0.0' });
   v2 = await startService({ version: '2.0.0' });
 });
-afterAll(() => v2.close());
+afterAll(async () => {
+  await v1.close();
+  await v2.close();
+});
 beforeEach(async () => {
   v2.setMode('ok');
   api = await startCloudRunApi('shop-prod', 'us-central1', mkdtempSync(path.join(tmpdir(), 'ra-gcloud-')));
@@ -29,8 +34,28 @@ beforeEach(async () => {
     [{ revisionName: OLD, percent: 100 }],
   );
   api.tagUrls['canary'] = v2.url;
+  api.revisionUrls[OLD] = v1.url;
 });
 afterEach(() => api.close());
+
+/** Users of the service, 50 requests a second, until stopped; what each one got. */
+function users(pathname = '/api/v1/machines') {
+  const statuses: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      statuses.push(await api.userRequest('api', pathname));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    statuses,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
 
 const cloudRun = () => ({
   provider: 'cloud-run',
@@ -64,6 +89,8 @@ describe('cloud-run provider through gcloud', () => {
       const put = api.requests.find((r) => r.method === 'PUT');
       expect(JSON.stringify(put?.body)).toContain('"tag":"canary"');
 
+      api.revisionUrls[canary] = v2.url;
+      const traffic = users();
       const shifted = await gcloud(
         {
           'stable-revision': OLD,
@@ -71,12 +98,21 @@ describe('cloud-run provider through gcloud', () => {
           steps: '50,100',
           'step-duration': '1s',
           'check-interval': '500ms',
+          'cloud-run-metrics-delay': '3s',
           probes: gate,
         },
         'shift-traffic',
       );
+      await traffic.stop();
       expect(shifted.code).toBe(0);
       expect(shifted.outputs['outcome']).toBe('promoted');
+      expect(traffic.statuses.filter((s) => s !== 200)).toEqual([]);
+      // Each revision's counts were read from Cloud Monitoring with gcloud's token.
+      expect(api.monitoring.queries.length).toBeGreaterThan(2);
+      expect(new Set(api.monitoring.queries.map((q) => q.authorization))).toEqual(
+        new Set(['Bearer test-token']),
+      );
+      expect(shifted.summary).toContain('Cloud Monitoring');
       expect(api.traffic('api')).toEqual({ [canary]: 100 });
       const sent = api.requests
         .filter((r) => r.method === 'PUT')
@@ -110,6 +146,7 @@ describe('cloud-run provider through gcloud', () => {
           steps: '50,100',
           'step-duration': '3s',
           'check-interval': '500ms',
+          'cloud-run-metrics': 'false',
           probes: gate,
         },
         'shift-traffic',
@@ -180,4 +217,85 @@ describe('cloud-run provider through gcloud', () => {
     expect(unknown.status).toBe(400);
     expect(api.traffic('api')).toEqual({ [OLD]: 100 });
   });
+});
+
+describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
+  const shift = (canary: string, inputs: Record<string, string> = {}) =>
+    gcloud(
+      {
+        'stable-revision': OLD,
+        'canary-revision': canary,
+        steps: '50,100',
+        'step-duration': '2s',
+        'check-interval': '500ms',
+        'cloud-run-metrics-delay': '3s',
+        'min-requests': '10',
+        probes: gate,
+        ...inputs,
+      },
+      'shift-traffic',
+    );
+
+  it(
+    'rolls back a canary whose users get 500s while its probes pass',
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      api.revisionUrls[canary] = v2.url;
+      v2.setMode('users-error');
+      const traffic = users();
+      const shifted = await shift(canary);
+      await traffic.stop();
+      expect(shifted.code).toBe(1);
+      expect(shifted.outputs['outcome']).toBe('rolled-back');
+      expect(shifted.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+      // The probes passed all along: only the users' counts caught it.
+      expect(v2.hits('/api/version')).toBeGreaterThan(0);
+      expect(shifted.summary).toContain('up to 3s late');
+      // Counted at 50 %, and nothing reached the canary once it was rolled back.
+      const failed = traffic.statuses.filter((s) => s === 500).length;
+      expect(failed).toBeGreaterThan(10);
+    },
+    SLOW,
+  );
+
+  it(
+    'credentials that may not read metrics stop the start with one line naming cloud-run-metrics; no traffic moves',
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      api.monitoring.refuse(403);
+      const before = api.requests.filter((r) => r.method === 'PUT').length;
+      const shifted = await shift(canary);
+      expect(shifted.code).toBe(1);
+      expectOneLineError(shifted, 'cloud-run-metrics', /roles\/monitoring\.viewer.*no traffic was moved/);
+      expect(api.requests.filter((r) => r.method === 'PUT').length).toBe(before);
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+    },
+    SLOW,
+  );
+
+  it(
+    'with no users at all, a step waits out the metrics delay and then holds rather than judging on no data',
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      const shifted = await shift(canary, { 'cloud-run-metrics-delay': '1s' });
+      expect(shifted.outputs['outcome']).toBe('held');
+      expect(shifted.outputs['reason']).toMatch(
+        /including 1s more for the platform's late metrics; traffic stays at/,
+      );
+      expect(api.traffic('api')).toEqual({ [OLD]: 50, [canary]: 50 });
+    },
+    SLOW,
+  );
+
+  it(
+    'cloud-run-metrics: false gates on probes only and never asks Cloud Monitoring',
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      const shifted = await shift(canary, { 'cloud-run-metrics': 'false', 'step-duration': '1s' });
+      expect(shifted.outputs['outcome']).toBe('promoted');
+      expect(api.monitoring.queries).toEqual([]);
+    },
+    SLOW,
+  );
 });

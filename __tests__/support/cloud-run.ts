@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startCloudMonitoring, type CloudMonitoringApi } from './cloud-monitoring.js';
 
 type Json = Record<string, unknown>;
 
@@ -49,6 +50,16 @@ export interface CloudRunApi {
   tagUrls: Record<string, string>;
   /** Where each service's own URL points (it reaches whatever has its traffic). */
   serviceUrls: Record<string, string>;
+  /** Cloud Monitoring for this project: Cloud Run's request counts, written by userRequest. */
+  monitoring: CloudMonitoringApi;
+  /** Where each revision's instances answer; userRequest reaches them. */
+  revisionUrls: Record<string, string>;
+  /**
+   * One user request to the service, routed by its current traffic split as Cloud
+   * Run routes (weighted), and counted in Cloud Monitoring as Cloud Run counts it.
+   * Answers the status, 502 when the revision has no instance to answer.
+   */
+  userRequest(service: string, path: string): Promise<number>;
   /** Fail the next request whose method and path match with this status. */
   failNext(method: string, pathPattern: RegExp, status: number): void;
   seed(name: string, revisions: { name: string; image: string }[], traffic: TrafficTarget[]): void;
@@ -60,7 +71,15 @@ export async function startCloudRunApi(
   project: string,
   region: string,
   configDir: string,
+  options: { metricsDelayMs?: number } = {},
 ): Promise<CloudRunApi> {
+  const monitoring = await startCloudMonitoring({
+    project,
+    token: 'test-token',
+    delayMs: options.metricsDelayMs ?? 1000,
+  });
+  const revisionUrls: Record<string, string> = {};
+  const routed = new Map<string, number>();
   const services = new Map<string, Service>();
   const revisions: Revision[] = [];
   const requests: CloudRunApi['requests'] = [];
@@ -246,6 +265,7 @@ export async function startCloudRunApi(
       CLOUDSDK_CORE_PROJECT: project,
       CLOUDSDK_RUN_REGION: region,
       CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: 'http://run.googleapis.com/',
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_MONITORING: monitoring.endpoint,
       CLOUDSDK_PROXY_TYPE: 'http',
       CLOUDSDK_PROXY_ADDRESS: '127.0.0.1',
       CLOUDSDK_PROXY_PORT: String(port),
@@ -258,6 +278,30 @@ export async function startCloudRunApi(
     requests,
     tagUrls,
     serviceUrls,
+    monitoring,
+    revisionUrls,
+    async userRequest(service, path) {
+      // Smooth weighted round robin: over any 100 requests each revision gets its percent.
+      const split = Object.entries(trafficOf(service));
+      let best: string | undefined;
+      for (const [revision, percent] of split) {
+        routed.set(revision, (routed.get(revision) ?? 0) + percent);
+        if (!best || routed.get(revision)! > routed.get(best)!) best = revision;
+      }
+      if (!best) return 404;
+      routed.set(best, routed.get(best)! - 100);
+      const base = revisionUrls[best];
+      let status = 502;
+      if (base) {
+        try {
+          status = (await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000) })).status;
+        } catch {
+          status = 504;
+        }
+      }
+      monitoring.record({ service, region, revision: best, status });
+      return status;
+    },
     failNext: (method, pattern, status) => void failures.push({ method, pattern, status }),
     seed(name, revs, traffic) {
       const svc: Service = {
@@ -290,14 +334,19 @@ export async function startCloudRunApi(
       services.set(name, svc);
       resolveStatus(svc);
     },
-    traffic(name) {
-      const out: Record<string, number> = {};
-      for (const t of (services.get(name)?.status?.['traffic'] as TrafficTarget[]) ?? []) {
-        if (t.revisionName && (t.percent ?? 0) > 0)
-          out[t.revisionName] = (out[t.revisionName] ?? 0) + (t.percent ?? 0);
-      }
-      return out;
+    traffic: trafficOf,
+    close: async () => {
+      await monitoring.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+
+  function trafficOf(name: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of (services.get(name)?.status?.['traffic'] as TrafficTarget[]) ?? []) {
+      if (t.revisionName && (t.percent ?? 0) > 0)
+        out[t.revisionName] = (out[t.revisionName] ?? 0) + (t.percent ?? 0);
+    }
+    return out;
+  }
 }

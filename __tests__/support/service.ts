@@ -14,8 +14,11 @@ export interface RecordedRequest {
   body: string;
 }
 
-/** silent: answers as ok, but counts every request as a failure in app_failures_total. */
-export type ServiceMode = 'ok' | 'error' | 'hang' | 'silent';
+/**
+ * silent: answers as ok, but counts every request as a failure in app_failures_total.
+ * users-error: /health and /api/version answer ok (what probes look at), every other path 500.
+ */
+export type ServiceMode = 'ok' | 'error' | 'hang' | 'silent' | 'users-error';
 
 export interface TestService {
   url: string;
@@ -77,6 +80,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (mode === 'hang') return;
       if (mode === 'error') return json(res, 500, { error: `broken release ${options.leakInBody ?? ''}` });
+      if (mode === 'users-error' && url.pathname !== '/health' && url.pathname !== '/api/version')
+        return json(res, 500, { error: 'broken for users' });
       switch (url.pathname) {
         case '/health':
           return json(res, 200, { status: 'ok' });

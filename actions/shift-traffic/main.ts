@@ -17,6 +17,7 @@ import { describeSplit } from '../../shared/core/traffic/split.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
 import { checkRevisionProbes, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runRollout } from '../../shared/engine/rollout.js';
+import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
@@ -38,7 +39,13 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
     const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
-    const provider = deps.providerFor(settings);
+    const gated = await withCloudRunMetrics(deps.providerFor(settings), settings, {
+      http: deps.http,
+      clock: deps.clock,
+      env: deps.env,
+      mask: (secret) => runtime.setSecret(secret),
+    });
+    const provider = gated.provider;
     const promUrl = settings['prometheus-url'];
     if (!provider.metrics && !hasProbes && !promUrl) {
       throw new ConfigurationError(
@@ -115,6 +122,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         warn: (m) => runtime.warning(redactor.redact(m)),
         onSplit: (split) => record('in_progress', `canary ${split[names.canary] ?? 0}%`),
         ...(deps.signal && { signal: deps.signal }),
+        ...(gated.metricsDelayMs !== undefined && { metricsDelayMs: gated.metricsDelayMs }),
         ...((probes || prometheus) && {
           probe: async () => {
             const checks: CheckResult[] = [];
@@ -174,7 +182,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         annotations: failure
           ? [{ level: 'error', message: failure, properties: { title: `shift-traffic: ${outcome.kind}` } }]
           : [],
-        summary: rolloutSummary(result, names),
+        summary: rolloutSummary(result, names, gated.notes),
         ...(failure && { failure }),
       },
       redactor,

@@ -73,6 +73,10 @@ export const shiftTrafficInputs = z
     'failure-limit': wholeNumber(0, 100),
     /** Report gate failures without rolling back. */
     advisory: booleanInput,
+    /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
+    'cloud-run-metrics': booleanInput,
+    /** Cloud Run: how late Cloud Monitoring's request counts may arrive. */
+    'cloud-run-metrics-delay': duration(),
     /** HTTP probes run at every check, like healthcheck's; ${CANARY_URL} is the canary's own address. */
     probes: optionalInput(yamlText(probeList)),
     /** Prometheus gate: the server's base URL; empty for no Prometheus gate. */
@@ -171,6 +175,8 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'max-error-increase': 'max-error-increase: 1%',
   'min-requests': 'min-requests: 20',
   'failure-limit': 'failure-limit: 0',
+  'cloud-run-metrics': 'cloud-run-metrics: true',
+  'cloud-run-metrics-delay': 'cloud-run-metrics-delay: 3m',
   advisory: 'advisory: false',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
   'prometheus-url': 'prometheus-url: http://prometheus.monitoring:9090',

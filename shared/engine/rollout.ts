@@ -56,6 +56,12 @@ export interface RolloutDeps {
   signal?: AbortSignal;
   /** Called after every weight change (e.g. to record a deployment status). */
   onSplit?: (split: Split) => Promise<void> | void;
+  /**
+   * How late the provider's metrics arrive (Cloud Monitoring: minutes). A window
+   * that ends without a verdict keeps checking this much longer before it holds,
+   * so a step is judged on its own traffic rather than on no data.
+   */
+  metricsDelayMs?: number;
 }
 
 class Cancelled extends Error {}
@@ -147,56 +153,72 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
       } else {
         let history = emptyHistory;
         let baseline = await readMetrics(deps);
-        const windowEnd = clock.now() + step.durationMs;
-        while (clock.now() < windowEnd) {
-          await sleep(clock, Math.min(step.intervalMs, Math.max(windowEnd - clock.now(), 0)), deps.signal);
-          const moved = await drifted();
-          if (moved) {
-            report('drift', history);
-            return done(driftOutcome(expected, moved), moved);
+        let windowEnd = clock.now() + step.durationMs;
+        let waitedForLateMetrics = false;
+        for (;;) {
+          while (clock.now() < windowEnd) {
+            await sleep(clock, Math.min(step.intervalMs, Math.max(windowEnd - clock.now(), 0)), deps.signal);
+            const moved = await drifted();
+            if (moved) {
+              report('drift', history);
+              return done(driftOutcome(expected, moved), moved);
+            }
+            const now = await readMetrics(deps);
+            const checks: CheckResult[] = [];
+            let canaryErrorRate: number | undefined;
+            if (spec.policy.errorRate) {
+              const canary = countsDelta(baseline?.[spec.canary], now?.[spec.canary]);
+              const stable = countsDelta(baseline?.[spec.stable], now?.[spec.stable]);
+              const check = errorRateCheck(spec.policy.errorRate, canary, stable);
+              if (canary && canary.requests > 0) canaryErrorRate = canary.errors5xx / canary.requests;
+              // Keep counting from the same baseline until a window holds enough requests.
+              if (check.verdict !== 'inconclusive') baseline = now;
+              checks.push(check);
+            }
+            if (deps.probe) checks.push(await deps.probe());
+            const result = combineChecks(checks);
+            history = recordCheck(history, result);
+            if (result.verdict === 'fail' && firstFailureAt === undefined) firstFailureAt = at();
+            timeline.push({
+              atMs: at(),
+              canaryPercent: percentOf(expected, spec.canary),
+              verdict: result.verdict,
+              ...(canaryErrorRate !== undefined && { canaryErrorRate }),
+            });
+            const decision = afterCheck(history, spec.policy);
+            if (decision.kind === 'rollback') {
+              report('failed', history);
+              return await rollback(decision.reason);
+            }
+            if (decision.kind === 'warn') deps.warn(`Advisory gate failed: ${decision.reason}`);
           }
-          const now = await readMetrics(deps);
-          const checks: CheckResult[] = [];
-          let canaryErrorRate: number | undefined;
-          if (spec.policy.errorRate) {
-            const canary = countsDelta(baseline?.[spec.canary], now?.[spec.canary]);
-            const stable = countsDelta(baseline?.[spec.stable], now?.[spec.stable]);
-            const check = errorRateCheck(spec.policy.errorRate, canary, stable);
-            if (canary && canary.requests > 0) canaryErrorRate = canary.errors5xx / canary.requests;
-            // Keep counting from the same baseline until a window holds enough requests.
-            if (check.verdict !== 'inconclusive') baseline = now;
-            checks.push(check);
+          const verdict = afterWindow(history, spec.policy);
+          const delay = deps.metricsDelayMs ?? 0;
+          if (verdict.kind === 'no-verdict' && delay > 0 && !waitedForLateMetrics && spec.policy.errorRate) {
+            waitedForLateMetrics = true;
+            windowEnd = clock.now() + delay;
+            deps.log(
+              `No verdict yet (${verdict.reason}); the platform's metrics arrive up to ${Math.round(delay / 1000)}s late, so checking that much longer before holding`,
+            );
+            continue;
           }
-          if (deps.probe) checks.push(await deps.probe());
-          const result = combineChecks(checks);
-          history = recordCheck(history, result);
-          if (result.verdict === 'fail' && firstFailureAt === undefined) firstFailureAt = at();
-          timeline.push({
-            atMs: at(),
-            canaryPercent: percentOf(expected, spec.canary),
-            verdict: result.verdict,
-            ...(canaryErrorRate !== undefined && { canaryErrorRate }),
-          });
-          const decision = afterCheck(history, spec.policy);
-          if (decision.kind === 'rollback') {
+          if (verdict.kind === 'rollback') {
             report('failed', history);
-            return await rollback(decision.reason);
+            return await rollback(verdict.reason);
           }
-          if (decision.kind === 'warn') deps.warn(`Advisory gate failed: ${decision.reason}`);
+          if (verdict.kind === 'no-verdict') {
+            report('no verdict', history);
+            return done(
+              {
+                kind: 'held',
+                reason: `${verdict.reason}${waitedForLateMetrics ? `, including ${Math.round(delay / 1000)}s more for the platform's late metrics` : ''}; traffic stays at ${describeSplit(expected)}`,
+              },
+              expected,
+            );
+          }
+          report(`passed ${history.passes} of ${history.checks} checks`, history);
+          break;
         }
-        const verdict = afterWindow(history, spec.policy);
-        if (verdict.kind === 'rollback') {
-          report('failed', history);
-          return await rollback(verdict.reason);
-        }
-        if (verdict.kind === 'no-verdict') {
-          report('no verdict', history);
-          return done(
-            { kind: 'held', reason: `${verdict.reason}; traffic stays at ${describeSplit(expected)}` },
-            expected,
-          );
-        }
-        report(`passed ${history.passes} of ${history.checks} checks`, history);
       }
     }
     checkCancelled(deps.signal);

@@ -57,7 +57,7 @@ export function instantValue(body: string): number | undefined {
   return sampleValue(raw);
 }
 
-function sampleValue(raw: unknown): number {
+export function sampleValue(raw: unknown): number {
   if (raw === '+Inf' || raw === 'Inf') return Infinity;
   if (raw === '-Inf') return -Infinity;
   if (raw === 'NaN') return NaN;

@@ -12,7 +12,12 @@ const HEADLINES: Record<RolloutResult['outcome']['kind'], string> = {
   drift: '⚠️ Stopped: the split changed outside this run',
 };
 
-export function rolloutSummary(result: RolloutResult, names: { stable: string; canary: string }): string {
+export function rolloutSummary(
+  result: RolloutResult,
+  names: { stable: string; canary: string },
+  /** Where the gates' numbers came from and their limits, one line each. */
+  notes: readonly string[] = [],
+): string {
   const { outcome } = result;
   const reason = 'reason' in outcome ? ` — ${escapeCell(outcome.reason)}` : '';
   const rows = result.steps.map((s) => [
@@ -31,6 +36,8 @@ export function rolloutSummary(result: RolloutResult, names: { stable: string; c
         ? ` · first failed check to rollback: ${Math.round(result.detectionToRollbackMs)} ms`
         : ''),
     '',
+    ...notes.map((n) => `> ${escapeCell(n)}`),
+    ...(notes.length ? [''] : []),
     rows.length
       ? table(['#', 'Step', 'Canary', 'Took', 'Checks (pass / fail / no verdict)', 'Result'], rows)
       : '_No step ran._',

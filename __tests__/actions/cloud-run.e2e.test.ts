@@ -183,6 +183,26 @@ describe('cloud-run provider through gcloud', () => {
   );
 
   it(
+    'rollback without to-revision passes over a revision that never became Ready',
+    async () => {
+      api.seed(
+        'api',
+        [
+          { name: OLD, image: 'us-docker.pkg.dev/shop-prod/app/api:1.0.0' },
+          { name: 'api-00002-bad', image: 'us-docker.pkg.dev/shop-prod/app/api:1.1.0', ready: false },
+          { name: 'api-00003-new', image: 'us-docker.pkg.dev/shop-prod/app/api:2.0.0' },
+        ],
+        [{ revisionName: 'api-00003-new', percent: 100 }],
+      );
+      const back = await gcloud({ reason: 'v2 is slow' }, 'rollback');
+      expect(back.code).toBe(0);
+      expect(back.stdout).toContain(`The previous revision is ${OLD}`);
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+    },
+    SLOW,
+  );
+
+  it(
     "a first deploy, with no service yet, says what to do instead of passing on gcloud's error",
     async () => {
       const run = await gcloud(

@@ -6,7 +6,7 @@ import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { startLoad } from '../support/load.js';
 import { runAction } from '../support/run-action.js';
-import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../support/service.js';
+import { v1ToV2OnLocalRouter, startService, startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
 let v2: TestService;
@@ -40,6 +40,19 @@ const shift = () =>
     },
     env: { GITHUB_API_URL: github.url, GITHUB_SHA: 'a'.repeat(40), RELEASE_ACTIONS_RETRY_AFTER_MS: '20' },
   });
+
+/** A deployment an earlier rollout of `revision` left, with its final state. */
+const pastDeployment = (id: number, revision: string, sha: string, state: string) => ({
+  id,
+  sha,
+  ref: sha,
+  environment: 'production',
+  production: true,
+  transient: false,
+  payload: { revision },
+  created_at: new Date(Date.now() - (10 - id) * 60_000).toISOString(),
+  statuses: [{ state, description: 'earlier rollout', environment_url: '', log_url: '' }],
+});
 
 describe('deployment records', () => {
   it('creates one deployment and moves its status with the rollout, to success', async () => {
@@ -97,7 +110,9 @@ describe('deployment records', () => {
     expect(successes.every((r) => (r.body as { auto_inactive?: boolean }).auto_inactive === true)).toBe(true);
   });
 
-  it('a manual rollback is recorded as what now runs in the environment', async () => {
+  it('a manual rollback is recorded for the revision it restored, at the commit that revision came from', async () => {
+    // v1 went out from commit 111…; v2 from aaa…; the rollback runs on bbb….
+    github.deployments.push(pastDeployment(1, 'v1', '1'.repeat(40), 'success'));
     const load = startLoad(`${router.url}/health`, 100);
     expect((await shift()).code).toBe(0);
     await load.stop();
@@ -115,7 +130,42 @@ describe('deployment records', () => {
     expect(run.code).toBe(0);
     expect(
       github.deployments.map((d) => `${d.statuses.at(-1)?.state}: ${d.statuses.at(-1)?.description}`),
-    ).toEqual(['inactive: replaced by deployment 2', 'success: rolled back to v1: p95 over budget']);
+    ).toEqual([
+      'inactive: replaced by deployment 2',
+      'inactive: replaced by deployment 3',
+      'success: rolled back to v1: p95 over budget',
+    ]);
+    expect(github.deployments[2]).toMatchObject({ sha: '1'.repeat(40), payload: { revision: 'v1' } });
+    expect(github.deployments[1]).toMatchObject({ sha: 'a'.repeat(40), payload: { revision: 'v2' } });
+  });
+
+  it('a rollback without to-revision passes over a revision whose rollout was rolled back', async () => {
+    const v3 = await startService({ version: '3.0.0' });
+    await router.close();
+    router = await startLocalRouter({
+      revisions: { v1: v1.url, v2: v2.url, v3: v3.url },
+      split: { v3: 100 },
+    });
+    github.deployments.push(
+      pastDeployment(1, 'v1', '1'.repeat(40), 'inactive'),
+      pastDeployment(2, 'v2', '2'.repeat(40), 'failure'),
+      pastDeployment(3, 'v3', '3'.repeat(40), 'success'),
+    );
+    const run = await runAction('rollback', {
+      inputs: {
+        provider: 'local',
+        'local-router-url': router.url,
+        reason: 'v3 leaks memory',
+        'github-environment': 'production',
+        'github-token': github.token,
+      },
+      env: { GITHUB_API_URL: github.url, GITHUB_SHA: 'b'.repeat(40) },
+    });
+    await v3.close();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('The previous revision is v1');
+    expect(await (await fetch(`${router.url}/__release-actions/split`)).json()).toEqual({ v1: 100 });
+    expect(github.deployments.at(-1)).toMatchObject({ sha: '1'.repeat(40), payload: { revision: 'v1' } });
   });
 
   it("attaches to the deployment this run's job environment already created instead of adding one", async () => {

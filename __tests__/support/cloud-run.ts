@@ -40,6 +40,8 @@ interface Revision {
   created: string;
   image: string;
   service: string;
+  /** false: its container never started (Ready False, as Cloud Run reports a crashing image). */
+  ready?: boolean;
 }
 
 export interface CloudRunApi {
@@ -62,7 +64,11 @@ export interface CloudRunApi {
   userRequest(service: string, path: string): Promise<number>;
   /** Fail the next request whose method and path match with this status. */
   failNext(method: string, pathPattern: RegExp, status: number): void;
-  seed(name: string, revisions: { name: string; image: string }[], traffic: TrafficTarget[]): void;
+  seed(
+    name: string,
+    revisions: { name: string; image: string; ready?: boolean }[],
+    traffic: TrafficTarget[],
+  ): void;
   traffic(name: string): Record<string, number>;
   close(): Promise<void>;
 }
@@ -153,7 +159,17 @@ export async function startCloudRunApi(
     spec: { containers: [{ image: r.image }] },
     status: {
       observedGeneration: 1,
-      conditions: [{ type: 'Ready', status: 'True' }],
+      conditions: [
+        r.ready === false
+          ? {
+              type: 'Ready',
+              status: 'False',
+              reason: 'HealthCheckContainerError',
+              message:
+                'The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.',
+            }
+          : { type: 'Ready', status: 'True' },
+      ],
       imageDigest: `${r.image}@sha256:0`,
     },
   });
@@ -329,6 +345,7 @@ export async function startCloudRunApi(
           image: r.image,
           created: new Date(Date.now() + counter * 1000).toISOString(),
           service: name,
+          ...(r.ready === false && { ready: false }),
         });
       }
       services.set(name, svc);

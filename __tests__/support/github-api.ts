@@ -112,6 +112,8 @@ export interface Deployment {
   environment: string;
   production: boolean;
   transient: boolean;
+  /** As created: GitHub keeps an object payload and returns it as given. */
+  payload?: Record<string, unknown>;
   /** Defaults to the time the test server created it. */
   created_at?: string;
   statuses: {
@@ -187,6 +189,7 @@ export async function startGitHubApi(
     original_environment: d.environment,
     production_environment: d.production,
     transient_environment: d.transient,
+    payload: d.payload ?? {},
     ...(d.created_at && { created_at: d.created_at, updated_at: d.created_at }),
     url: `${base}/repos/${owner}/${repo}/deployments/${d.id}`,
     statuses_url: `${base}/repos/${owner}/${repo}/deployments/${d.id}/statuses`,
@@ -428,6 +431,7 @@ export async function startGitHubApi(
           environment: body.environment ?? 'production',
           production: body.production_environment ?? false,
           transient: body.transient_environment ?? false,
+          ...(body.payload && typeof body.payload === 'object' && { payload: body.payload }),
           created_at: new Date().toISOString(),
           statuses: [],
         };

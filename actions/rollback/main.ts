@@ -1,9 +1,11 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
+import type { Runtime } from '../../shared/runtime/runtime.js';
 import { escapeCell } from '../../shared/core/markdown.js';
 import { OperationalError } from '../../shared/core/errors.js';
 import { planRollback, previousRevision } from '../../shared/core/traffic/rollback-plan.js';
+import { commitOf, rolledBack, type RevisionRecord } from '../../shared/core/traffic/revision-history.js';
 import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { checkRevisionProbes, probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runAction } from '../../shared/runtime/errors.js';
@@ -24,11 +26,21 @@ export function run(deps: RollbackDeps): Promise<void> {
     const provider = deps.providerFor(settings);
 
     const current = await provider.readSplit();
+    const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime);
+    const history = await revisionHistory(recorder, runtime);
     let target = settings['to-revision'];
     if (!target) {
       // Only providers that list revisions in creation order get here (settings check).
-      const revisions = (await provider.listRevisions()).map((r) => r.name);
-      target = previousRevision(current, revisions);
+      const listed = await provider.listRevisions();
+      const unfit = new Set([
+        ...listed.filter((r) => r.ready === false).map((r) => r.name),
+        ...rolledBack(history),
+      ]);
+      target = previousRevision(
+        current,
+        listed.map((r) => r.name),
+        unfit,
+      );
       if (!target) {
         throw new OperationalError(
           `cannot tell the previous revision: ${describeSplit(current)} serves now, and no older revision is listed. Name one in to-revision.`,
@@ -47,11 +59,16 @@ export function run(deps: RollbackDeps): Promise<void> {
     runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
     if (plan.kind === 'move') {
       // The rollback is what now runs in this environment.
+      // Recorded for the revision now serving, at the commit it was deployed from.
+      const sha = commitOf(history, target);
       await deploymentRecord(
         settings,
-        deploymentRecorder(settings, deps.deploymentsFor, runtime),
+        recorder?.forRevision(target, sha),
         runtime,
-      )('success', `rolled back to ${target}: ${settings.reason || 'no reason given'}`);
+      )(
+        'success',
+        `rolled back to ${target}${sha ? '' : ' (its commit is not on record)'}: ${settings.reason || 'no reason given'}`,
+      );
     }
     const split = plan.kind === 'move' ? plan.to : plan.split;
 
@@ -104,4 +121,20 @@ export function run(deps: RollbackDeps): Promise<void> {
       redactor,
     );
   });
+}
+
+/** The environment's deployment history; without it (no record, no access) the rollback still runs. */
+async function revisionHistory(
+  recorder: DeploymentRecorder | undefined,
+  runtime: Pick<Runtime, 'warning'>,
+): Promise<RevisionRecord[]> {
+  if (!recorder) return [];
+  try {
+    return await recorder.revisions();
+  } catch (error) {
+    runtime.warning(
+      `Deployment history not read, so rolled-back revisions are not known: ${(error as Error).message}`,
+    );
+    return [];
+  }
 }

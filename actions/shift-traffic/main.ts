@@ -85,7 +85,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       advisory: settings.advisory,
     };
 
-    const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime);
+    const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime)?.forRevision(names.canary);
     const record = deploymentRecord(settings, recorder, runtime);
     if (recorder) {
       const environment = settings['github-environment'];

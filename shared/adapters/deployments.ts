@@ -7,12 +7,20 @@
 import { githubClient } from './octokit.js';
 import { OperationalError } from '../core/errors.js';
 import { runIdOf, type RolloutClaim, type RunState } from '../core/traffic/lease.js';
+import type { RevisionRecord } from '../core/traffic/revision-history.js';
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
 export interface DeploymentRecorder {
   /** Starts or adopts this run's deployment; later calls post statuses to it. */
   start(): Promise<number>;
+  /**
+   * The same environment, recording that `revision` runs there, for commit `sha`
+   * (a rollback records the revision it restored, at that revision's commit).
+   */
+  forRevision(revision: string, sha?: string): DeploymentRecorder;
+  /** Recent deployments of the environment that say which revision they put there. */
+  revisions(): Promise<RevisionRecord[]>;
   status(state: DeploymentState, description: string): Promise<void>;
   /** The environment's deployments older than `own` and created after `sinceMs`, with their latest status. */
   claimsBefore(own: number, sinceMs: number): Promise<RolloutClaim[]>;
@@ -27,6 +35,8 @@ export interface DeploymentOptions {
   sha: string;
   environment: string;
   environmentUrl?: string;
+  /** The revision this deployment puts in the environment, kept in its payload. */
+  revision?: string;
   logUrl: string;
   production: boolean;
   retryAfterMs?: number;
@@ -112,6 +122,7 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
           transient_environment: false,
           production_environment: options.production,
           description: 'release-actions rollout',
+          ...(options.revision && { payload: { revision: options.revision } }),
         });
         if (!('id' in data))
           throw new OperationalError(
@@ -121,6 +132,30 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
       } catch (error) {
         if (error instanceof OperationalError) throw error;
         return fail('create deployments', error);
+      }
+    },
+    forRevision(revision, sha) {
+      return githubDeployments({ ...options, revision, sha: sha ?? options.sha });
+    },
+    async revisions() {
+      try {
+        const { data: recent } = await octokit.rest.repos.listDeployments({
+          owner,
+          repo,
+          environment: options.environment,
+          per_page: 30,
+        });
+        const records: RevisionRecord[] = [];
+        for (const d of recent) {
+          const payload = d.payload as { revision?: unknown } | string;
+          const revision = typeof payload === 'object' ? payload.revision : undefined;
+          if (typeof revision !== 'string') continue;
+          const latest = await latestStatus(d.id);
+          records.push({ revision, sha: d.sha, ...(latest && { state: latest.state }) });
+        }
+        return records;
+      } catch (error) {
+        return fail('list deployments', error);
       }
     },
     async claimsBefore(own, sinceMs) {

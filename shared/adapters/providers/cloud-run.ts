@@ -72,7 +72,7 @@ export function cloudRunProvider(options: CloudRunOptions, runner: CommandRunner
       ]);
       return revisions.map((r) => {
         const url = revisionUrl(service, r.name);
-        return { name: r.name, ...(url && { url }) };
+        return { name: r.name, ready: r.ready, ...(url && { url }) };
       });
     },
     async deploy(request: DeployRequest): Promise<Revision> {

@@ -6,6 +6,8 @@ export interface Revision {
   name: string;
   /** Where this revision answers on its own (Cloud Run tag URL, HAProxy server address). */
   url?: string;
+  /** false: the platform says it cannot serve (never became Ready). */
+  ready?: boolean;
 }
 
 /**

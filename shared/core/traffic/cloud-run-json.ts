@@ -62,11 +62,25 @@ export function parseService(json: string): CloudRunService {
   };
 }
 
-/** Revisions, newest first. */
-export function parseRevisions(json: string): { name: string; created: string }[] {
-  const items = JSON.parse(json) as { metadata?: { name?: string; creationTimestamp?: string } }[];
+/**
+ * Revisions, newest first. A revision whose Ready condition is False or Unknown
+ * never became able to serve (a crashing container, a bad image): it is no
+ * place to send traffic back to.
+ */
+export function parseRevisions(json: string): { name: string; created: string; ready: boolean }[] {
+  const items = JSON.parse(json) as {
+    metadata?: { name?: string; creationTimestamp?: string };
+    status?: { conditions?: { type: string; status: string }[] };
+  }[];
   return items
-    .map((r) => ({ name: r.metadata?.name ?? '', created: r.metadata?.creationTimestamp ?? '' }))
+    .map((r) => {
+      const ready = (r.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status;
+      return {
+        name: r.metadata?.name ?? '',
+        created: r.metadata?.creationTimestamp ?? '',
+        ready: ready !== 'False' && ready !== 'Unknown',
+      };
+    })
     .filter((r) => r.name)
     .sort((a, b) => b.created.localeCompare(a.created));
 }

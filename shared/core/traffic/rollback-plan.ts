@@ -49,10 +49,14 @@ export function planRollback(current: Split, target: string, percent: number): R
 /**
  * "The previous revision" when none is named. During a split (a canary mid-rollout)
  * it is the stable revision: the oldest of those serving. Otherwise it is the newest
- * revision older than the one serving all traffic. Needs revisions in creation
- * order, newest first.
+ * revision older than the one serving all traffic, passing over those in `unfit`
+ * (never Ready, or rolled back before). Needs revisions in creation order, newest first.
  */
-export function previousRevision(current: Split, newestFirst: readonly string[]): string | undefined {
+export function previousRevision(
+  current: Split,
+  newestFirst: readonly string[],
+  unfit: ReadonlySet<string> = new Set(),
+): string | undefined {
   const serving = Object.entries(normalizeSplit(current))
     .filter(([, percent]) => percent > 0)
     .map(([revision]) => revision);
@@ -64,5 +68,5 @@ export function previousRevision(current: Split, newestFirst: readonly string[])
     return byAge[0];
   }
   const at = newestFirst.indexOf(serving[0] as string);
-  return at >= 0 ? newestFirst[at + 1] : undefined;
+  return at >= 0 ? newestFirst.slice(at + 1).find((r) => !unfit.has(r)) : undefined;
 }

@@ -209,4 +209,27 @@ describe('deployment records', () => {
       'Deployment record not written: the token may not create deployments: add "permissions: deployments: write" to the job',
     );
   });
+
+  it('a primary rate limit that lifts in an hour never holds a traffic step: the rollout keeps its pace', async () => {
+    // GitHub's primary limit: 403 with x-ratelimit-remaining 0 and the reset an hour away.
+    github.fault({
+      method: 'POST',
+      path: /\/statuses$/,
+      status: 403,
+      headers: {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      },
+      body: { message: 'API rate limit exceeded for installation ID 1.' },
+      times: 100,
+    });
+    const load = startLoad(`${router.url}/health`, 100);
+    const run = await shift();
+    await load.stop();
+    expect(run.outputs['outcome']).toBe('promoted');
+    // Two 1 s analyses and the start-up: nowhere near the hour the limit asked for.
+    expect(run.durationMs).toBeLessThan(15_000);
+    expect(run.stdout).toContain('Deployment record not written');
+  }, 60_000);
 });

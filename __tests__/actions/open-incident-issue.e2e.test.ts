@@ -136,6 +136,36 @@ describe('open-incident-issue', () => {
     ).toHaveLength(2);
   });
 
+  it("a failed run someone dispatched by hand (any branch) is not part of the scheduled checks' streak", async () => {
+    github.workflowRuns.push(
+      {
+        workflow: 'monitor.yml',
+        created_at: '2026-11-28T09:40:00Z',
+        status: 'completed',
+        conclusion: 'success',
+      },
+      {
+        workflow: 'monitor.yml',
+        created_at: '2026-11-28T09:45:00Z',
+        status: 'completed',
+        conclusion: 'failure',
+        event: 'workflow_dispatch',
+        head_branch: 'experiment',
+      },
+    );
+    const run = await incident(
+      { mode: 'auto', 'open-after': '2' },
+      {
+        env: {
+          GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/monitor.yml@refs/heads/main',
+          GITHUB_RUN_ID: '999',
+        },
+      },
+    );
+    expect(run.outputs['action']).toBe('nothing');
+    expect(github.issues).toHaveLength(0);
+  });
+
   it('without a token, record-dir alone holds the incident: opened, updated, resolved, no request', async () => {
     const files = (run: { workspace: string }) => readdirSync(path.join(run.workspace, 'ops'));
     const first = await incident({ 'github-token': '', 'record-dir': 'ops' });

@@ -61,6 +61,30 @@ const soak = (inputs: Record<string, string> = {}) =>
   });
 
 describe('soak-gate', () => {
+  it("counts only scheduled runs since the commit went live: not a dispatched run on a branch, not that morning's runs", async () => {
+    deploy(SHA, 130);
+    checks(125, 13);
+    // Green runs that prove nothing about this commit on staging:
+    github.workflowRuns.push(
+      // dispatched by hand from a feature branch, after the commit went live
+      {
+        workflow: 'staging-monitor.yml',
+        created_at: ago(60),
+        status: 'completed',
+        conclusion: 'success',
+        event: 'workflow_dispatch',
+        head_branch: 'try-fix',
+      },
+      // scheduled, the same day but before the commit went live
+      { workflow: 'staging-monitor.yml', created_at: ago(200), status: 'completed', conclusion: 'success' },
+    );
+    const run = await soak();
+    expect(run.outputs['green']).toBe('13');
+    expect(run.outputs['progress']).toBe('soak 2h10m of 4h; 13 of 24 checks green');
+    const query = github.requests.find((r) => r.path.includes('/actions/workflows/'))?.path ?? '';
+    expect(new URL(query, 'http://x').searchParams.get('event')).toBe('schedule');
+  });
+
   it('ends at once with how far the soak got, so a later run continues', async () => {
     deploy(SHA, 130);
     checks(125, 13);

@@ -133,6 +133,9 @@ export interface WorkflowRun {
   created_at: string;
   status: 'completed' | 'in_progress' | 'queued';
   conclusion: 'success' | 'failure' | 'cancelled' | 'timed_out' | null;
+  /** What triggered it; default schedule (on the default branch, as GitHub runs schedules). */
+  event?: string;
+  head_branch?: string;
 }
 
 export interface Fault {
@@ -449,8 +452,11 @@ export async function startGitHubApi(
         );
       }
       case 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': {
-        const created = /^>=(.+)$/.exec(url.searchParams.get('created') ?? '');
+        // created: GitHub's search date syntax. Only the date part is honoured here, as
+        // the coarsest reading of it: callers must apply an exact start themselves.
+        const created = /^>=(\d{4}-\d{2}-\d{2})/.exec(url.searchParams.get('created') ?? '');
         const status = url.searchParams.get('status');
+        const event = url.searchParams.get('event');
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
         if (!workflowRuns.some((r) => r.workflow === params['workflow_id']))
@@ -460,6 +466,7 @@ export async function startGitHubApi(
           .filter((r) => r.workflow === params['workflow_id'])
           .filter((r) => !created || Date.parse(r.created_at) >= Date.parse(created[1] as string))
           .filter((r) => !status || r.status === status)
+          .filter((r) => !event || (r.event ?? 'schedule') === event)
           .reverse();
         const template = example('workflow-run-paginated').workflow_runs[0];
         const slice = matching.slice((page - 1) * perPage, page * perPage);
@@ -480,6 +487,8 @@ export async function startGitHubApi(
               path: `.github/workflows/${r.workflow}`,
               status: r.status,
               conclusion: r.conclusion,
+              event: r.event ?? 'schedule',
+              head_branch: r.head_branch ?? 'main',
               created_at: r.created_at,
               updated_at: r.created_at,
               run_started_at: r.created_at,

@@ -112,6 +112,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       }
     }
 
+    let recording = Promise.resolve();
     runtime.saveState(PHASE, 'shifting');
     const result = await runRollout(
       { ...names, plan, policy },
@@ -120,7 +121,11 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         clock: deps.clock,
         log: say,
         warn: (m) => runtime.warning(redactor.redact(m)),
-        onSplit: (split) => record('in_progress', `canary ${split[names.canary] ?? 0}%`),
+        // Recorded in the background, in order: a slow or rate-limited GitHub never
+        // holds a traffic step back.
+        onSplit: (split) => {
+          recording = recording.then(() => record('in_progress', `canary ${split[names.canary] ?? 0}%`));
+        },
         ...(deps.signal && { signal: deps.signal }),
         ...(gated.metricsDelayMs !== undefined && { metricsDelayMs: gated.metricsDelayMs }),
         ...((probes || prometheus) && {
@@ -145,6 +150,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       },
     );
     runtime.saveState(PHASE, result.outcome.kind);
+    await recording;
     const o = result.outcome;
     if (o.kind === 'promoted' || o.kind === 'already-promoted')
       await record('success', `${names.canary} promoted to 100%`);

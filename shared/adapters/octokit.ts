@@ -1,7 +1,9 @@
 /**
  * One Octokit for every GitHub call: retries 5xx answers and dropped connections,
- * waits out rate limits (twice at most), and keeps Octokit's own request log quiet:
- * failures are ours to explain, and an expected 404 is not an error.
+ * waits out rate limits (twice at most, and never longer than a minute: a primary
+ * limit can ask for up to an hour, which no release step should sit through), and
+ * keeps Octokit's own request log quiet: failures are ours to explain, and an
+ * expected 404 is not an error.
  */
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -19,9 +21,15 @@ export interface ClientOptions {
   retryAfterMs?: number;
 }
 
+export const MAX_RATE_LIMIT_WAIT_S = 60;
+
 export function githubClient(options: ClientOptions): GitHubClient {
   const limited =
     (kind: string) => (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
+      if (after > MAX_RATE_LIMIT_WAIT_S) {
+        options.log?.(`GitHub ${kind} on ${o.method} ${o.url} lifts in ${after}s; not waiting that long`);
+        return false;
+      }
       options.log?.(`GitHub ${kind} on ${o.method} ${o.url}; retrying after ${after}s`);
       return count < 2;
     };

@@ -1,4 +1,11 @@
-/** Completed runs of one workflow: the record of scheduled checks, read from GitHub. */
+/**
+ * Completed scheduled runs of one workflow: the record of scheduled checks, read
+ * from GitHub. Only `schedule` runs count: GitHub runs them on the default
+ * branch's latest commit, while a dispatched run (any branch, any code) must not
+ * mint green checks or break a failure streak. The `created` filter is given as a
+ * date (a date-time there has been reported to return no runs) and the exact
+ * start is applied here.
+ */
 import { OperationalError } from '../core/errors.js';
 import { githubCall, githubClient, type ClientOptions } from './octokit.js';
 
@@ -24,7 +31,8 @@ export function githubWorkflowRuns(options: ClientOptions & { owner: string; rep
         repo,
         workflow_id: workflow,
         status: 'completed' as const,
-        ...(since && { created: `>=${since.toISOString()}` }),
+        event: 'schedule',
+        ...(since && { created: `>=${since.toISOString().slice(0, 10)}` }),
         per_page: Math.min(limit ?? 100, 100),
       };
       const runs = await githubCall('read workflow runs', 'actions: read', async () =>
@@ -40,6 +48,8 @@ export function githubWorkflowRuns(options: ClientOptions & { owner: string; rep
         }),
       );
       return runs
+        .filter((r) => r.event === 'schedule')
+        .filter((r) => !since || Date.parse(r.created_at) >= since.getTime())
         .map((r) => ({
           id: r.id,
           at: new Date(r.created_at),

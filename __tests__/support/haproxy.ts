@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -46,9 +46,22 @@ export function haproxyVersions(): [version: string, binary: string][] {
   ];
 }
 
+/** One runtime API command, as an operator would type it into the admin socket. */
+export function haproxyCommand(socket: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const conn = createConnection(socket);
+    let out = '';
+    conn.on('connect', () => conn.end(`${text}\n`));
+    conn.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    conn.on('error', reject);
+    conn.on('close', () => resolve(out));
+  });
+}
+
 export async function startHaproxy(
   servers: Record<string, { url: string; weight: number }>,
   binary = 'haproxy',
+  options: { timeoutServer?: string } = {},
 ): Promise<RunningHaproxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ra-haproxy-'));
   const socket = path.join(dir, 'admin.sock');
@@ -65,7 +78,7 @@ export async function startHaproxy(
     '  mode http',
     '  timeout connect 1s',
     '  timeout client 10s',
-    '  timeout server 2s',
+    `  timeout server ${options.timeoutServer ?? '2s'}`,
     'frontend web',
     `  bind 127.0.0.1:${port}`,
     '  default_backend app',

@@ -73,6 +73,8 @@ export const shiftTrafficInputs = z
     'failure-limit': wholeNumber(0, 100),
     /** Report gate failures without rolling back. */
     advisory: booleanInput,
+    /** HAProxy: a request unanswered this long counts as failed (a hung canary); 0 turns it off. */
+    'hang-after': duration(),
     /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
     'cloud-run-metrics': booleanInput,
     /** Cloud Run: how late Cloud Monitoring's request counts may arrive. */
@@ -175,6 +177,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'max-error-increase': 'max-error-increase: 1%',
   'min-requests': 'min-requests: 20',
   'failure-limit': 'failure-limit: 0',
+  'hang-after': 'hang-after: 5s',
   'cloud-run-metrics': 'cloud-run-metrics: true',
   'cloud-run-metrics-delay': 'cloud-run-metrics-delay: 3m',
   advisory: 'advisory: false',

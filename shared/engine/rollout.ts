@@ -124,6 +124,19 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
     return sameSplit(now, expected) ? undefined : now;
   };
 
+  /**
+   * Someone else's split is left as found, except one: everything on stable while
+   * the canary should have a share. The router took the canary out (down, in
+   * maintenance) or a person sent users back; either way its weight must not
+   * return the moment it comes back up, so the rollback makes it so.
+   */
+  const afterDrift = async (moved: Split): Promise<RolloutResult> =>
+    sameSplit(moved, allOn(spec.stable)) && percentOf(expected, spec.canary) > 0
+      ? await rollback(
+          `the router stopped sending the canary traffic (it reports ${describeSplit(moved)}, expected ${describeSplit(expected)}): the canary is down or in maintenance, or traffic was moved back by hand`,
+        )
+      : done(driftOutcome(expected, moved), moved);
+
   try {
     for (let index = start; index < spec.plan.length; index++) {
       const step = spec.plan[index]!;
@@ -148,7 +161,7 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
       } else if (step.kind === 'pause') {
         await sleep(clock, step.durationMs, deps.signal);
         const moved = await drifted();
-        if (moved) return done(driftOutcome(expected, moved), moved);
+        if (moved) return await afterDrift(moved);
         report('waited');
       } else {
         let history = emptyHistory;
@@ -161,7 +174,7 @@ export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<
             const moved = await drifted();
             if (moved) {
               report('drift', history);
-              return done(driftOutcome(expected, moved), moved);
+              return await afterDrift(moved);
             }
             const now = await readMetrics(deps);
             const checks: CheckResult[] = [];

@@ -3,7 +3,12 @@
  * of one backend; a split is their weights, one weight point per percent. Weights
  * apply within a millisecond and need no reload.
  */
-import { addrAnswerRefusal, parseServerAddress } from '../../core/traffic/haproxy-answers.js';
+import {
+  addrAnswerRefusal,
+  parseServerAddress,
+  serverOutOfService,
+  stalledRequests,
+} from '../../core/traffic/haproxy-answers.js';
 import { createConnection } from 'node:net';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import { normalizeSplit, splitFromWeights } from '../../core/traffic/split.js';
@@ -14,6 +19,11 @@ export interface HaproxyOptions {
   socket: string;
   backend: string;
   timeoutMs?: number;
+  /**
+   * A request still unanswered after this long counts as failed: a hung server is
+   * otherwise seen only when HAProxy's `timeout server` ends the request.
+   */
+  hangAfterMs?: number;
 }
 
 export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
@@ -33,23 +43,38 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
 
   return {
     kind: 'haproxy',
+    // What users get: a server in MAINT or DOWN takes nothing, whatever its weight says.
     async readSplit() {
       const weights: Record<string, number> = {};
-      const names = (await servers()).map((s) => s['svname'] as string);
+      const rows = await servers();
+      const names = rows.map((s) => s['svname'] as string);
       const text = await command(names.map((n) => `get weight ${options.backend}/${n}`).join('; '));
       const answers = text.split('\n').filter((l) => /^\d+ \(initial \d+\)/.test(l));
       if (answers.length !== names.length)
         throw new ProviderError(`HAProxy answered get weight unexpectedly: ${text.trim().slice(0, 200)}`);
-      names.forEach((name, i) => (weights[name] = Number(/^(\d+)/.exec(answers[i] as string)?.[1])));
+      names.forEach((name, i) => {
+        const weight = Number(/^(\d+)/.exec(answers[i] as string)?.[1]);
+        weights[name] = serverOutOfService(rows[i]?.['status']) ? 0 : weight;
+      });
       return splitFromWeights(weights);
     },
     async setSplit(split) {
       const target = normalizeSplit(split);
-      const names = (await servers()).map((s) => s['svname'] as string);
+      const rows = await servers();
+      const names = rows.map((s) => s['svname'] as string);
       const unknown = Object.keys(target).filter((r) => !names.includes(r));
       if (unknown.length > 0)
         throw new ProviderError(
           `backend '${options.backend}' has no server ${unknown.join(', ')} (it has ${names.join(', ')})`,
+        );
+      // A weight on a server HAProxy does not send to would report a split users never get.
+      const dark = rows.find(
+        (r) => (target[r['svname'] as string] ?? 0) > 0 && serverOutOfService(r['status']),
+      );
+      if (dark)
+        throw new ProviderError(
+          `HAProxy server ${options.backend}/${dark['svname']} is ${dark['status']}: it takes no traffic at any weight; ` +
+            `bring it back first (set server ${options.backend}/${dark['svname']} state ready, with its health checks passing) or choose another revision`,
         );
       // Raise weights before lowering others, so no instant has every server at 0.
       const ordered = [...names].sort((a, b) => (target[b] ?? 0) - (target[a] ?? 0));
@@ -86,16 +111,22 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       return { name: request.revision, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
     },
     async metrics(): Promise<RouterMetrics> {
-      const out: Record<string, { requests: number; errors5xx: number }> = {};
+      const out: Record<string, { requests: number; errors5xx: number; stalled?: number }> = {};
+      const stalled =
+        options.hangAfterMs === undefined
+          ? {}
+          : stalledRequests(await command('show sess'), options.backend, options.hangAfterMs);
       for (const row of await servers()) {
         const n = (k: string) => Number(row[k] || 0);
         const answered =
           n('hrsp_1xx') + n('hrsp_2xx') + n('hrsp_3xx') + n('hrsp_4xx') + n('hrsp_5xx') + n('hrsp_other');
         // A server that never answers shows up as connection and response errors, not 5xx.
         const failedToAnswer = n('econ') + n('eresp');
-        out[row['svname'] as string] = {
+        const name = row['svname'] as string;
+        out[name] = {
           requests: answered + failedToAnswer,
           errors5xx: n('hrsp_5xx') + failedToAnswer,
+          ...(stalled[name] && { stalled: stalled[name] }),
         };
       }
       return out;

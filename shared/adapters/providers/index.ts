@@ -15,6 +15,7 @@ interface NamedRevisions {
   'to-revision'?: string | undefined;
   'cloud-run-tag'?: string | undefined;
   'rollout-timeout'?: number | undefined;
+  'hang-after'?: number | undefined;
 }
 
 /** An empty (or blank) input means "not given". */
@@ -23,7 +24,11 @@ const optional = (text: string) => (text.trim() ? text : undefined);
 export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
   switch (settings.provider) {
     case 'haproxy':
-      return haproxyProvider({ socket: settings['haproxy-socket'], backend: settings['haproxy-backend'] });
+      return haproxyProvider({
+        socket: settings['haproxy-socket'],
+        backend: settings['haproxy-backend'],
+        ...(settings['hang-after'] && { hangAfterMs: settings['hang-after'] }),
+      });
     case 'cloud-run':
       return cloudRunProvider(
         {

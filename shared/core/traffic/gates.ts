@@ -16,6 +16,8 @@ export interface CheckResult {
 export interface RouterCounts {
   requests: number;
   errors5xx: number;
+  /** Now, not cumulative: requests in flight longer than a healthy answer takes (a hang). */
+  stalled?: number;
 }
 
 export type RouterMetrics = Readonly<Record<string, RouterCounts>>;
@@ -37,16 +39,20 @@ export interface GatePolicy {
   advisory: boolean;
 }
 
-/** Counts over a window; a counter that went down (router restart) gives no data. */
+/**
+ * Counts over a window; a counter that went down (router restart) gives no data.
+ * Requests stalled now count as failed ones: a hang has no answer to count yet.
+ */
 export function countsDelta(
   before: RouterCounts | undefined,
   after: RouterCounts | undefined,
 ): RouterCounts | undefined {
   if (!after) return undefined;
-  if (!before) return after;
-  const requests = after.requests - before.requests;
-  const errors5xx = after.errors5xx - before.errors5xx;
-  return requests < 0 || errors5xx < 0 ? undefined : { requests, errors5xx };
+  const stalled = after.stalled ?? 0;
+  const requests = after.requests - (before?.requests ?? 0) + stalled;
+  const errors5xx = after.errors5xx - (before?.errors5xx ?? 0) + stalled;
+  if (requests < 0 || errors5xx < 0) return undefined;
+  return { requests, errors5xx, ...(stalled > 0 && { stalled }) };
 }
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
@@ -68,8 +74,9 @@ export function errorRateCheck(
   const rate = canary.errors5xx / canary.requests;
   const reasons: string[] = [];
   if (rate > policy.maxErrorRate) {
+    const hung = canary.stalled ? `, ${canary.stalled} of them unanswered and still waiting (hung)` : '';
     reasons.push(
-      `canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}) over the ${pct(policy.maxErrorRate)} limit`,
+      `canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}${hung}) over the ${pct(policy.maxErrorRate)} limit`,
     );
   }
   if (policy.maxIncreaseOverStable !== undefined && stable && stable.requests >= policy.minRequests) {

@@ -261,4 +261,123 @@ describe('kubernetes provider', () => {
     );
     expect(kube.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
   });
+
+  it('every rule that routes to the revisions moves together; a ServiceImport backend is kept as it was', async () => {
+    const route = kube.route('shop', 'shop')!;
+    (route['spec'] as { rules: unknown[] }).rules = [
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+        backendRefs: [
+          { name: 'shop-stable', port: 80, weight: 100 },
+          { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'shop-eu', port: 80, weight: 0 },
+        ],
+      },
+      { backendRefs: [{ name: 'shop-stable', port: 80, weight: 1 }] },
+    ];
+    kube.put(route);
+    const run = await shift({ steps: '10,100' });
+    expect(run.outputs['outcome']).toBe('promoted');
+    expect(backendRefs(0)).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'shop-eu', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 80, weight: 100 },
+    ]);
+    expect(backendRefs(1)).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 80, weight: 100 },
+    ]);
+  });
+
+  it('a canary backend the Gateway cannot resolve fails the step (its users would get 500s) and is rolled back', async () => {
+    const run = await shift({
+      'canary-revision': 'shop-ghost',
+      probes: '[{name: stable-health, url: "${STABLE_URL}/health"}]',
+    });
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(run.outputs['reason']).toMatch(
+      /cannot resolve the route's backendRefs \(BackendNotFound: service shop\/shop-ghost not found\): shop-ghost \(10%\) has no Service/,
+    );
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 100 },
+      { name: 'shop-ghost', port: 80, weight: 0 },
+    ]);
+  });
+
+  it('a route the Gateway refuses is a failed step, not a weight that took effect', async () => {
+    kube.gateway.refuses = {
+      reason: 'NotAllowedByListeners',
+      message: 'no listener of public-gateway allows routes from shop',
+    };
+    const run = await shift();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain(
+      'Gateway public-gateway did not accept the route (NotAllowedByListeners: no listener of public-gateway allows routes from shop)',
+    );
+  });
+
+  it('rollback without a target follows the last rollout even when the controller reused an old ReplicaSet', async () => {
+    const route = kube.route('shop', 'shop')!;
+    (route['spec'] as { rules: unknown[] }).rules = [
+      {
+        backendRefs: [
+          { name: 'shop-stable', port: 80, weight: 100 },
+          { name: 'shop-canary', port: 80, weight: 0 },
+        ],
+      },
+    ];
+    kube.put(route);
+    // shop-stable once ran 1.0.0 (ReplicaSet shop-stable-1, long ago) and now runs 1.1.0.
+    const template = (image: string) => ({ spec: { containers: [{ name: 'app', image }] } });
+    kube.put({
+      kind: 'Deployment',
+      metadata: { name: 'shop-stable', namespace: 'shop', generation: 1 },
+      spec: { replicas: 1, template: template('shop:1.1.0') },
+      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
+    });
+    for (const [n, image] of [
+      [1, 'shop:1.0.0'],
+      [2, 'shop:1.1.0'],
+    ] as const)
+      kube.put({
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `shop-stable-${n}`,
+          namespace: 'shop',
+          creationTimestamp: `2026-0${n}-01T00:00:00Z`,
+          annotations: { 'deployment.kubernetes.io/revision': String(n) },
+          ownerReferences: [{ kind: 'Deployment', name: 'shop-stable' }],
+        },
+        spec: { replicas: 1, template: template(image) },
+      });
+    // shop-canary rolls out 2.0.0 and takes all traffic; then 1.0.0 comes back on shop-stable
+    // (the controller scales shop-stable-1 back up) and takes all traffic in turn.
+    expect((await deploy()).code).toBe(0);
+    expect((await shift()).outputs['outcome']).toBe('promoted');
+    expect(
+      (
+        await deploy({
+          'canary-revision': 'shop-stable',
+          'stable-revision': 'shop-canary',
+          image: 'shop:1.0.0',
+          probes: '[{name: h, url: "${CANARY_URL}/health"}]',
+        })
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await shift({
+          'canary-revision': 'shop-stable',
+          'stable-revision': 'shop-canary',
+          probes: '[{name: h, url: "${CANARY_URL}/health"}]',
+        })
+      ).outputs['outcome'],
+    ).toBe('promoted');
+    const run = await runAction('rollback', { inputs: { ...k8s, reason: 'old build is worse' }, env: env() });
+    expect(run.code).toBe(0);
+    expect(visibleLog(run)).toContain('The previous revision is shop-canary');
+    expect(backendRefs(0)).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 80, weight: 100 },
+    ]);
+  });
 });

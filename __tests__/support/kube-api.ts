@@ -4,7 +4,17 @@
  * ReplicaSets, and Gateway API HTTPRoutes; get, list and JSON-patch. A patched
  * Deployment rolls out the way the controller would: a new ReplicaSet, then, after
  * `rolloutMs`, ready replicas, or a ProgressDeadlineExceeded condition for an image
- * named in `failingImages`. Every request is recorded.
+ * named in `failingImages`. Like the controller (pkg/controller/deployment), it reuses
+ * the ReplicaSet whose pod template matches when an earlier template comes back
+ * (bumping its revision, keeping its creationTimestamp) and updates the Progressing
+ * condition's lastUpdateTime as a rollout starts and completes.
+ *
+ * HTTPRoutes get what a Gateway controller writes (Gateway API, HTTPRoute status):
+ * per parentRef, Accepted and ResolvedRefs conditions with the route's
+ * observedGeneration, `routeStatusMs` after each change of spec. ResolvedRefs is
+ * False (BackendNotFound) when a Service backendRef names no Service, and
+ * (InvalidKind) for kinds other than Service and ServiceImport; `gateway` can make
+ * the Gateway refuse the route (Accepted False). Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -25,6 +35,10 @@ export interface KubeApi {
   put(object: Obj): void;
   failingImages: Set<string>;
   rolloutMs: number;
+  /** How long the Gateway controller takes to report on a changed route. */
+  routeStatusMs: number;
+  /** Accepted False with this reason and message, as a Gateway refusing the route. */
+  gateway: { refuses?: { reason: string; message: string } };
   close(): Promise<void>;
 }
 
@@ -142,6 +156,60 @@ export async function startKubeApi(): Promise<KubeApi> {
     objects.set(key(plural, object.metadata.namespace, object.metadata.name), object);
   };
 
+  /** What a Gateway controller writes on the route after its spec changed. */
+  const reportOnRoute = (route: Obj) => {
+    const meta = route.metadata;
+    const spec = (route['spec'] ?? {}) as Json;
+    const generation = Number(meta['generation'] ?? 1);
+    const refs = ((spec['rules'] ?? []) as Json[]).flatMap((r) => (r['backendRefs'] ?? []) as Json[]);
+    const unresolved = refs
+      .map((ref) => {
+        const kind = (ref['kind'] as string | undefined) ?? 'Service';
+        if (kind === 'ServiceImport') return undefined;
+        if (kind !== 'Service') return { reason: 'InvalidKind', message: `kind ${kind} is not supported` };
+        return objects.has(key('services', meta.namespace, String(ref['name'])))
+          ? undefined
+          : {
+              reason: 'BackendNotFound',
+              message: `service ${meta.namespace}/${String(ref['name'])} not found`,
+            };
+      })
+      .find((u) => u !== undefined);
+    const condition = (
+      type: string,
+      verdict: { reason: string; message: string } | undefined,
+      ok: string,
+    ) => ({
+      type,
+      status: verdict ? 'False' : 'True',
+      reason: verdict?.reason ?? ok,
+      message: verdict?.message ?? '',
+      observedGeneration: generation,
+      lastTransitionTime: new Date().toISOString(),
+    });
+    route['status'] = {
+      parents: ((spec['parentRefs'] ?? []) as Json[]).map((parentRef) => ({
+        parentRef,
+        controllerName: 'example.net/gateway-controller',
+        conditions: [
+          condition('Accepted', api.gateway.refuses, 'Accepted'),
+          condition('ResolvedRefs', unresolved, 'ResolvedRefs'),
+        ],
+      })),
+    };
+    meta['resourceVersion'] = String(++resourceVersion);
+  };
+  const routeChanged = (route: Obj, before: Obj | undefined) => {
+    if (before && JSON.stringify(before['spec']) === JSON.stringify(route['spec'])) return;
+    route.metadata['generation'] =
+      Number(before?.metadata['generation'] ?? route.metadata['generation'] ?? 0) + 1;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      reportOnRoute(route);
+    }, api.routeStatusMs);
+    timers.add(timer);
+  };
+
   /** What the deployment controller does after the pod template changed. */
   const rollOut = (deployment: Obj) => {
     const meta = deployment.metadata;
@@ -150,22 +218,38 @@ export async function startKubeApi(): Promise<KubeApi> {
     meta['generation'] = generation;
     const template = spec['template'] as Json;
     const images = ((template['spec'] as Json)['containers'] as Json[]).map((c) => c['image'] as string);
-    const revision =
-      [...objects.values()].filter(
-        (o) =>
-          o['kind'] === 'ReplicaSet' &&
-          (o.metadata['ownerReferences'] as Json[] | undefined)?.[0]?.['name'] === meta.name,
-      ).length + 1;
-    store('replicasets', {
-      metadata: {
-        name: `${meta.name}-${revision}`,
-        namespace: meta.namespace,
-        annotations: { 'deployment.kubernetes.io/revision': String(revision) },
-        ownerReferences: [{ kind: 'Deployment', name: meta.name }],
-        labels: { app: meta.name },
-      },
-      spec: { replicas: spec['replicas'] ?? 1, template },
-    });
+    const owned = [...objects.values()].filter(
+      (o) =>
+        o['kind'] === 'ReplicaSet' &&
+        o.metadata.namespace === meta.namespace &&
+        (o.metadata['ownerReferences'] as Json[] | undefined)?.[0]?.['name'] === meta.name,
+    );
+    const revisionOf = (o: Obj) =>
+      Number(((o.metadata['annotations'] ?? {}) as Json)['deployment.kubernetes.io/revision'] ?? 0);
+    const revision = Math.max(0, ...owned.map(revisionOf)) + 1;
+    const reused = owned.find(
+      (o) => JSON.stringify((o['spec'] as Json)['template']) === JSON.stringify(template),
+    );
+    if (reused) {
+      // The same pod template (same pod-template-hash): scale the old ReplicaSet back up.
+      reused.metadata['annotations'] = {
+        ...((reused.metadata['annotations'] ?? {}) as Json),
+        'deployment.kubernetes.io/revision': String(revision),
+      };
+      reused.metadata['resourceVersion'] = String(++resourceVersion);
+    } else {
+      store('replicasets', {
+        metadata: {
+          name: `${meta.name}-${revision}`,
+          namespace: meta.namespace,
+          annotations: { 'deployment.kubernetes.io/revision': String(revision) },
+          ownerReferences: [{ kind: 'Deployment', name: meta.name }],
+          labels: { app: meta.name },
+        },
+        spec: { replicas: spec['replicas'] ?? 1, template },
+      });
+    }
+    const replicaSetName = reused?.metadata.name ?? `${meta.name}-${revision}`;
     const replicas = Number(spec['replicas'] ?? 1);
     deployment['status'] = {
       observedGeneration: generation,
@@ -173,7 +257,15 @@ export async function startKubeApi(): Promise<KubeApi> {
       updatedReplicas: 0,
       readyReplicas: replicas,
       availableReplicas: replicas,
-      conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'ReplicaSetUpdated',
+          lastUpdateTime: new Date().toISOString(),
+          message: `ReplicaSet "${replicaSetName}" is progressing.`,
+        },
+      ],
     };
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -190,7 +282,8 @@ export async function startKubeApi(): Promise<KubeApi> {
                 type: 'Progressing',
                 status: 'False',
                 reason: 'ProgressDeadlineExceeded',
-                message: `ReplicaSet "${meta.name}-${revision}" has timed out progressing.`,
+                message: `ReplicaSet "${replicaSetName}" has timed out progressing.`,
+                lastUpdateTime: new Date().toISOString(),
               },
             ],
           }
@@ -202,7 +295,13 @@ export async function startKubeApi(): Promise<KubeApi> {
             availableReplicas: replicas,
             conditions: [
               { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
-              { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+              {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'NewReplicaSetAvailable',
+                lastUpdateTime: new Date().toISOString(),
+                message: `ReplicaSet "${replicaSetName}" has successfully progressed.`,
+              },
             ],
           };
       meta['resourceVersion'] = String(++resourceVersion);
@@ -311,6 +410,7 @@ export async function startKubeApi(): Promise<KubeApi> {
           JSON.stringify((patched['spec'] as Json)['template']);
       store(plural, patched);
       if (templateChanged) rollOut(patched);
+      if (plural === 'httproutes') routeChanged(patched, existing);
       return send(res, 200, patched);
     }
     return status(res, 405, 'MethodNotAllowed', 'method not allowed');
@@ -354,10 +454,15 @@ export async function startKubeApi(): Promise<KubeApi> {
     put(object) {
       const plural = Object.values(RESOURCES).find((r) => r.kind === object['kind'])?.plural;
       if (!plural) throw new Error(`unknown kind ${String(object['kind'])}`);
-      store(plural, structuredClone(object));
+      const copy = structuredClone(object);
+      const before = objects.get(key(plural, copy.metadata.namespace, copy.metadata.name));
+      store(plural, copy);
+      if (plural === 'httproutes') routeChanged(copy, before);
     },
     failingImages,
     rolloutMs: 300,
+    routeStatusMs: 30,
+    gateway: {},
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -4,7 +4,9 @@ import {
   parseRoute,
   parseServices,
   rolloutState,
-  ruleIndex,
+  refKey,
+  routeVerdict,
+  ruleIndexes,
   splitOfRule,
   splitPatch,
 } from '../../../shared/core/traffic/kubernetes-json.js';
@@ -41,24 +43,58 @@ describe('HTTPRoute weights', () => {
     ],
   ])('%j → %j', (refs, split) => expect(splitOfRule(refs)).toEqual(split));
 
-  it('ignores backendRefs that are not Services', () => {
-    const r = parseRoute(route([{ backendRefs: [{ name: 'a' }, { name: 'bucket', kind: 'Backend' }] }]));
-    expect(r.rules[0]).toEqual([{ name: 'a' }]);
-  });
-
-  it('finds the rule that names a revision, and refuses to guess between several', () => {
-    const r = parseRoute(route([{ backendRefs: [{ name: 'admin' }] }, { backendRefs: [{ name: 'blue' }] }]));
-    expect(ruleIndex(r, ['blue'])).toBe(1);
-    expect(() => ruleIndex(r, ['green'])).toThrow(
-      /2 rules with backends and none names green; name the revision/,
+  it('keeps backendRefs that are not Services, counted under kind/name so their traffic is seen', () => {
+    const r = parseRoute(
+      route([{ backendRefs: [{ name: 'a' }, { name: 'eu', kind: 'ServiceImport', weight: 0 }] }]),
     );
-    expect(ruleIndex(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), [])).toBe(1);
-    expect(() => ruleIndex(parseRoute(route([])), [])).toThrow(/no rule with Service backendRefs/);
+    expect(r.rules[0]).toEqual([{ name: 'a' }, { name: 'eu', kind: 'ServiceImport', weight: 0 }]);
+    expect(r.rules[0]!.map(refKey)).toEqual(['a', 'ServiceImport/eu']);
+    expect(
+      splitOfRule([
+        { name: 'a', weight: 50 },
+        { name: 'eu', kind: 'ServiceImport', weight: 50 },
+      ]),
+    ).toEqual({
+      a: 50,
+      'ServiceImport/eu': 50,
+    });
   });
 
-  it('patches one rule, keeps ports, adds a missing revision and guards on the resourceVersion', () => {
-    const r = parseRoute(route([{}, { backendRefs: [{ name: 'blue', port: 80, weight: 100 }] }], '42'));
-    expect(splitPatch(r, 1, { blue: 90, green: 10 })).toEqual([
+  it('finds every rule that names a revision, and refuses to guess between several', () => {
+    const r = parseRoute(
+      route([
+        { backendRefs: [{ name: 'admin' }] },
+        { backendRefs: [{ name: 'blue' }] },
+        { backendRefs: [{ name: 'blue' }] },
+      ]),
+    );
+    expect(ruleIndexes(r, ['blue'])).toEqual([1, 2]);
+    expect(() => ruleIndexes(r, ['green'])).toThrow(
+      /3 rules with backends and none names green; name the revision/,
+    );
+    expect(ruleIndexes(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), [])).toEqual([
+      1,
+    ]);
+    expect(() => ruleIndexes(parseRoute(route([])), [])).toThrow(/no rule with Service backendRefs/);
+  });
+
+  it('patches every rule given, keeps ports and other kinds, adds a missing revision and guards on the resourceVersion', () => {
+    const r = parseRoute(
+      route(
+        [
+          {},
+          { backendRefs: [{ name: 'blue', port: 80, weight: 100 }] },
+          {
+            backendRefs: [
+              { name: 'eu', kind: 'ServiceImport', group: 'multicluster.x-k8s.io', port: 80, weight: 0 },
+              { name: 'blue', port: 8080, weight: 1 },
+            ],
+          },
+        ],
+        '42',
+      ),
+    );
+    expect(splitPatch(r, [1, 2], { blue: 90, green: 10 })).toEqual([
       { op: 'test', path: '/metadata/resourceVersion', value: '42' },
       {
         op: 'replace',
@@ -68,7 +104,68 @@ describe('HTTPRoute weights', () => {
           { name: 'green', port: 80, weight: 10 },
         ],
       },
+      {
+        op: 'replace',
+        path: '/spec/rules/2/backendRefs',
+        value: [
+          { name: 'eu', kind: 'ServiceImport', group: 'multicluster.x-k8s.io', port: 80, weight: 0 },
+          { name: 'blue', port: 8080, weight: 90 },
+          { name: 'green', port: 8080, weight: 10 },
+        ],
+      },
     ]);
+  });
+
+  it("reads the Gateway's verdict on a generation from status.parents", () => {
+    const withStatus = (generation: number, conditions: unknown[]) =>
+      parseRoute(
+        JSON.stringify({
+          metadata: { resourceVersion: '9', generation },
+          spec: { rules: [] },
+          status: { parents: [{ parentRef: { name: 'public' }, conditions }] },
+        }),
+      );
+    const c = (type: string, status: string, observedGeneration: number, reason = type, message = '') => ({
+      type,
+      status,
+      observedGeneration,
+      reason,
+      message,
+    });
+    expect(routeVerdict(parseRoute(route([])), 1)).toMatchObject({ kind: 'pending' });
+    expect(routeVerdict(withStatus(3, [c('Accepted', 'True', 2), c('ResolvedRefs', 'True', 2)]), 3)).toEqual({
+      kind: 'pending',
+      detail: 'Gateway public has not reported on generation 3 yet',
+    });
+    expect(routeVerdict(withStatus(3, [c('Accepted', 'True', 3), c('ResolvedRefs', 'True', 3)]), 3)).toEqual({
+      kind: 'ok',
+    });
+    expect(
+      routeVerdict(
+        withStatus(3, [
+          c('Accepted', 'False', 3, 'NotAllowedByListeners', 'no listener allows it'),
+          c('ResolvedRefs', 'True', 3),
+        ]),
+        3,
+      ),
+    ).toEqual({
+      kind: 'failed',
+      detail: 'Gateway public did not accept the route (NotAllowedByListeners: no listener allows it)',
+    });
+    expect(
+      routeVerdict(
+        withStatus(3, [
+          c('Accepted', 'True', 3),
+          c('ResolvedRefs', 'False', 3, 'BackendNotFound', 'service shop/x not found'),
+        ]),
+        3,
+      ),
+    ).toEqual({
+      kind: 'failed',
+      unresolved: true,
+      detail:
+        "Gateway public cannot resolve the route's backendRefs (BackendNotFound: service shop/x not found)",
+    });
   });
 
   it('reads not-JSON as a clear error', () => {
@@ -103,6 +200,22 @@ describe('Services and Deployments', () => {
     expect(
       newestFirst([{ name: 'blue' }, { name: 'admin' }, { name: 'green' }], sets).map((s) => s.name),
     ).toEqual(['green', 'blue', 'admin']);
+    // blue went back to an earlier pod template: the controller reused its old
+    // ReplicaSet, and only the Progressing condition tells when.
+    const deployments = JSON.stringify({
+      items: [
+        {
+          metadata: { name: 'blue' },
+          status: {
+            conditions: [{ type: 'Progressing', status: 'True', lastUpdateTime: '2026-11-25T00:00:00Z' }],
+          },
+        },
+      ],
+    });
+    expect(newestFirst([{ name: 'blue' }, { name: 'green' }], sets, deployments).map((s) => s.name)).toEqual([
+      'blue',
+      'green',
+    ]);
   });
 
   it('sets the named container, or names the ones there are', () => {

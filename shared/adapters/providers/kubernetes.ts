@@ -12,11 +12,12 @@ import {
   parseRoute,
   parseServices,
   rolloutState,
-  ruleIndex,
+  routeVerdict,
+  ruleIndexes,
   splitOfRule,
   splitPatch,
 } from '../../core/traffic/kubernetes-json.js';
-import { sameSplit } from '../../core/traffic/split.js';
+import { sameSplit, type Split } from '../../core/traffic/split.js';
 import type { Clock } from '../clock.js';
 import type { CommandRunner } from '../exec.js';
 import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
@@ -34,6 +35,8 @@ export interface KubernetesOptions {
   container?: string;
   rolloutTimeoutMs: number;
   pollMs?: number;
+  /** How long the Gateway controller may take to report on a patched route. */
+  routeTimeoutMs?: number;
 }
 
 export function kubernetesProvider(
@@ -52,33 +55,66 @@ export function kubernetesProvider(
   const route = async () => parseRoute(await kubectl('get', 'httproute', options.route, '--output', 'json'));
   const services = async () => parseServices(await kubectl('get', 'services', '--output', 'json'));
 
+  /**
+   * Weights are only asked for until the Gateway says it took them: wait for its
+   * report on this generation and fail the step on a route it refused, or on a
+   * backend with traffic that does not resolve (its users get 500s).
+   */
+  const applied = async (generation: number, split: Split) => {
+    const deadline = clock.now() + (options.routeTimeoutMs ?? 30_000);
+    for (;;) {
+      const verdict = routeVerdict(await route(), generation);
+      if (verdict.kind === 'ok') return;
+      if (verdict.kind === 'failed') {
+        if (!verdict.unresolved) throw new ProviderError(verdict.detail);
+        // Only a backend with weight hurts users; one left at 0 may stay unresolved.
+        const known = new Set((await services()).map((s) => s.name));
+        const missing = Object.entries(split).filter(([name, percent]) => percent > 0 && !known.has(name));
+        if (missing.length > 0)
+          throw new ProviderError(
+            `${verdict.detail}: ${missing.map(([n, p]) => `${n} (${p}%)`).join(', ')} has no Service, so the Gateway answers its share with 500s`,
+          );
+        return;
+      }
+      if (clock.now() >= deadline)
+        throw new ProviderError(
+          `${verdict.detail} after ${Math.round((options.routeTimeoutMs ?? 30_000) / 1000)}s: without the route's status there is no telling the weights took effect`,
+        );
+      await clock.sleep(options.pollMs ?? 2000);
+    }
+  };
+
   return {
     kind: 'kubernetes',
     async readSplit() {
       const r = await route();
-      return splitOfRule(r.rules[ruleIndex(r, options.revisions)] ?? []);
+      return splitOfRule(r.rules[ruleIndexes(r, options.revisions)[0] as number] ?? []);
     },
     async setSplit(split) {
       const r = await route();
-      const index = ruleIndex(r, [...options.revisions, ...Object.keys(split)]);
-      if (sameSplit(splitOfRule(r.rules[index] ?? []), split)) return;
-      await kubectl(
-        'patch',
-        'httproute',
-        options.route,
-        '--type',
-        'json',
-        '--patch',
-        JSON.stringify(splitPatch(r, index, split)),
-        '--output',
-        'name',
+      const indexes = ruleIndexes(r, [...options.revisions, ...Object.keys(split)]);
+      if (indexes.every((i) => sameSplit(splitOfRule(r.rules[i] ?? []), split))) return;
+      const patched = parseRoute(
+        await kubectl(
+          'patch',
+          'httproute',
+          options.route,
+          '--type',
+          'json',
+          '--patch',
+          JSON.stringify(splitPatch(r, indexes, split)),
+          '--output',
+          'json',
+        ),
       );
+      await applied(patched.generation, split);
     },
     async listRevisions(): Promise<Revision[]> {
-      const [r, all, replicaSets] = await Promise.all([
+      const [r, all, replicaSets, deployments] = await Promise.all([
         route(),
         services(),
         kubectl('get', 'replicasets', '--output', 'json'),
+        kubectl('get', 'deployments', '--output', 'json'),
       ]);
       const inRoute = new Set(r.rules.flat().map((ref) => ref.name));
       // The route's Services, and any Service that says where it answers (a canary not
@@ -86,6 +122,7 @@ export function kubernetesProvider(
       return newestFirst(
         all.filter((s) => inRoute.has(s.name) || s.url),
         replicaSets,
+        deployments,
       ).map((s) => ({ name: s.name, ...(s.url && { url: s.url }) }));
     },
     async deploy(request: DeployRequest): Promise<Revision> {

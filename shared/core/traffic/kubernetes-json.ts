@@ -12,11 +12,24 @@ type Json = Record<string, unknown>;
 export interface BackendRef extends Json {
   name: string;
   weight?: number;
+  kind?: string;
+}
+
+export interface RouteCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
 }
 
 export interface RouteRules {
   resourceVersion: string;
+  generation: number;
+  /** Every backendRef of every rule, Services and other kinds alike. */
   rules: BackendRef[][];
+  /** status.parents: what each Gateway's controller made of the route. */
+  parents: { parent: string; conditions: RouteCondition[] }[];
 }
 
 export type JsonPatch = { op: 'test' | 'replace'; path: string; value: unknown }[];
@@ -36,31 +49,45 @@ function parse(text: string, what: string): Json {
   throw new KubernetesJsonError(`kubectl printed something that is not a ${what} in JSON`);
 }
 
+const isService = (ref: BackendRef) =>
+  (ref.kind === undefined || ref.kind === 'Service') && (ref['group'] === undefined || ref['group'] === '');
+
+/** How a backendRef appears in a split: a Service by its name (a revision), anything else by kind/name. */
+export const refKey = (ref: BackendRef) => (isService(ref) ? ref.name : `${ref.kind}/${ref.name}`);
+
 export function parseRoute(text: string): RouteRules {
   const route = parse(text, 'HTTPRoute');
+  const meta = (route['metadata'] ?? {}) as Json;
   const spec = (route['spec'] ?? {}) as Json;
   const rules = Array.isArray(spec['rules']) ? (spec['rules'] as Json[]) : [];
+  const parents = (((route['status'] ?? {}) as Json)['parents'] ?? []) as Json[];
   return {
-    resourceVersion: String(((route['metadata'] ?? {}) as Json)['resourceVersion'] ?? ''),
+    resourceVersion: String(meta['resourceVersion'] ?? ''),
+    generation: typeof meta['generation'] === 'number' ? meta['generation'] : 0,
     rules: rules.map((rule) =>
       (Array.isArray(rule['backendRefs']) ? (rule['backendRefs'] as Json[]) : []).filter(
-        (ref): ref is BackendRef =>
-          typeof ref['name'] === 'string' && (ref['kind'] === undefined || ref['kind'] === 'Service'),
+        (ref): ref is BackendRef => typeof ref['name'] === 'string',
       ),
     ),
+    parents: (Array.isArray(parents) ? parents : []).map((p) => ({
+      parent: String(((p['parentRef'] ?? {}) as Json)['name'] ?? '?'),
+      conditions: (Array.isArray(p['conditions']) ? p['conditions'] : []) as RouteCondition[],
+    })),
   };
 }
 
 /**
- * The rule that carries the revisions: the first that names one of them; else the
- * only rule with backends. With several candidates it refuses to guess which
- * traffic is meant.
+ * The rules that carry the revisions: every rule that names one of them (a route
+ * may send /api and / to the same two Services: both move); else the only rule
+ * with Service backends. With several candidates it refuses to guess.
  */
-export function ruleIndex(route: RouteRules, revisions: readonly string[]): number {
-  const named = route.rules.findIndex((refs) => refs.some((r) => revisions.includes(r.name)));
-  if (named >= 0) return named;
-  const withBackends = route.rules.flatMap((refs, i) => (refs.length > 0 ? [i] : []));
-  if (withBackends.length === 1) return withBackends[0] as number;
+export function ruleIndexes(route: RouteRules, revisions: readonly string[]): number[] {
+  const named = route.rules.flatMap((refs, i) =>
+    refs.some((r) => isService(r) && revisions.includes(r.name)) ? [i] : [],
+  );
+  if (named.length > 0) return named;
+  const withBackends = route.rules.flatMap((refs, i) => (refs.some(isService) ? [i] : []));
+  if (withBackends.length === 1) return withBackends;
   if (withBackends.length === 0)
     throw new KubernetesJsonError('the HTTPRoute has no rule with Service backendRefs');
   throw new KubernetesJsonError(
@@ -68,10 +95,14 @@ export function ruleIndex(route: RouteRules, revisions: readonly string[]): numb
   );
 }
 
-/** Gateway API weights are relative (a missing weight is 1); the split is in percent. */
+/**
+ * Gateway API weights are relative (a missing weight is 1); the split is in
+ * percent. A backend that is not a Service counts under kind/name, so traffic it
+ * takes is never silently attributed to a revision.
+ */
 export function splitOfRule(refs: readonly BackendRef[]): Split {
   const weights: Record<string, number> = {};
-  for (const ref of refs) weights[ref.name] = (weights[ref.name] ?? 0) + (ref.weight ?? 1);
+  for (const ref of refs) weights[refKey(ref)] = (weights[refKey(ref)] ?? 0) + (ref.weight ?? 1);
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
   if (total === 0) return {};
   // Largest remainder, so the percents add up to 100 (weights 1:1:1 → 34/33/33).
@@ -86,25 +117,68 @@ export function splitOfRule(refs: readonly BackendRef[]): Split {
 }
 
 /**
- * The patch that gives the rule this split: each backendRef keeps its other fields
- * (port, namespace); a revision the rule lacks is added with the port of the first;
- * a revision outside the split keeps its place at weight 0. The resourceVersion test
- * makes a concurrent edit fail the patch instead of being overwritten.
+ * The patch that gives each of the rules this split: each Service backendRef keeps
+ * its other fields (port, namespace); a revision a rule lacks is added with the
+ * port of its first Service; a revision outside the split keeps its place at weight
+ * 0; backendRefs of other kinds are kept exactly as they are. The resourceVersion
+ * test makes a concurrent edit fail the patch instead of being overwritten.
  */
-export function splitPatch(route: RouteRules, index: number, split: Split): JsonPatch {
-  const refs = route.rules[index] ?? [];
+export function splitPatch(route: RouteRules, indexes: readonly number[], split: Split): JsonPatch {
   const weights = normalizeSplit(split);
-  const next: BackendRef[] = refs.map((ref) => ({ ...ref, weight: weights[ref.name] ?? 0 }));
-  for (const [name, weight] of Object.entries(weights)) {
-    if (!refs.some((r) => r.name === name)) {
-      const port = refs[0]?.['port'];
-      next.push({ name, ...(port !== undefined && { port }), weight });
+  const rulePatch = (index: number) => {
+    const refs = route.rules[index] ?? [];
+    const next: BackendRef[] = refs.map((ref) =>
+      isService(ref) ? { ...ref, weight: weights[ref.name] ?? 0 } : ref,
+    );
+    for (const [name, weight] of Object.entries(weights)) {
+      if (!refs.some((r) => isService(r) && r.name === name)) {
+        const port = refs.find(isService)?.['port'];
+        next.push({ name, ...(port !== undefined && { port }), weight });
+      }
     }
-  }
+    return { op: 'replace' as const, path: `/spec/rules/${index}/backendRefs`, value: next };
+  };
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: route.resourceVersion },
-    { op: 'replace', path: `/spec/rules/${index}/backendRefs`, value: next },
+    ...indexes.map(rulePatch),
   ];
+}
+
+export type RouteVerdict =
+  | { kind: 'ok' }
+  | { kind: 'pending'; detail: string }
+  | { kind: 'failed'; detail: string; unresolved?: boolean };
+
+/**
+ * What the Gateway controllers made of the route at `generation` (status.parents,
+ * Gateway API's Accepted and ResolvedRefs conditions). A route that is not Accepted
+ * routes nothing as asked; with ResolvedRefs False the spec has requests to an
+ * invalid backendRef answered 500, which probes on a Service's own address never see.
+ */
+export function routeVerdict(route: RouteRules, generation: number): RouteVerdict {
+  if (route.parents.length === 0)
+    return { kind: 'pending', detail: 'no Gateway controller has reported on the route yet' };
+  for (const { parent, conditions } of route.parents) {
+    const of = (type: string) => conditions.find((c) => c.type === type);
+    const accepted = of('Accepted');
+    const resolved = of('ResolvedRefs');
+    const stale = [accepted, resolved].some((c) => !c || (c.observedGeneration ?? 0) < generation);
+    if (stale)
+      return {
+        kind: 'pending',
+        detail: `Gateway ${parent} has not reported on generation ${generation} yet`,
+      };
+    const why = (c: RouteCondition) => `${c.reason ?? c.status}${c.message ? `: ${c.message}` : ''}`;
+    if (accepted!.status !== 'True')
+      return { kind: 'failed', detail: `Gateway ${parent} did not accept the route (${why(accepted!)})` };
+    if (resolved!.status !== 'True')
+      return {
+        kind: 'failed',
+        unresolved: true,
+        detail: `Gateway ${parent} cannot resolve the route's backendRefs (${why(resolved!)})`,
+      };
+  }
+  return { kind: 'ok' };
 }
 
 export interface ServiceInfo {
@@ -176,22 +250,42 @@ export function rolloutState(deploymentText: string): RolloutState {
 
 /**
  * The revisions newest first, for "the previous revision": each Service is as new
- * as the newest ReplicaSet of its Deployment (same name), that is, its last rollout.
+ * as its Deployment's (same name) last rollout. That is the newest ReplicaSet's
+ * creation, or, when the controller reused an older ReplicaSet because an earlier
+ * pod template came back, the time the Deployment's Progressing condition last
+ * changed reason (the controller updates it as a rollout starts and completes).
  * Services that never rolled out come last, in their given order.
  */
-export function newestFirst(services: readonly ServiceInfo[], replicaSetsText: string): ServiceInfo[] {
-  const list = parse(replicaSetsText, 'ReplicaSetList');
-  const items = Array.isArray(list['items']) ? (list['items'] as Json[]) : [];
+export function newestFirst(
+  services: readonly ServiceInfo[],
+  replicaSetsText: string,
+  deploymentsText = '{"items":[]}',
+): ServiceInfo[] {
   const lastRollout = new Map<string, number>();
-  for (const item of items) {
+  const saw = (name: unknown, at: number) => {
+    if (typeof name === 'string' && !Number.isNaN(at))
+      lastRollout.set(name, Math.max(at, lastRollout.get(name) ?? 0));
+  };
+  for (const item of itemsOf(replicaSetsText, 'ReplicaSetList')) {
     const meta = (item['metadata'] ?? {}) as Json;
     const owner = ((meta['ownerReferences'] ?? []) as Json[]).find((o) => o['kind'] === 'Deployment');
-    const at = Date.parse(String(meta['creationTimestamp'] ?? ''));
-    if (typeof owner?.['name'] !== 'string' || Number.isNaN(at)) continue;
-    lastRollout.set(owner['name'], Math.max(at, lastRollout.get(owner['name']) ?? 0));
+    saw(owner?.['name'], Date.parse(String(meta['creationTimestamp'] ?? '')));
+  }
+  for (const item of itemsOf(deploymentsText, 'DeploymentList')) {
+    const conditions = (((item['status'] ?? {}) as Json)['conditions'] ?? []) as Json[];
+    const progressing = conditions.find((c) => c['type'] === 'Progressing');
+    saw(
+      ((item['metadata'] ?? {}) as Json)['name'],
+      Date.parse(String(progressing?.['lastUpdateTime'] ?? '')),
+    );
   }
   return services
     .map((service, order) => ({ service, order, at: lastRollout.get(service.name) ?? -1 }))
     .sort((a, b) => b.at - a.at || a.order - b.order)
     .map((e) => e.service);
+}
+
+function itemsOf(text: string, what: string): Json[] {
+  const list = parse(text, what);
+  return Array.isArray(list['items']) ? (list['items'] as Json[]) : [];
 }

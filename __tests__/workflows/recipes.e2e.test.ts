@@ -8,21 +8,9 @@ import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { repoRoot, runAction } from '../support/run-action.js';
+import { recipe } from '../support/recipes.js';
+import { runAction } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
-
-type Step = { uses?: string; with?: Record<string, string>; env?: Record<string, string> };
-const recipe = (file: string, action: string): Step => {
-  const doc = parse(readFileSync(path.join(repoRoot, 'workflows-examples', file), 'utf8')) as {
-    jobs: Record<string, { steps: Step[] }>;
-  };
-  const step = Object.values(doc.jobs)
-    .flatMap((j) => j.steps)
-    .find((s) => s.uses?.includes(`/${action}@`));
-  if (!step) throw new Error(`${file} has no ${action} step`);
-  return step;
-};
 
 /**
  * A flag service's percentage rollout: GET the flag, PATCH {"percent": 0-100} with a

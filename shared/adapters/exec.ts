@@ -34,7 +34,8 @@ export function execRunner(
         env,
         silent: true,
         ignoreReturnCode: true,
-        ...(options.input !== undefined && { input: Buffer.from(options.input) }),
+        // stdin is always closed: a CLI that reads it (vercel does) would otherwise wait forever.
+        input: Buffer.from(options.input ?? ''),
       });
       if (result.exitCode !== 0) {
         const detail = (result.stderr.trim() || result.stdout.trim())

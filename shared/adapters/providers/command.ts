@@ -54,7 +54,12 @@ export function splitEnv(split: Split, known: Iterable<string> = []): Record<str
 
 export function commandProvider(options: CommandProviderOptions, runner: CommandRunner): TrafficProvider {
   const sh = async (script: string, env: Record<string, string> = {}) =>
-    (await runner.run('bash', ['-c', script], { env: { ...options.env, ...env } })).stdout;
+    // As GitHub runs a `shell: bash` step: a failure anywhere in a pipeline fails the command.
+    (
+      await runner.run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+        env: { ...options.env, ...env },
+      })
+    ).stdout;
 
   const parse = <T>(what: string, text: string, schema: z.ZodType<T>): T => {
     let value: unknown;

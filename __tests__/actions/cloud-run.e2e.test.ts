@@ -309,6 +309,18 @@ describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
   );
 
   it(
+    'a plain move with no analysis (staging: steps 100, step-duration 0s) needs no Cloud Monitoring access',
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      api.monitoring.refuse(403);
+      const shifted = await shift(canary, { steps: '100', 'step-duration': '0s' });
+      expect(shifted.outputs['outcome']).toBe('promoted');
+      expect(api.monitoring.queries).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
     'cloud-run-metrics: false gates on probes only and never asks Cloud Monitoring',
     async () => {
       const canary = (await deployCanary())['canary-revision']!;

@@ -27,14 +27,15 @@ export function run(deps: RollbackDeps): Promise<void> {
 
     const current = await provider.readSplit();
     const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime);
-    const history = await revisionHistory(recorder, runtime);
     let target = settings['to-revision'];
+    // Named target: traffic moves first and the history is read after, for the record.
+    let history = target ? undefined : await revisionHistory(recorder, runtime);
     if (!target) {
       // Only providers that list revisions in creation order get here (settings check).
       const listed = await provider.listRevisions();
       const unfit = new Set([
         ...listed.filter((r) => r.ready === false).map((r) => r.name),
-        ...rolledBack(history),
+        ...rolledBack(history ?? []),
       ]);
       target = previousRevision(
         current,
@@ -60,6 +61,7 @@ export function run(deps: RollbackDeps): Promise<void> {
     if (plan.kind === 'move') {
       // The rollback is what now runs in this environment.
       // Recorded for the revision now serving, at the commit it was deployed from.
+      history ??= await revisionHistory(recorder, runtime);
       const sha = commitOf(history, target);
       await deploymentRecord(
         settings,
@@ -123,18 +125,29 @@ export function run(deps: RollbackDeps): Promise<void> {
   });
 }
 
-/** The environment's deployment history; without it (no record, no access) the rollback still runs. */
+/** How long a rollback waits for GitHub's deployment history before going on without it. */
+const HISTORY_WAIT_MS = 10_000;
+
+/** The environment's deployment history; without it (no record, no access, slow) the rollback still runs. */
 async function revisionHistory(
   recorder: DeploymentRecorder | undefined,
   runtime: Pick<Runtime, 'warning'>,
 ): Promise<RevisionRecord[]> {
   if (!recorder) return [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), HISTORY_WAIT_MS)),
+  );
   try {
-    return await recorder.revisions();
+    const history = await Promise.race([recorder.revisions(), late]);
+    if (history) return history;
+    runtime.warning(`GitHub's deployment history took over ${HISTORY_WAIT_MS / 1000}s; going on without it`);
   } catch (error) {
     runtime.warning(
       `Deployment history not read, so rolled-back revisions are not known: ${(error as Error).message}`,
     );
-    return [];
+  } finally {
+    clearTimeout(timer);
   }
+  return [];
 }

@@ -39,12 +39,18 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
     const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
-    const gated = await withCloudRunMetrics(deps.providerFor(settings), settings, {
-      http: deps.http,
-      clock: deps.clock,
-      env: deps.env,
-      mask: (secret) => runtime.setSecret(secret),
-    });
+    // Metrics matter only where a step is analysed; a plain move (staging's 100 %) needs none.
+    const analysed = plan.some((step) => step.kind === 'analysis');
+    const gated = await withCloudRunMetrics(
+      deps.providerFor(settings),
+      analysed ? settings : { ...settings, 'cloud-run-metrics': false },
+      {
+        http: deps.http,
+        clock: deps.clock,
+        env: deps.env,
+        mask: (secret) => runtime.setSecret(secret),
+      },
+    );
     const provider = gated.provider;
     const promUrl = settings['prometheus-url'];
     if (!provider.metrics && !hasProbes && !promUrl) {

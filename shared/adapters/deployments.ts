@@ -143,17 +143,19 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
           owner,
           repo,
           environment: options.environment,
-          per_page: 30,
+          per_page: 20,
         });
-        const records: RevisionRecord[] = [];
-        for (const d of recent) {
+        const named = recent.flatMap((d) => {
           const payload = d.payload as { revision?: unknown } | string;
           const revision = typeof payload === 'object' ? payload.revision : undefined;
-          if (typeof revision !== 'string') continue;
-          const latest = await latestStatus(d.id);
-          records.push({ revision, sha: d.sha, ...(latest && { state: latest.state }) });
-        }
-        return records;
+          return typeof revision === 'string' ? [{ revision, sha: d.sha, id: d.id }] : [];
+        });
+        // In parallel: a rollback waits on this.
+        const states = await Promise.all(named.map((d) => latestStatus(d.id)));
+        return named.map(({ revision, sha }, i): RevisionRecord => {
+          const state = states[i]?.state;
+          return { revision, sha, ...(state && { state }) };
+        });
       } catch (error) {
         return fail('list deployments', error);
       }

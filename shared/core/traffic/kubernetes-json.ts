@@ -162,7 +162,10 @@ export function routeVerdict(route: RouteRules, generation: number): RouteVerdic
     const of = (type: string) => conditions.find((c) => c.type === type);
     const accepted = of('Accepted');
     const resolved = of('ResolvedRefs');
-    const stale = [accepted, resolved].some((c) => !c || (c.observedGeneration ?? 0) < generation);
+    // A condition without observedGeneration (optional in metav1.Condition) is taken as current.
+    const stale = [accepted, resolved].some(
+      (c) => !c || (c.observedGeneration !== undefined && c.observedGeneration < generation),
+    );
     if (stale)
       return {
         kind: 'pending',

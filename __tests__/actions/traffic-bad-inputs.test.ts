@@ -47,6 +47,25 @@ type Case = [
 ];
 
 const cases: Case[] = [
+  // A line break or ';' separates runtime API commands: a backend name holding one
+  // would run a second command on the admin socket.
+  ...(['shift-traffic', 'rollback', 'deploy-canary'] as const).map((action): Case => [
+    action,
+    'an HAProxy backend name smuggling a second runtime command',
+    'haproxy-backend',
+    /must be an HAProxy backend name/,
+    () =>
+      ({ 'shift-traffic': shift, rollback, 'deploy-canary': deploy })[action]({
+        'haproxy-backend': 'app\nset weight app/blue 0',
+      }),
+  ]),
+  [
+    'rollback',
+    "an HAProxy backend name with ';'",
+    'haproxy-backend',
+    /must be an HAProxy backend name/,
+    () => rollback({ 'haproxy-backend': 'app;disable server app/blue' }),
+  ],
   [
     'shift-traffic',
     'no provider',

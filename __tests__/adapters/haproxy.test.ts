@@ -117,3 +117,27 @@ describe.each(haproxyVersions())('haproxy provider against real HAProxy %s', (_v
     );
   });
 });
+
+describe('the admin socket writer', () => {
+  it("refuses a command holding ';' or a line break, whatever the caller passed, and sends nothing", async () => {
+    const [, binary] = haproxyVersions()[0]!;
+    const proxy = await startHaproxy({ blue: { url: 'http://127.0.0.1:9', weight: 100 } }, binary);
+    try {
+      for (const backend of [
+        'app;set weight app/blue 0',
+        'app\nset weight app/blue 0',
+        'app\r\nshutdown sessions server app/blue',
+      ]) {
+        const smuggling = haproxyProvider({ socket: proxy.socket, backend });
+        await expect(smuggling.listRevisions()).rejects.toThrow(
+          /refused to send HAProxy a command holding ';' or a line break/,
+        );
+      }
+      expect(await haproxyProvider({ socket: proxy.socket, backend: proxy.backend }).readSplit()).toEqual({
+        blue: 100,
+      });
+    } finally {
+      await proxy.stop();
+    }
+  });
+});

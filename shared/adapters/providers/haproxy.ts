@@ -27,7 +27,8 @@ export interface HaproxyOptions {
 }
 
 export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
-  const command = (text: string) => runtimeCommand(options.socket, text, options.timeoutMs ?? 5000);
+  const command = (...commands: string[]) =>
+    runtimeCommand(options.socket, commands, options.timeoutMs ?? 5000);
 
   const servers = async () => {
     const rows = parseStat(await command('show stat'));
@@ -48,7 +49,7 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       const weights: Record<string, number> = {};
       const rows = await servers();
       const names = rows.map((s) => s['svname'] as string);
-      const text = await command(names.map((n) => `get weight ${options.backend}/${n}`).join('; '));
+      const text = await command(...names.map((n) => `get weight ${options.backend}/${n}`));
       const answers = text.split('\n').filter((l) => /^\d+ \(initial \d+\)/.test(l));
       if (answers.length !== names.length)
         throw new ProviderError(`HAProxy answered get weight unexpectedly: ${text.trim().slice(0, 200)}`);
@@ -79,7 +80,7 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       // Raise weights before lowering others, so no instant has every server at 0.
       const ordered = [...names].sort((a, b) => (target[b] ?? 0) - (target[a] ?? 0));
       const text = await command(
-        ordered.map((n) => `set weight ${options.backend}/${n} ${target[n] ?? 0}`).join('; '),
+        ...ordered.map((n) => `set weight ${options.backend}/${n} ${target[n] ?? 0}`),
       );
       const complaint = text.split('\n').find((l) => l.trim() !== '');
       if (complaint) throw new ProviderError(`HAProxy refused the weights: ${complaint.trim()}`);
@@ -104,7 +105,9 @@ export function haproxyProvider(options: HaproxyOptions): TrafficProvider {
       }
       // Weight 0 first, so the new address never receives traffic before the gates allow it.
       const text = await command(
-        `set weight ${server} 0; set server ${server} addr ${host} port ${port}; set server ${server} state ready`,
+        `set weight ${server} 0`,
+        `set server ${server} addr ${host} port ${port}`,
+        `set server ${server} state ready`,
       );
       const refusal = addrAnswerRefusal(text);
       if (refusal) throw new ProviderError(`HAProxy refused the new address: ${refusal}`);
@@ -162,7 +165,20 @@ export function parseServersState(
     }));
 }
 
-function runtimeCommand(socket: string, text: string, timeoutMs: number): Promise<string> {
+/**
+ * The one place that writes to the admin socket. ';' and line breaks separate
+ * runtime API commands, so a command holding one (a hostile name that slipped past
+ * input checks) is refused here, whatever the caller passed.
+ */
+function runtimeCommand(socket: string, commands: readonly string[], timeoutMs: number): Promise<string> {
+  const smuggled = commands.find((c) => /[;\r\n]/.test(c));
+  if (smuggled !== undefined)
+    return Promise.reject(
+      new ProviderError(
+        `refused to send HAProxy a command holding ';' or a line break: ${JSON.stringify(smuggled)}`,
+      ),
+    );
+  const text = commands.join('; ');
   return new Promise((resolve, reject) => {
     const conn = createConnection(socket);
     let out = '';

@@ -117,6 +117,14 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         path: ['haproxy-backend'],
         message: 'is required with provider: haproxy',
       });
+    // HAProxy's own rule for proxy names (configuration manual, "names"); it also keeps
+    // ';' and line breaks, which separate runtime API commands, off the admin socket.
+    else if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(s['haproxy-backend']))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['haproxy-backend'],
+        message: "must be an HAProxy backend name: letters, digits, '-', '_', '.' and ':'",
+      });
   }
   if (s.provider === 'cloud-run') {
     if (!s['cloud-run-service'])

@@ -1,5 +1,6 @@
 import { systemClock } from '../../shared/adapters/clock.js';
 import { nodeHttpClient, type HttpRequest } from '../../shared/adapters/http.js';
+import { redirectStep } from '../../shared/core/redirect.js';
 import { startService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -90,5 +91,42 @@ describe('nodeHttpClient against a real server', () => {
     });
     expect(outcome.kind).toBe('error');
     if (outcome.kind === 'error') expect(outcome.error).toMatch(/host not found|lookup failed|timeout/);
+  });
+});
+
+describe('credentials and redirects', () => {
+  const secret = { authorization: 'Bearer s3cret', apikey: 'k-123', accept: 'application/json' };
+  it('a redirect to another origin carries no credential header; the same origin keeps them', async () => {
+    const other = await startService();
+    try {
+      await http.send(
+        req(`/redirect-to?url=${encodeURIComponent(`${other.url}/echo`)}`, { headers: secret }),
+      );
+      const seen = other.requests.find((r) => r.url === '/echo')!.headers;
+      expect(seen['authorization']).toBeUndefined();
+      expect(seen['apikey']).toBeUndefined();
+      expect(seen['accept']).toBe('application/json');
+      const same = await http.send(req('/redirect-to?url=/echo', { headers: secret }));
+      if (same.kind !== 'response') throw new Error('no response');
+      expect(JSON.parse(same.response.body).headers).toMatchObject({
+        authorization: 'Bearer s3cret',
+        apikey: 'k-123',
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not follow https to http, nor to other schemes', () => {
+    const from = new URL('https://api.example.com/health');
+    expect(redirectStep(from, new URL('http://api.example.com/health'), secret)).toEqual({
+      kind: 'refuse',
+      reason: 'redirected from https to http (api.example.com), which is not followed',
+    });
+    expect(redirectStep(from, new URL('file:///etc/passwd'), secret)).toMatchObject({ kind: 'refuse' });
+    expect(redirectStep(from, new URL('https://cdn.example.com/x'), secret)).toEqual({
+      kind: 'follow',
+      headers: { accept: 'application/json' },
+    });
   });
 });

@@ -111,6 +111,9 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
           return flap % 2 === 1 ? json(res, 503, { error: 'blip' }) : json(res, 200, { status: 'ok' });
         case '/hang':
           return; // never answers
+        case '/redirect-to':
+          res.writeHead(302, { location: url.searchParams.get('url') ?? '/' });
+          return res.end();
         case '/redirect':
           res.writeHead(302, { location: '/health' });
           return res.end();

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { HttpResponse, Outcome } from '../core/probe.js';
+import { redirectStep } from '../core/redirect.js';
 import type { Clock } from './clock.js';
 
 // require(), not an ESM import: importing node:http as a module namespace evaluates
@@ -46,12 +47,13 @@ export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-health
       let url = request.url;
       let method = request.method;
       let body = request.body;
+      let headers: Record<string, string> = { ...request.headers };
       try {
         for (let hop = 0; ; hop++) {
           const response = await exchange(
             url,
             method,
-            { 'user-agent': userAgent, ...request.headers },
+            { 'user-agent': userAgent, ...headers },
             body,
             deadline - clock.now(),
           );
@@ -67,7 +69,12 @@ export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-health
           }
           if (hop >= MAX_REDIRECTS)
             return { kind: 'error', error: 'too many redirects', latencyMs: clock.now() - started };
-          url = new URL(location, url).toString();
+          const next = new URL(location, url);
+          const step = redirectStep(new URL(url), next, headers);
+          if (step.kind === 'refuse')
+            return { kind: 'error', error: step.reason, latencyMs: clock.now() - started };
+          headers = step.headers;
+          url = next.toString();
           // As browsers and fetch do: 303, and 301/302 after POST, continue as GET.
           if (
             response.status === 303 ||

@@ -34,8 +34,7 @@ export function execRunner(
         env,
         silent: true,
         ignoreReturnCode: true,
-        // stdin is always closed: a CLI that reads it (vercel does) would otherwise wait forever.
-        input: Buffer.from(options.input ?? ''),
+        ...(options.input !== undefined && { input: Buffer.from(options.input) }),
       });
       if (result.exitCode !== 0) {
         const detail = (result.stderr.trim() || result.stdout.trim())
@@ -53,8 +52,8 @@ export function execRunner(
 }
 
 function describe(program: string, args: readonly string[]): string {
-  // The user's own script is named by its first line only; it may be long.
-  if (program === 'bash' && args[0] === '-c')
-    return `command \`${(args[1] ?? '').split('\n')[0]?.slice(0, 80)}\``;
+  // The user's own script (after -c) is named by its first line only; it may be long.
+  const c = args.indexOf('-c');
+  if (program === 'bash' && c >= 0) return `command \`${(args[c + 1] ?? '').split('\n')[0]?.slice(0, 80)}\``;
   return [program, ...args.slice(0, 4)].join(' ');
 }

@@ -22,6 +22,7 @@ const OPERATIONS = [
   'repos/list-deployment-statuses',
   'actions/list-workflow-runs',
   'actions/get-workflow-run',
+  'users/get-authenticated',
 ];
 
 const source = process.argv[2];

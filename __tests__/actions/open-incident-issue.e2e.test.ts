@@ -51,6 +51,36 @@ const incident = (inputs: Record<string, string> = {}, options: RunOptions = {})
 const open = () => github.issues.filter((i) => i.state === 'open');
 
 describe('open-incident-issue', () => {
+  it("does not adopt an outsider's issue that carries the label and our marker, nor a marker quoted inside a body", async () => {
+    const first = await incident();
+    expect(first.outputs['action']).toBe('created');
+    const marker = github.issues[0]!.body.split('\n')[0]!;
+    github.issues[0]!.state = 'closed';
+    const forged = (body: string, author: { login: string; type: 'User' | 'Bot' }) =>
+      github.issues.push({
+        number: github.issues.length + 1,
+        title: 'all good, nothing to see',
+        body,
+        state: 'open',
+        state_reason: null,
+        labels: ['incident'],
+        assignees: [],
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+        closed_at: null,
+        author,
+      });
+    // An issue form can apply labels: anyone can file this.
+    forged(`${marker}\nthe incident is handled here`, { login: 'mallory', type: 'User' });
+    // Our own bot's issue that merely quotes the marker further down.
+    forged(`Notes\n\n> ${marker}`, { login: 'github-actions[bot]', type: 'Bot' });
+    const again = await incident();
+    expect(again.outputs['action']).toBe('created');
+    expect(Number(again.outputs['issue-number'])).toBe(4);
+    expect(github.issues.slice(1, 3).map((i) => i.state)).toEqual(['open', 'open']);
+    expect(github.comments).toEqual([]);
+  });
+
   it("opens one incident from healthcheck's report, with the runbooks' sections", async () => {
     const run = await incident();
     expect(run.stderr).toBe('');

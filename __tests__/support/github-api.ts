@@ -103,6 +103,8 @@ export interface Issue {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** Who opened it; default the token's identity (github-actions[bot] for an installation token). */
+  author?: { login: string; type: 'Bot' | 'User' };
 }
 
 export interface Deployment {
@@ -171,6 +173,9 @@ export async function startGitHubApi(
   token = 'ghs_test0123456789abcdefABCDEF',
 ): Promise<GitHubApi> {
   const issues: Issue[] = [];
+  const identity: NonNullable<Issue['author']> = token.startsWith('ghs_')
+    ? { login: 'github-actions[bot]', type: 'Bot' }
+    : { login: 'release-bot', type: 'User' };
   const comments: GitHubApi['comments'] = [];
   const labels: GitHubApi['labels'] = new Map();
   const deployments: Deployment[] = [];
@@ -224,6 +229,11 @@ export async function startGitHubApi(
       name,
       url: `${base}/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`,
     })),
+    user: {
+      ...example('issue').user,
+      login: (i.author ?? identity).login,
+      type: (i.author ?? identity).type,
+    },
     assignee: null,
     assignees: [],
     pull_request: undefined,
@@ -318,6 +328,15 @@ export async function startGitHubApi(
     const find = () => issues.find((i) => i.number === Number(params['issue_number']));
 
     switch (`${method} ${route.template}`) {
+      case 'GET /user':
+        // An installation token (ghs_, as GITHUB_TOKEN) is no user: GitHub answers 403.
+        return token.startsWith('ghs_')
+          ? respond(res, undefined, 403, { message: 'Resource not accessible by integration' })
+          : respond(res, route, 200, {
+              ...example('private-user-response-with-public-profile-information'),
+              login: identity.login,
+              type: identity.type,
+            });
       case 'GET /repos/{owner}/{repo}/issues': {
         const state = url.searchParams.get('state') ?? 'open';
         const wantLabels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);

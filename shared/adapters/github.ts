@@ -35,6 +35,21 @@ export interface GitHubOptions {
 export function githubTracker(options: GitHubOptions): IncidentTracker {
   const octokit = githubClient(options);
   const { owner, repo } = options;
+  /**
+   * Who this token writes as: a personal or app user token answers GET /user; an
+   * installation token (GITHUB_TOKEN) is refused there and writes as a bot.
+   */
+  let identity: Promise<string | undefined> | undefined;
+  const ownLogin = () =>
+    (identity ??= octokit.rest.users.getAuthenticated().then(
+      (r) => r.data.login,
+      () => undefined,
+    ));
+  /** Only issues this identity wrote can be the incident: anyone may open an issue with the label. */
+  const ours = async (user: { login: string; type?: string } | null | undefined) => {
+    const me = await ownLogin();
+    return me ? user?.login === me : user?.type === 'Bot';
+  };
   return {
     async listOpen(label) {
       const issues = await call('list issues', 'issues: read', () =>
@@ -46,8 +61,9 @@ export function githubTracker(options: GitHubOptions): IncidentTracker {
           per_page: 100,
         }),
       );
+      const mine = await Promise.all(issues.map((i) => ours(i.user)));
       return issues
-        .filter((i) => !i.pull_request)
+        .filter((i, k) => !i.pull_request && mine[k])
         .map((i) => ({
           number: i.number,
           fingerprint: fingerprintIn(i.body) ?? '',

@@ -27,8 +27,11 @@ describe('fingerprints', () => {
     expect(fingerprintOf('Machinemate API', 'Production', 'healthcheck')).toBe(
       'machinemate-api/production/healthcheck',
     ));
-  it('round-trip through the hidden marker', () =>
-    expect(fingerprintIn(`text\n${markerFor('a/b/c')}\nmore`)).toBe('a/b/c'));
+  it('round-trip through the hidden marker on the first line, where we put it', () => {
+    expect(fingerprintIn(`${markerFor('a/b/c')}\nmore`)).toBe('a/b/c');
+    // Quoted anywhere else, it is someone's text, not our incident.
+    expect(fingerprintIn(`text\n${markerFor('a/b/c')}\nmore`)).toBeUndefined();
+  });
   it('are absent from bodies without a marker', () =>
     expect(fingerprintIn('an ordinary issue')).toBeUndefined());
 });

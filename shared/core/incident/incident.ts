@@ -35,7 +35,8 @@ export function fingerprintOf(service: string, environment: string, kind: string
   return `${part(service)}/${part(environment)}/${part(kind)}`;
 }
 
-const MARKER = /<!-- release-actions incident: ([^\s]+) -->/;
+// Where we put it: the first line of the body. A marker quoted anywhere else is text.
+const MARKER = /^<!-- release-actions incident: ([^\s]+) -->/;
 export const markerFor = (fingerprint: string) => `<!-- release-actions incident: ${fingerprint} -->`;
 export const fingerprintIn = (body: string | null | undefined) => MARKER.exec(body ?? '')?.[1];
 

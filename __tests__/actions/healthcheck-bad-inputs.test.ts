@@ -129,6 +129,14 @@ const cases: Case[] = [
   ],
   ['a timeout that is a word', /must be a duration/, 'timeout', () => ({ probes: ok(), timeout: 'soon' })],
   ['an empty timeout', /must be a duration/, 'timeout', () => ({ probes: ok(), timeout: '' })],
+  // Past Node's timer limit a setTimeout fires after 1 ms: every probe would time out at once.
+  [
+    "a timeout past a timer's limit",
+    /must be at most 24d/,
+    'timeout',
+    () => ({ probes: ok(), timeout: '25d' }),
+  ],
+  ['a zero timeout', /must be at least 1ms/, 'timeout', () => ({ probes: ok(), timeout: '0s' })],
   ['zero samples', /must be at least 1/, 'samples', () => ({ probes: ok(), samples: '0' })],
   [
     'samples as a word',

@@ -47,6 +47,21 @@ type Case = [
 ];
 
 const cases: Case[] = [
+  // A 30-day pause would last 1 ms (Node's timer limit) and promote at once.
+  [
+    'shift-traffic',
+    "a step past a timer's limit",
+    'step-duration',
+    /must be at most 24d/,
+    () => shift({ 'step-duration': '30d' }),
+  ],
+  [
+    'shift-traffic',
+    "a plan pause past a timer's limit",
+    'steps',
+    /must be at most 24d/,
+    () => shift({ steps: '[{weight: 10}, {pause: 30d}, {weight: 100}]' }),
+  ],
   // A line break or ';' separates runtime API commands: a backend name holding one
   // would run a second command on the admin socket.
   ...(['shift-traffic', 'rollback', 'deploy-canary'] as const).map((action): Case => [

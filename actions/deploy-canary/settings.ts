@@ -1,7 +1,7 @@
 import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import {
   checkProviderInputs,
   providerExamples,
@@ -26,7 +26,7 @@ export const deployCanaryInputs = z
     /** Share of traffic the canary gets once its probes pass (0: none until shift-traffic). */
     'initial-percent': wholeNumber(0, 50),
     /** kubernetes: how long the canary Deployment may take to roll out. */
-    'rollout-timeout': duration('a duration'),
+    'rollout-timeout': timeLimit(),
     /** Probes against the canary's own address (${CANARY_URL}) before any user traffic reaches it. */
     probes: optionalInput(yamlText(probeList)),
   })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { booleanInput, duration, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
 
 export const healthcheckInputs = z
@@ -12,7 +12,7 @@ export const healthcheckInputs = z
     /** Prefix for probe URLs written as paths; may be a `${VAR}` from the step's env. */
     'base-url': z.string().trim(),
     /** Per-attempt timeout unless a probe sets its own. */
-    timeout: duration(),
+    timeout: timeLimit(),
     /** Requests per probe for latency percentiles unless a probe sets its own. */
     samples: wholeNumber(1, 100),
     /** Extra attempts that must fail before a probe counts as down. */

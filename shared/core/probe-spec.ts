@@ -7,7 +7,7 @@ import { ConfigurationError } from './errors.js';
 import { parseJsonPath } from './json-path.js';
 import { fillPlaceholders } from './placeholders.js';
 import { DEFAULT_STATUS, type Expectations, type Probe, type StatusRange } from './probe.js';
-import { duration } from './schema-kit.js';
+import { duration, timeLimit } from './schema-kit.js';
 import { hasScheme, isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -89,7 +89,7 @@ export const probeSpec = z.strictObject({
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
     .optional(),
-  timeout: duration().optional(),
+  timeout: timeLimit().optional(),
   samples: count(1, 100).optional(),
   retries: count(0, 10).optional(),
   'retry-delay': duration().optional(),

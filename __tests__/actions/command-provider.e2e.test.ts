@@ -109,6 +109,19 @@ describe('command provider', () => {
     expect(state(run.workspace, 'deployed.txt')).toBe('deployed v2\n');
   });
 
+  it("a platform's answer cannot forge workflow commands in the log", async () => {
+    // The deploy command reports a URL with a line break and workflow commands after it.
+    const forged = JSON.stringify({ url: `${v2.url}\n::error title=forged::pwned\n::add-mask::Deployed` });
+    const run = await runAction('deploy-canary', {
+      files: files({ v1: 100 }),
+      inputs: { ...commands, 'canary-revision': 'v2', 'command-deploy': `echo '${forged}'` },
+    });
+    const lines = run.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('::error title=forged'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('::add-mask::Deployed'))).toEqual([]);
+    expect(lines).toContain('▹ ::error title=forged::pwned');
+  });
+
   it('a failing command ends the step with its stderr on one line, and nothing else runs', async () => {
     const run = await runAction('rollback', {
       files: files({ v1: 50, v2: 50 }),

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { inert } from '../core/log-line.js';
 import type { Runtime } from './runtime.js';
 
 export function actionsRuntime(): Runtime {
@@ -6,7 +7,8 @@ export function actionsRuntime(): Runtime {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, value),
     setSecret: (value) => core.setSecret(value),
-    info: (message) => core.info(message),
+    // core.info writes the text as it is; everything else core escapes itself.
+    info: (message) => core.info(inert(message)),
     debug: (message) => core.debug(message),
     isDebug: () => core.isDebug(),
     notice: (message, properties) => core.notice(message, properties),

@@ -69,9 +69,15 @@ const cases: Case[] = [
   ],
   [
     'a broken body pattern',
-    /body-matches: is not a valid regular expression/,
+    /body-matches: is not a regular expression this gate can run in linear time/,
     'probes',
     () => ({ probes: `[{name: a, url: "${service.url}/", expect: {body-matches: "(" }}]` }),
+  ],
+  [
+    'a body pattern that needs backtracking (a backreference)',
+    /body-matches: is not a regular expression this gate can run in linear time .*backreferences and lookaround are not supported/,
+    'probes',
+    () => ({ probes: `[{name: a, url: "${service.url}/", expect: {body-matches: '(a)\\1' }}]` }),
   ],
   [
     'a broken JSON path',

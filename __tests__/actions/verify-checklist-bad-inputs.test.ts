@@ -88,7 +88,7 @@ const cases: Case[] = [
   ['a minimum of zero', /must be at least 1/, 'rules', rules('minimum: {Testing: 0}'), files],
   [
     'an ignore pattern that is not a regex',
-    /must be valid regular expressions/,
+    /must be regular expressions without backreferences or lookaround/,
     'rules',
     rules("ignore: ['(unclosed']"),
     files,

@@ -128,3 +128,17 @@ describe('judgeOutcome', () => {
     expect(failure!.length).toBeLessThan(120);
   });
 });
+
+describe('body-matches runs in linear time', () => {
+  it('a catastrophic pattern on a long body answers at once (JavaScript backtracking takes seconds from 26 characters)', () => {
+    const started = performance.now();
+    const failures = judgeOutcome(
+      probe({ bodyMatches: ['^(a+)+$'] }),
+      response(200, `${'a'.repeat(100_000)}!`),
+    );
+    expect(failures).toEqual(['body does not match /^(a+)+$/']);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+  it('multiline anchors still work', () =>
+    expect(judgeOutcome(probe({ bodyMatches: ['^ok$'] }), response(200, 'status\nok\n'))).toEqual([]));
+});

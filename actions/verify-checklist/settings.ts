@@ -1,3 +1,4 @@
+import { patternProblem } from '../../shared/core/user-pattern.js';
 import { z } from 'zod';
 import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
 import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
@@ -46,14 +47,12 @@ const sources = z.string().transform((text, ctx) => {
   return refs;
 });
 
-const regex = z.string().refine((p) => {
-  try {
-    new RegExp(p, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be valid regular expressions');
+const regex = z
+  .string()
+  .refine(
+    (p) => patternProblem(p) === undefined,
+    'must be regular expressions without backreferences or lookaround (they run in linear time)',
+  );
 
 const rules = z
   .strictObject({

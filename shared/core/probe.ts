@@ -2,6 +2,7 @@
  * What a probe is and how one response is judged. Pure: the HTTP exchange happens
  * elsewhere and arrives here as an Outcome.
  */
+import { userPattern } from './user-pattern.js';
 import { jsonPathGet, formatJsonPath, type JsonPath } from './json-path.js';
 
 export interface StatusRange {
@@ -94,7 +95,8 @@ export function judgeOutcome(probe: Probe, outcome: Outcome): string[] {
     if (!response.body.includes(needle)) failures.push(`body does not contain ${quoteObserved(needle)}`);
   }
   for (const pattern of expect.bodyMatches) {
-    if (!new RegExp(pattern, 'm').test(response.body)) failures.push(`body does not match /${pattern}/`);
+    if (!userPattern(pattern, { multiline: true }).test(response.body))
+      failures.push(`body does not match /${pattern}/`);
   }
   if (expect.json.length > 0) failures.push(...judgeJson(expect.json, response.body));
   for (const header of expect.headers) {

@@ -5,6 +5,7 @@
  * "(N/A)" items are not applicable. A section the rules name but no checklist has,
  * or no items at all, fails: a gate must not pass because its checklist vanished.
  */
+import { userPattern } from '../user-pattern.js';
 import type { ChecklistItem } from './parse.js';
 
 export interface ChecklistRules {
@@ -73,7 +74,7 @@ function ruleFor(keys: readonly string[], item: ChecklistItem): string | undefin
 }
 
 export function judgeChecklists(items: readonly ChecklistItem[], rules: ChecklistRules): ChecklistVerdict {
-  const ignore = rules.ignore.map((p) => new RegExp(p, 'i'));
+  const ignore = rules.ignore.map((p) => userPattern(p, { ignoreCase: true }));
   const optional = rules.optional.map((m) => m.toLowerCase());
   const minimumKeys = Object.keys(rules.minimum);
 

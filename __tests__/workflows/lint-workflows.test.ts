@@ -43,8 +43,27 @@ it('catches expressions in scripts, unpinned and local actions, unknown and miss
     'jobs.a.steps[4].run: has a ${{ }} expression inside the script',
     '"github.event.issue.title" is potentially untrusted',
     'job "a" needs job "missing" which does not exist',
+    'jobs.a.steps[0]: actions/checkout keeps the token in .git/config; add persist-credentials: false',
   ])
     expect(run.stderr).toContain(problem);
+});
+
+it('lets a job that pushes keep the checkout credentials', () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'ra-lint-')), 'push.yml');
+  writeFileSync(
+    file,
+    [
+      'on: push',
+      'permissions: { contents: write }',
+      'jobs:',
+      '  tag:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+      '      - run: git tag v1 && git push origin v1',
+    ].join('\n'),
+  );
+  expect(lint(file).stderr).not.toContain('persist-credentials');
 });
 
 it('passes every workflow, example and action.yml in the repository', () => {

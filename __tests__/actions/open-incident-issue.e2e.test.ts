@@ -51,6 +51,29 @@ const incident = (inputs: Record<string, string> = {}, options: RunOptions = {})
 const open = () => github.issues.filter((i) => i.state === 'open');
 
 describe('open-incident-issue', () => {
+  it('a failure with over-long text still opens its incident, shortened with a note', async () => {
+    const run = await incident({
+      title: `checkout down ${'x'.repeat(300)}\n::error::forged`,
+      impact: 'i'.repeat(6000),
+      rollback: 'r'.repeat(2500),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['action']).toBe('created');
+    const [issue] = open();
+    expect(issue!.title.length).toBeLessThan(260);
+    expect(issue!.title).not.toContain('\n');
+    expect(issue!.body).toMatch(/… \(\d+ more characters/);
+  });
+
+  it('a template renders only its placeholders: {{constructor}} stays as written', async () => {
+    const run = await incident(
+      { template: 'docs/incident.md' },
+      { files: { 'docs/incident.md': 'Service {{service}} · {{constructor}} · {{toString}}' } },
+    );
+    expect(run.code).toBe(0);
+    expect(open()[0]!.body).toContain('Service machinemate-api · {{constructor}} · {{toString}}');
+  });
+
   it("does not adopt an outsider's issue that carries the label and our marker, nor a marker quoted inside a body", async () => {
     const first = await incident();
     expect(first.outputs['action']).toBe('created');
@@ -92,7 +115,8 @@ describe('open-incident-issue', () => {
     });
     const [issue] = open();
     expect(issue?.title).toBe('[P1] machinemate-api (production): healthcheck failing');
-    expect(issue?.labels).toEqual(['incident']);
+    // The severity is a label as well, so incidents can be filtered and counted (runbook 004).
+    expect(issue?.labels).toEqual(['incident', 'P1']);
     expect(issue?.body).toContain(
       '<!-- release-actions incident: machinemate-api/production/healthcheck -->',
     );
@@ -306,7 +330,10 @@ describe('open-incident-issue', () => {
     ['service', { service: '' }, /is required/],
     ['update-interval', { 'update-interval': 'often' }, /must be a duration/],
     ['assignees', { assignees: 'not a login!' }, /must be GitHub logins/],
-    ['runbook-url', { 'runbook-url': 'wiki' }, /must be a URL/],
+    ['runbook-url', { 'runbook-url': 'wiki' }, /must be an http\(s\) URL/],
+    ['runbook-url', { 'runbook-url': 'javascript:alert(1)' }, /must be an http\(s\) URL/],
+    ['runbook-url', { 'runbook-url': 'https://wiki.example.com/run book @oncall' }, /without spaces/],
+    ['labels', { labels: 'incident,sev\nforged' }, /without line breaks or control characters/],
     ['template', { template: '/etc/passwd' }, /points outside the repository|must be a path relative/],
     ['record-dir', { 'record-dir': '../../elsewhere' }, /points outside the repository/],
     ['report', { report: '{"probes": []}' }, /at report\.healthy: must be true or false/],
@@ -315,7 +342,6 @@ describe('open-incident-issue', () => {
     ['environment', { environment: 'prod/eu' }, /must be an environment name/],
     ['kind', { kind: '' }, /is required/],
     ['fingerprint', { fingerprint: 'Shop API' }, /must be lower-case letters/],
-    ['title', { title: 'x'.repeat(201) }, /must be at most 200 characters/],
     ['labels', { labels: ' , ' }, /must name at least one label/],
     ['labels', { labels: `incident,${'l'.repeat(51)}` }, /labels of at most 50 characters/],
     ['open-after', { 'open-after': '0' }, /must be at least 1/],

@@ -105,11 +105,13 @@ export function run(deps: IncidentDeps): Promise<void> {
       if (decision.kind === 'create' && streak < settings['open-after']) {
         note = `failed check ${streak} of ${settings['open-after']} in a row; the incident opens when ${settings['open-after']} checks in a row fail`;
       } else if (decision.kind === 'create') {
-        for (const l of settings.labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
+        // The severity is a label too (runbook 004), so incidents can be filtered and counted.
+        const labels = [...new Set([...settings.labels, facts.severity])];
+        for (const l of labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
         const created = await tracker.create({
           title: incidentTitle(facts),
           body: template ? customBody(template, facts) : incidentBody(facts),
-          labels: settings.labels,
+          labels,
           assignees: settings.assignees,
         });
         number = created.number;

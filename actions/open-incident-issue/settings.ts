@@ -29,6 +29,15 @@ const report = z
     }),
   );
 
+/**
+ * Text from a failure (a reason, a log tail) can be long: it is shortened with a
+ * note, never a reason for the incident not to open (limits in the README).
+ */
+const shortened = (max: number) =>
+  z
+    .string()
+    .transform((t) => (t.length > max ? `${t.slice(0, max)}… (${t.length - max} more characters cut)` : t));
+
 const name = (what: string) =>
   z
     .string()
@@ -53,9 +62,12 @@ export const incidentInputs = z
         .regex(/^[a-z0-9._/-]{1,100}$/, 'must be lower-case letters, digits, . _ - and /'),
     ),
     severity: z.enum(['P0', 'P1', 'P2', 'P3'], { message: 'must be P0, P1, P2 or P3' }),
-    title: z.string().trim().max(200, 'must be at most 200 characters'),
-    impact: z.string().max(5000, 'must be at most 5000 characters'),
-    rollback: z.string().max(2000, 'must be at most 2000 characters'),
+    title: z
+      .string()
+      .transform((t) => t.replace(/\s+/g, ' ').trim())
+      .pipe(shortened(200)),
+    impact: shortened(5000),
+    rollback: shortened(2000),
     /** healthcheck's report output. */
     report: optionalInput(report),
     labels: z
@@ -68,7 +80,12 @@ export const incidentInputs = z
       )
       .pipe(
         z
-          .array(z.string().max(50, 'must have labels of at most 50 characters'))
+          .array(
+            z
+              .string()
+              .max(50, 'must have labels of at most 50 characters')
+              .regex(/^[^\p{Cc}]+$/u, 'must have labels without line breaks or control characters'),
+          )
           .min(1, 'must name at least one label'),
       ),
     assignees: z
@@ -80,7 +97,13 @@ export const incidentInputs = z
           .filter(Boolean),
       )
       .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, comma-separated'))),
-    'runbook-url': optionalInput(z.string().url('must be a URL')),
+    // Lands in the issue body: only a plain http(s) address, nothing that could ping or script.
+    'runbook-url': optionalInput(
+      z
+        .string()
+        .trim()
+        .regex(/^https?:\/\/[^\s<>"'`@]+$/i, 'must be an http(s) URL without spaces, quotes, <> or @'),
+    ),
     /** Failed checks in a row (this run and the workflow's previous runs) before an incident opens. */
     'open-after': wholeNumber(1, 100),
     /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */

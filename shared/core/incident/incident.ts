@@ -120,7 +120,7 @@ export function incidentBody(f: IncidentFacts): string {
     '### Timeline',
     table(['Time (UTC)', 'Event'], [[f.at.toISOString(), `Detected by [this run](${f.runUrl})`]]),
     '',
-    f.runbookUrl ? `Runbook: ${f.runbookUrl}\n` : '',
+    f.runbookUrl ? `Runbook: <${f.runbookUrl}>\n` : '',
     '### Communication (runbook 000)',
     '```',
     `PRODUCTION INCIDENT – ${f.severity}`,
@@ -242,7 +242,10 @@ export function customBody(template: string, f: IncidentFacts): string {
     runbook_url: f.runbookUrl ?? '',
     detected_at: f.at.toISOString(),
   };
-  const body = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+  // Own keys only: {{constructor}} is not a placeholder, and must not render Object's.
+  const body = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? (values[name] as string) : whole,
+  );
   return `${markerFor(f.fingerprint)}\n${body}`;
 }
 

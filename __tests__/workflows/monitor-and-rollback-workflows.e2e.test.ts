@@ -84,6 +84,37 @@ describe('the 10-minute monitor (healthcheck.yml)', () => {
   }, 120_000);
 });
 
+describe('monitors of two services keep their own state', () => {
+  it('the monitor of "shop" never restores the state of "shop-gateway" (a cache-key prefix collision)', async () => {
+    const caller = (service: string) =>
+      lab.caller(`monitor-${service}.yml`, {
+        ...monitorCaller,
+        jobs: {
+          monitor: {
+            ...monitorCaller.jobs.monitor,
+            with: { ...monitorCaller.jobs.monitor.with, service, 'consecutive-failures': 1 },
+          },
+        },
+      });
+    const state = (run: WorkflowResult) =>
+      run.jobs['monitor']?.called?.jobs['probe']?.steps.find((s) => s.id === 'state')?.outputs;
+    lab.v1.setMode('error');
+    const gateway = await lab.run(
+      caller('shop-gateway'),
+      { event: 'schedule', runId: 9101 },
+      { secrets: { SHOP_URL: lab.production.url } },
+    );
+    expect(gateway.result).toBe('failure');
+    lab.v1.setMode('ok');
+    const shop = await lab.run(
+      caller('shop'),
+      { event: 'schedule', runId: 9102 },
+      { secrets: { SHOP_URL: lab.production.url } },
+    );
+    expect(state(shop)).toEqual({ last: 'unknown' });
+  }, 120_000);
+});
+
 describe('a rollback dispatched by hand (rollback.yml)', () => {
   const rollbackCaller = (lab: ReleaseLab) => ({
     name: 'rollback',

@@ -251,6 +251,20 @@ describe('open-incident-issue', () => {
     expect(github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/issues'))).toHaveLength(2);
   });
 
+  it('a 502 after GitHub created the issue: the retry duplicate is closed, and the run reports it opened #1', async () => {
+    github.fault({ method: 'POST', path: /\/issues$/, status: 502, afterEffect: true, times: 1 });
+    const run = await incident();
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ action: 'created', 'issue-number': '1' });
+    expect(github.issues.map((i) => [i.number, i.state])).toEqual([
+      [1, 'open'],
+      [2, 'closed'],
+    ]);
+    expect(github.comments.at(-1)?.body).toBe(
+      'Duplicate of #1, opened by this run before a retried request.',
+    );
+  });
+
   it('waits out a secondary rate limit (403 with retry-after)', async () => {
     github.fault({
       method: 'GET',

@@ -148,6 +148,8 @@ export interface Fault {
   body?: unknown;
   /** Close the connection without answering. */
   drop?: boolean;
+  /** Carry the request out, then answer with the fault (a 502 after GitHub created the issue). */
+  afterEffect?: boolean;
   times?: number;
 }
 
@@ -183,6 +185,7 @@ export async function startGitHubApi(
   const requests: GitHubApi['requests'] = [];
   const violations: string[] = [];
   const faults: Fault[] = [];
+  const afterEffects = new WeakMap<ServerResponse, Fault>();
   const sockets = new Set<Socket>();
   const example = (name: string) => structuredClone(deref(spec.components.examples[name]).value);
   let base = '';
@@ -251,6 +254,17 @@ export async function startGitHubApi(
     body: unknown,
     headers: Record<string, string> = {},
   ) => {
+    const late = afterEffects.get(res);
+    if (late) {
+      afterEffects.delete(res);
+      return respond(
+        res,
+        undefined,
+        late.status ?? 500,
+        late.body ?? { message: 'Server Error' },
+        late.headers,
+      );
+    }
     if (route && status < 300) {
       const content = route.op.responses?.[String(status)];
       if (!content)
@@ -290,13 +304,15 @@ export async function startGitHubApi(
     if (fault) {
       if (fault.times !== undefined && --fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
       if (fault.drop) return req.socket.destroy();
-      return respond(
-        res,
-        undefined,
-        fault.status ?? 500,
-        fault.body ?? { message: 'Server Error' },
-        fault.headers,
-      );
+      if (fault.afterEffect) afterEffects.set(res, fault);
+      else
+        return respond(
+          res,
+          undefined,
+          fault.status ?? 500,
+          fault.body ?? { message: 'Server Error' },
+          fault.headers,
+        );
     }
     if (
       req.headers['authorization'] !== `token ${token}` &&

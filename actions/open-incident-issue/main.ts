@@ -120,11 +120,19 @@ export function run(deps: IncidentDeps): Promise<void> {
         const after = await tracker.listOpen(label);
         const keep = incidentFor(after, facts.fingerprint);
         if (keep && keep.number !== created.number) {
-          await tracker.comment(created.number, `Duplicate of #${keep.number}, opened by a concurrent run.`);
+          // The one kept may be this run's own: GitHub created it, answered 502, and the
+          // retry made a second. Then this run did open the incident, and says so.
+          const ownEarlier = keep.detectedBy === facts.runUrl;
+          await tracker.comment(
+            created.number,
+            `Duplicate of #${keep.number}, opened ${ownEarlier ? 'by this run before a retried request' : 'by a concurrent run'}.`,
+          );
           await tracker.close(created.number, 'not_planned');
           number = keep.number;
-          done = 'nothing';
-          note = `another run opened #${keep.number} at the same time; this one's duplicate was closed`;
+          if (!ownEarlier) {
+            done = 'nothing';
+            note = `another run opened #${keep.number} at the same time; this one's duplicate was closed`;
+          }
         }
       } else if (decision.kind === 'update') {
         const existing = incidentFor(open, facts.fingerprint)!;

@@ -5,7 +5,7 @@
  * entry to add.
  */
 import { githubCall as call, githubClient } from './octokit.js';
-import { fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
+import { detectedByIn, fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
 
 export interface IncidentTracker {
   listOpen(label: string): Promise<OpenIncident[]>;
@@ -67,6 +67,7 @@ export function githubTracker(options: GitHubOptions): IncidentTracker {
         .map((i) => ({
           number: i.number,
           fingerprint: fingerprintIn(i.body) ?? '',
+          ...(detectedByIn(i.body) && { detectedBy: detectedByIn(i.body) }),
           createdAt: new Date(i.created_at),
           updatedAt: new Date(i.updated_at),
         }))

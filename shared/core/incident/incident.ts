@@ -167,7 +167,13 @@ export interface OpenIncident {
   fingerprint: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The run that opened it, as its body records. */
+  detectedBy?: string;
 }
+
+/** The run that opened an incident, from the "Detected by [this run](…)" line we write. */
+export const detectedByIn = (body: string | null | undefined) =>
+  /Detected by \[this run\]\((\S+?)\)/.exec(body ?? '')?.[1];
 
 export type OpenDecision =
   { kind: 'create' } | { kind: 'update'; issue: number } | { kind: 'nothing'; issue: number; reason: string };

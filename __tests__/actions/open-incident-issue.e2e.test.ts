@@ -265,6 +265,24 @@ describe('open-incident-issue', () => {
     );
   });
 
+  it("counts the update interval from the bot's own last word, so people talking on the issue never silence it", async () => {
+    expect((await incident()).outputs['action']).toBe('created');
+    const issue = github.issues[0]!;
+    const fortyMinutesAgo = new Date(Date.now() - 40 * 60_000).toISOString();
+    issue.created_at = fortyMinutesAgo;
+    // A person commented a minute ago: the issue's updated_at is fresh.
+    github.comments.push({
+      issue: 1,
+      body: 'looking into it',
+      author: { login: 'alice', type: 'User' },
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+    });
+    issue.updated_at = new Date(Date.now() - 60_000).toISOString();
+    const again = await incident({ 'update-interval': '30m' });
+    expect(again.outputs['action']).toBe('updated');
+    expect(github.comments.at(-1)?.body).toContain('Still failing');
+  });
+
   it('waits out a secondary rate limit (403 with retry-after)', async () => {
     github.fault({
       method: 'GET',

@@ -159,7 +159,8 @@ export interface GitHubApi {
   requests: { method: string; path: string; body?: unknown }[];
   violations: string[];
   issues: Issue[];
-  comments: { issue: number; body: string }[];
+  /** author and created_at default to the token's identity and the time it was posted. */
+  comments: { issue: number; body: string; author?: Issue['author']; created_at?: string }[];
   labels: Map<string, { name: string; color: string; description: string | null }>;
   deployments: Deployment[];
   workflowRuns: WorkflowRun[];
@@ -413,7 +414,7 @@ export async function startGitHubApi(
       case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
         const issue = find();
         if (!issue) return respond(res, undefined, 404, { message: 'Not Found' });
-        comments.push({ issue: issue.number, body: body.body });
+        comments.push({ issue: issue.number, body: body.body, created_at: now });
         issue.updated_at = now;
         return respond(res, route, 201, {
           ...example('issue-comment'),
@@ -430,7 +431,17 @@ export async function startGitHubApi(
           res,
           route,
           200,
-          list.map((c, k) => ({ ...example('issue-comment'), id: k + 1, body: c.body })),
+          list.map((c, k) => ({
+            ...example('issue-comment'),
+            id: k + 1,
+            body: c.body,
+            user: {
+              ...example('issue-comment').user,
+              login: (c.author ?? identity).login,
+              type: (c.author ?? identity).type,
+            },
+            ...(c.created_at && { created_at: c.created_at, updated_at: c.created_at }),
+          })),
         );
       }
       case 'GET /repos/{owner}/{repo}/labels/{name}': {

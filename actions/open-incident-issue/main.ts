@@ -96,7 +96,14 @@ export function run(deps: IncidentDeps): Promise<void> {
         number = existing.number;
       } else note = `no open incident for ${facts.fingerprint}; nothing to resolve`;
     } else {
-      const open = await tracker.listOpen(label);
+      let open = await tracker.listOpen(label);
+      // The issue's own update time moves with any human comment; the cadence counts
+      // from what this identity last wrote, so a conversation never silences the bot.
+      const current = incidentFor(open, facts.fingerprint);
+      if (current && now.getTime() - current.updatedAt.getTime() < settings['update-interval']) {
+        const own = await tracker.lastOwnActivity(current.number, current.createdAt);
+        open = open.map((i) => (i.number === current.number ? { ...i, updatedAt: own } : i));
+      }
       const decision = decideOpen(open, facts.fingerprint, now, settings['update-interval']);
       const streak =
         decision.kind === 'create' && settings['open-after'] > 1

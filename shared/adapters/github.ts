@@ -16,6 +16,8 @@ export interface IncidentTracker {
     assignees: string[];
   }): Promise<{ number: number; url: string }>;
   comment(issue: number, body: string): Promise<void>;
+  /** When this identity last wrote on the issue (a comment, else opening it). */
+  lastOwnActivity(issue: number, openedAt: Date): Promise<Date>;
   close(issue: number, reason: 'completed' | 'not_planned'): Promise<void>;
   ensureLabel(name: string, color: string, description: string): Promise<void>;
   urlOf(issue: number): string;
@@ -78,6 +80,21 @@ export function githubTracker(options: GitHubOptions): IncidentTracker {
         octokit.rest.issues.create({ owner, repo, ...issue }),
       );
       return { number: data.number, url: data.html_url };
+    },
+    async lastOwnActivity(issue, openedAt) {
+      const comments = await call('read issue comments', 'issues: read', () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: issue,
+          per_page: 100,
+        }),
+      );
+      const mine = await Promise.all(comments.map((c) => ours(c.user)));
+      return comments
+        .filter((_c, k) => mine[k])
+        .map((c) => new Date(c.created_at))
+        .reduce((latest, at) => (at > latest ? at : latest), openedAt);
     },
     async comment(issue, body) {
       await call('comment on issues', 'issues: write', () =>

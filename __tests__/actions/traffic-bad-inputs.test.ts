@@ -523,3 +523,22 @@ describe('traffic actions reject bad input before reaching the router', () => {
     expect(connections).toBe(before);
   });
 });
+
+it('credentials in local-router-url are masked before anything can print them', async () => {
+  const run = await runAction('rollback', {
+    inputs: {
+      provider: 'local',
+      'local-router-url': 'http://deploy:c2VjcmV0+/cm91dGVy==@127.0.0.1:1/',
+      'to-revision': 'v1',
+      reason: 'test',
+    },
+  });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('::add-mask::deploy:c2VjcmV0+/cm91dGVy==');
+  expect(
+    run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+  ).not.toContain('c2VjcmV0+/cm91dGVy==');
+});

@@ -39,6 +39,18 @@ describe('urls', () => {
     expect(urlSecrets('https://example.com/health')).toEqual([]);
   });
 
+  it('masks a raw base64 password as written, and a token given as the user name alone', () => {
+    const raw = 'https://deploy:dGhpcyBpcy+/c2VjcmV0==@router.internal:8080/split';
+    expect(urlSecrets(raw)).toEqual(
+      expect.arrayContaining(['deploy:dGhpcyBpcy+/c2VjcmV0==', 'dGhpcyBpcy+/c2VjcmV0==']),
+    );
+    expect(urlSecrets('https://ghp_abcdefghijklmnop1234@github.com/acme/shop.git')).toEqual(
+      expect.arrayContaining(['ghp_abcdefghijklmnop1234']),
+    );
+    // A short user name alone is not masked: it would hide ordinary words in the log.
+    expect(urlSecrets('https://ci@example.com/')).not.toContain('ci');
+  });
+
   it.each([
     ['https://api.example.com', '/health', 'https://api.example.com/health'],
     ['https://api.example.com/v2/', 'health', 'https://api.example.com/v2/health'],

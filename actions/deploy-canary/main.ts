@@ -1,3 +1,4 @@
+import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { ProviderError } from '../../shared/adapters/providers/provider.js';
 import { escapeCell } from '../../shared/core/markdown.js';
@@ -14,6 +15,8 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('deploy-canary', runtime, async () => {
     const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
+    // A router URL may carry credentials: masked before anything can print it.
+    maskSecrets(runtime, providerSecrets(settings));
     const hasProbes = checkRevisionProbes(settings.probes, deps.env, { CANARY_URL: 'canary' });
     const provider = deps.providerFor(settings);
     if (!provider.deploy) throw new ProviderError(`provider ${provider.kind} cannot deploy revisions`);
@@ -52,7 +55,7 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
     const probes = hasProbes
       ? await revisionProbes(settings.probes ?? [], deps.env, provider, { CANARY_URL: canary }, revision)
       : undefined;
-    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    const redactor = maskSecrets(runtime, [...providerSecrets(settings), ...(probes?.secrets ?? [])]);
     let failure: string | undefined;
     if (probes) {
       const { healthy, down } = await probeOnce(probes, deps);

@@ -1,3 +1,4 @@
+import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
@@ -22,6 +23,8 @@ export function run(deps: RollbackDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('rollback', runtime, async () => {
     const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
+    // A router URL may carry credentials: masked before anything can print it.
+    maskSecrets(runtime, providerSecrets(settings));
     const hasProbes = checkRevisionProbes(settings.probes, deps.env, { TARGET_URL: 'target' });
     const provider = deps.providerFor(settings);
 
@@ -79,7 +82,7 @@ export function run(deps: RollbackDeps): Promise<void> {
     const probes = hasProbes
       ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
       : undefined;
-    const redactor = maskSecrets(runtime, probes?.secrets ?? []);
+    const redactor = maskSecrets(runtime, [...providerSecrets(settings), ...(probes?.secrets ?? [])]);
     if (probes) {
       const { healthy, down } = await probeOnce(probes, deps);
       verified = String(healthy);

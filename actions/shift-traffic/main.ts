@@ -1,3 +1,4 @@
+import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
@@ -35,6 +36,8 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
   return runAction('shift-traffic', runtime, async () => {
     const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
+    // A router URL may carry credentials: masked before anything can print it.
+    maskSecrets(runtime, providerSecrets(settings));
     const plan = planOf(settings);
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
@@ -63,7 +66,11 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const probes = hasProbes
       ? await revisionProbes(settings.probes ?? [], deps.env, provider, variables)
       : undefined;
-    const redactor = maskSecrets(runtime, [...(probes?.secrets ?? []), ...prometheusSecrets(settings)]);
+    const redactor = maskSecrets(runtime, [
+      ...providerSecrets(settings),
+      ...(probes?.secrets ?? []),
+      ...prometheusSecrets(settings),
+    ]);
     const say = (m: string) => runtime.info(redactor.redact(m));
     const prometheus = prometheusGateFor(
       settings,

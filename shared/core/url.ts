@@ -16,17 +16,35 @@ export function redactUrl(text: string): string {
   return url.toString().replace(/%2A%2A%2A/g, '***');
 }
 
-/** The credential parts of a URL that must be masked in logs. */
+/**
+ * The credential parts of a URL that must be masked in logs: the user-info as
+ * written (a raw base64 password can hold '+', '/' and '=' that a parser would
+ * re-encode) and as parsed, and a lone user name too, which is how tokens are
+ * often given (https://TOKEN@host).
+ */
 export function urlSecrets(text: string): string[] {
+  const secrets: string[] = [];
+  const raw = /^[a-z][a-z0-9+.-]*:\/\/([^@\s]+)@/i.exec(text.trim())?.[1];
+  if (raw && (raw.includes(':') || raw.length >= 8)) {
+    // Short parts (a user name such as "ci") would mask ordinary words all over the log.
+    secrets.push(raw, ...raw.split(':').filter((part) => part.length >= 8));
+  }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return [];
+    return [...new Set(secrets)];
   }
-  const secrets: string[] = [];
-  if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
-  if (url.username && url.password) secrets.push(url.username);
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  if (url.password) secrets.push(url.password, decode(url.password));
+  if (url.username && (url.password || url.username.length >= 8))
+    secrets.push(url.username, decode(url.username));
   for (const [key, value] of url.searchParams) {
     if (SENSITIVE_QUERY.test(key) && value) secrets.push(value);
   }

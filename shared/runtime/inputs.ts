@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigurationError, describeIssue, formatIssuePath, leafIssue } from '../core/errors.js';
+import { urlSecrets } from '../core/url.js';
 import type { Runtime } from './runtime.js';
 
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -13,12 +14,17 @@ export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
 export type InputExamples<S extends InputSchema> = { [K in keyof z.input<S>]-?: string };
 
 export function readSettings<S extends InputSchema>(
-  runtime: Pick<Runtime, 'getInput'>,
+  runtime: Pick<Runtime, 'getInput'> & Partial<Pick<Runtime, 'setSecret'>>,
   schema: S,
   examples: InputExamples<S>,
 ): Readonly<z.output<S>> {
   const raw: Record<string, string> = {};
-  for (const name of Object.keys(schema.shape)) raw[name] = runtime.getInput(name);
+  for (const name of Object.keys(schema.shape)) {
+    raw[name] = runtime.getInput(name);
+    // Credentials written into a URL input are masked before validation, so not even
+    // a refused value can reach the log.
+    for (const secret of urlSecrets(raw[name])) runtime.setSecret?.(secret);
+  }
   return parseSettings(schema, raw, examples);
 }
 

@@ -2,6 +2,7 @@
  * The inputs that choose and reach a traffic router, shared by deploy-canary,
  * shift-traffic and rollback.
  */
+import { urlSecrets } from '../url.js';
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
@@ -211,3 +212,8 @@ export const revisionName = z
   .min(1, 'is required')
   .max(63, 'must be at most 63 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a revision name: letters, digits, dot, dash, underscore');
+
+/** Provider inputs that can carry credentials (a router URL with user-info), for masking. */
+export function providerSecrets(s: Pick<ProviderSettings, 'local-router-url'>): string[] {
+  return s['local-router-url'] ? urlSecrets(s['local-router-url']) : [];
+}

@@ -62,6 +62,24 @@ const cases: Case[] = [
     () => ({ probes: `[{name: a, url: "${service.url}/", expect: {status: ok}}]` }),
   ],
   [
+    'a header value with a line break (header injection)',
+    /must have header values without line breaks/,
+    'probes',
+    () => ({ probes: `[{name: a, url: "${service.url}/", headers: {x-a: "1\\r\\nx-b: 2"}}]` }),
+  ],
+  [
+    'a header name that is not a token',
+    /must be a header name made of token characters/,
+    'probes',
+    () => ({ probes: `[{name: a, url: "${service.url}/", headers: {"bad name": "1"}}]` }),
+  ],
+  [
+    'a probe name with a control character',
+    /must not contain commas, line breaks or control characters/,
+    'probes',
+    () => ({ probes: `[{name: "a\\u001b[31mred", url: "${service.url}/"}]` }),
+  ],
+  [
     'an unknown method',
     /method: must be one of GET/,
     'probes',

@@ -105,6 +105,19 @@ const cases: Case[] = [
   ],
   [
     'deploy-canary',
+    'an option-like image, which gcloud would read as a flag',
+    'image',
+    /must be an image reference/,
+    () =>
+      deploy({
+        provider: 'cloud-run',
+        'cloud-run-service': 'api',
+        'cloud-run-region': 'us-central1',
+        image: '--help',
+      }),
+  ],
+  [
+    'deploy-canary',
     'kubernetes without an image',
     'image',
     /is required with provider: kubernetes/,

@@ -16,7 +16,14 @@ export const deployCanaryInputs = z
     /** The new revision's name (HAProxy: the server that receives it); Cloud Run names its own. */
     'canary-revision': optionalInput(revisionName),
     /** Cloud Run: the container image to deploy. */
-    image: z.string().trim(),
+    // Passed to gcloud and kubectl as an argument: an option-like value (--help) is refused.
+    image: z
+      .string()
+      .trim()
+      .regex(
+        /^(?:[^-\s]\S*)?$/,
+        'must be an image reference such as registry/app:1.4.0 (no spaces, not starting with -)',
+      ),
     /** Cloud Run: the tag that gives the canary its own URL. */
     'cloud-run-tag': z.string().trim(),
     /** HAProxy: host:port where the new version listens. */

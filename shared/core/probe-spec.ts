@@ -77,15 +77,32 @@ export const probeSpec = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(80, 'must be at most 80 characters')
-    .regex(/^[^,\r\n]+$/, 'must not contain commas or line breaks'),
+    .regex(/^[^,\p{Cc}]+$/u, 'must not contain commas, line breaks or control characters'),
   url: z.string().trim().min(1, 'must not be empty'),
   method: z
     .string()
     .transform((m) => m.toUpperCase())
     .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }))
     .default('GET'),
+  // RFC 9110: a field name is a token; a value holds no CR, LF or NUL. Checked here,
+  // not when sent, so a monitor cannot turn a typo into a false incident.
   headers: z
-    .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .record(
+      z.string().min(1),
+      z
+        .union([z.string(), z.number(), z.boolean()])
+        .transform(String)
+        .refine((v) => !/[\r\n\0]/.test(v), 'must have header values without line breaks or NUL'),
+    )
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers))
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must be a header name made of token characters (RFC 9110)',
+          });
+    })
     .default({}),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])

@@ -115,6 +115,13 @@ const cases: Case[] = [
     files,
   ],
   [
+    'a blocked date that never comes (30 February)',
+    /must be real dates \(2026-02-30 does not exist\)/,
+    'release-window',
+    window("{blocked-dates: ['2026-02-30']}"),
+    files,
+  ],
+  [
     'hours that are not HH:MM-HH:MM',
     /must be HH:MM-HH:MM such as 09:00-16:00/,
     'release-window',

@@ -117,6 +117,11 @@ const window = z
                 ctx.addIssue({ code: 'custom', message: 'must be dates written YYYY-MM-DD' });
                 return z.NEVER;
               }
+              // 2026-02-30 has the shape of a date but never comes: the freeze it lists never holds.
+              if (new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
+                ctx.addIssue({ code: 'custom', message: `must be real dates (${text} does not exist)` });
+                return z.NEVER;
+              }
               return text;
             }),
             { message: 'must be a list of dates written YYYY-MM-DD' },

@@ -80,6 +80,14 @@ const cases: Case[] = [
     () => ({ probes: `[{name: "a\\u001b[31mred", url: "${service.url}/"}]` }),
   ],
   [
+    'an expectation on __proto__, which would be dropped unchecked',
+    /expect\.json\.__proto__: cannot be checked/,
+    'probes',
+    () => ({
+      probes: `[{name: a, url: "${service.url}/", expect: {json: {__proto__: 1, version: "1.0.0"}}}]`,
+    }),
+  ],
+  [
     'an unknown method',
     /method: must be one of GET/,
     'probes',

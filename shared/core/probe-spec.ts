@@ -53,8 +53,18 @@ const expectSpec = z.strictObject({
   status: oneOrMany(statusItem).optional(),
   'body-contains': oneOrMany(z.string().min(1)).optional(),
   'body-matches': oneOrMany(regexSource).optional(),
+  // zod drops a "__proto__" key without a word, which would leave an expectation unchecked.
   json: z
-    .record(z.string(), z.unknown())
+    .unknown()
+    .superRefine((fields, ctx) => {
+      if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['__proto__'],
+          message: 'cannot be checked: "__proto__" is not a field a probe can read',
+        });
+    })
+    .pipe(z.record(z.string(), z.unknown()))
     .superRefine((fields, ctx) => {
       for (const key of Object.keys(fields)) {
         if (!parseJsonPath(key))

@@ -3,7 +3,7 @@
  * checks every request against GitHub's OpenAPI description.
  */
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { expectOneLineError, runAction, visibleLog, type RunOptions } from '../support/run-action.js';
 
@@ -384,5 +384,16 @@ describe('open-incident-issue', () => {
     const run = await incident(inputs as Record<string, string>);
     expectOneLineError(run, input, says);
     expect(github.requests).toEqual([]);
+  });
+
+  it('a record-dir that is a dangling symbolic link is one clear line, not a crash or a write elsewhere', async () => {
+    const run = await incident(
+      { 'github-token': '', 'record-dir': 'ops' },
+      { setup: (workspace) => symlinkSync('/nonexistent/incidents', path.join(workspace, 'ops')) },
+    );
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toMatch(
+      /^::error::Input 'record-dir' passes through a symbolic link that points nowhere \("ops"\)\. Example: /,
+    );
   });
 });

@@ -5,6 +5,7 @@
 import {
   appendFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -41,6 +42,13 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
     const target = path.resolve(root, relativePath);
     if (!isInside(root, target))
       throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+    // A link along the path that leads nowhere (a dangling symlink) would make a write
+    // land wherever it points, or fail with a raw error: refused here in one line.
+    for (let p = target; isInside(root, p) && p !== root; p = path.dirname(p)) {
+      const link = linkAt(p);
+      if (link === 'dangling')
+        throw fail(`passes through a symbolic link that points nowhere (${JSON.stringify(relativePath)})`);
+    }
     // The deepest folder that exists must not lead out through a link either.
     let existing = target;
     while (!existsSync(existing)) existing = path.dirname(existing);
@@ -89,4 +97,14 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
 function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Whether `p` is a symbolic link, and whether it leads anywhere. */
+function linkAt(p: string): 'none' | 'link' | 'dangling' {
+  try {
+    if (!lstatSync(p).isSymbolicLink()) return 'none';
+  } catch {
+    return 'none';
+  }
+  return existsSync(p) ? 'link' : 'dangling';
 }

@@ -10,8 +10,9 @@ describe('parseJsonPath', () => {
     ['checks.db-primary', ['checks', 'db-primary']],
   ])('%s', (text, path) => expect(parseJsonPath(text)).toEqual(path));
 
-  it.each(['', '$', 'a..b', 'a[x]', 'a.', '[-1]'])('rejects %p', (text) =>
-    expect(parseJsonPath(text)).toBeUndefined(),
+  it.each(['', '$', 'a..b', 'a[x]', 'a.', '[-1]', 'a["\\q"]', 'a["\\u12"]', 'a[99999999999999999999]'])(
+    'rejects %p',
+    (text) => expect(parseJsonPath(text)).toBeUndefined(),
   );
 
   it('formats back to the same text', () => {

@@ -16,8 +16,18 @@ export function parseJsonPath(text: string): JsonPath | undefined {
     const match = SEGMENT.exec(rest);
     if (!match) return undefined;
     if (match[1] !== undefined) path.push(match[1]);
-    else if (match[2] !== undefined) path.push(Number(match[2]));
-    else path.push(JSON.parse(`"${match[3]}"`) as string);
+    else if (match[2] !== undefined) {
+      const index = Number(match[2]);
+      if (!Number.isSafeInteger(index)) return undefined;
+      path.push(index);
+    } else {
+      // A quoted name takes JSON's escapes; a bad one (\q, \u12) is not a path, not a crash.
+      try {
+        path.push(JSON.parse(`"${match[3]}"`) as string);
+      } catch {
+        return undefined;
+      }
+    }
     rest = rest.slice(match[0].length);
   }
   return path;

@@ -7,17 +7,14 @@ import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
 import { haproxyCommand, haproxyVersions, startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { startLoad, type Load } from '../support/load.js';
 import { runAction, visibleLog } from '../support/run-action.js';
-import { startService, type TestService } from '../support/service.js';
+import { startTwoVersions, type TestService } from '../support/service.js';
 
 let blue: TestService;
 let green: TestService;
 let proxy: RunningHaproxy;
 let load: Load | undefined;
 
-beforeAll(async () => {
-  blue = await startService({ version: '1.0.0' });
-  green = await startService({ version: '2.0.0' });
-});
+beforeAll(async () => ({ v1: blue, v2: green } = await startTwoVersions()));
 afterAll(async () => {
   await blue.close();
   await green.close();

@@ -258,13 +258,7 @@ export async function startGitHubApi(
     const late = afterEffects.get(res);
     if (late) {
       afterEffects.delete(res);
-      return respond(
-        res,
-        undefined,
-        late.status ?? 500,
-        late.body ?? { message: 'Server Error' },
-        late.headers,
-      );
+      return answerFault(res, late);
     }
     if (route && status < 300) {
       const content = route.op.responses?.[String(status)];
@@ -289,6 +283,9 @@ export async function startGitHubApi(
     res.end(status === 204 ? undefined : JSON.stringify(body));
   };
 
+  const answerFault = (res: ServerResponse, fault: Fault): void =>
+    respond(res, undefined, fault.status ?? 500, fault.body ?? { message: 'Server Error' }, fault.headers);
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', base);
     const method = req.method ?? 'GET';
@@ -306,14 +303,7 @@ export async function startGitHubApi(
       if (fault.times !== undefined && --fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
       if (fault.drop) return req.socket.destroy();
       if (fault.afterEffect) afterEffects.set(res, fault);
-      else
-        return respond(
-          res,
-          undefined,
-          fault.status ?? 500,
-          fault.body ?? { message: 'Server Error' },
-          fault.headers,
-        );
+      else return answerFault(res, fault);
     }
     if (
       req.headers['authorization'] !== `token ${token}` &&

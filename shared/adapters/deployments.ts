@@ -62,6 +62,16 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     const latest = data[0];
     return latest && { ...latest, runId: runIdOf(latest.log_url ?? latest.target_url) };
   };
+  /** The environment's newest deployments, newest first. */
+  const recentDeployments = async (perPage: number) =>
+    (
+      await octokit.rest.repos.listDeployments({
+        owner,
+        repo,
+        environment: options.environment,
+        per_page: perPage,
+      })
+    ).data;
   const fail = (what: string, error: unknown): never => {
     const e = error as { status?: number; message?: string };
     if (e.status === 403)
@@ -75,12 +85,7 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
 
   /** Earlier deployments of the environment still marked success become inactive. */
   const retireReplaced = async (current: number) => {
-    const { data: recent } = await octokit.rest.repos.listDeployments({
-      owner,
-      repo,
-      environment: options.environment,
-      per_page: 10,
-    });
+    const recent = await recentDeployments(10);
     for (const d of recent.filter((x) => x.id !== current)) {
       if ((await latestStatus(d.id))?.state !== 'success') continue;
       await octokit.rest.repos.createDeploymentStatus({
@@ -139,12 +144,7 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     },
     async revisions() {
       try {
-        const { data: recent } = await octokit.rest.repos.listDeployments({
-          owner,
-          repo,
-          environment: options.environment,
-          per_page: 20,
-        });
+        const recent = await recentDeployments(20);
         const named = recent.flatMap((d) => {
           const payload = d.payload as { revision?: unknown } | string;
           const revision = typeof payload === 'object' ? payload.revision : undefined;
@@ -162,12 +162,7 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
     },
     async claimsBefore(own, sinceMs) {
       try {
-        const { data: recent } = await octokit.rest.repos.listDeployments({
-          owner,
-          repo,
-          environment: options.environment,
-          per_page: 30,
-        });
+        const recent = await recentDeployments(30);
         const older = recent.filter((d) => d.id < own && Date.parse(d.created_at) >= sinceMs);
         const claims: RolloutClaim[] = [];
         for (const d of older) {

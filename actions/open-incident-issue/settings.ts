@@ -74,7 +74,7 @@ export const incidentInputs = z
       .string()
       .transform((s) =>
         s
-          .split(',')
+          .split(/[,\n]/)
           .map((l) => l.trim())
           .filter(Boolean),
       )
@@ -92,11 +92,11 @@ export const incidentInputs = z
       .string()
       .transform((s) =>
         s
-          .split(',')
+          .split(/[,\n]/)
           .map((l) => l.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, comma-separated'))),
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'))),
     // Lands in the issue body: only a plain http(s) address, nothing that could ping or script.
     'runbook-url': optionalInput(
       z

@@ -58,7 +58,9 @@ export function run(deps: RollbackDeps): Promise<void> {
       await provider.setSplit(plan.to);
       const after = await provider.readSplit();
       if (!sameSplit(after, plan.to))
-        throw new Error(`the router reports ${describeSplit(after)} after setting ${describeSplit(plan.to)}`);
+        throw new OperationalError(
+          `the router still reports ${describeSplit(after)} after it was told ${describeSplit(plan.to)}: the split did not take. Check the router (or the set-split command) and roll back by hand if needed.`,
+        );
     }
     runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
     if (plan.kind === 'move') {

@@ -184,11 +184,13 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         path: ['kubernetes-container'],
         message: 'must be a container name: lower-case letters, digits and -',
       });
-    if (s['kubernetes-context'] && /\s/.test(s['kubernetes-context']))
+    // Context names are free-form in a kubeconfig (arn:aws:eks:…/name, gke_p_z_c), but
+    // one that starts with '-' would be read by kubectl as a flag.
+    if (s['kubernetes-context'] && /\s|\p{Cc}|^-/u.test(s['kubernetes-context']))
       ctx.addIssue({
         code: 'custom',
         path: ['kubernetes-context'],
-        message: 'must be a context name without spaces',
+        message: "must be a context name without spaces or control characters, not starting with '-'",
       });
   }
   if (s.provider === 'local' && !/^https?:\/\/[^/\s]+\/?$/.test(s['local-router-url'])) {

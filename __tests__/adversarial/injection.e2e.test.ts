@@ -3,7 +3,7 @@
  * socket, an option or a command into gcloud/kubectl or a shell, a forged
  * workflow command into the log, or a mention, link or HTML into an issue.
  */
-import { CHECKLIST, on, runCorpus, type Attack, type Corpus } from '../support/adversarial.js';
+import { CHECKLIST, on, runCorpus, type Attack } from '../support/adversarial.js';
 
 const revisionRule = /must be a revision name/;
 const traffic = ['shift-traffic', 'rollback', 'deploy-canary'] as const;

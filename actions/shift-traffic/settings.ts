@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { booleanInput, duration, timeLimit, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
   looksLikeShorthand,
@@ -74,7 +74,7 @@ export const shiftTrafficInputs = z
     /** Report gate failures without rolling back. */
     advisory: booleanInput,
     /** HAProxy: a request unanswered this long counts as failed (a hung canary); 0 turns it off. */
-    'hang-after': duration(),
+    'hang-after': timeLimit(),
     /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
     'cloud-run-metrics': booleanInput,
     /** Cloud Run: how late Cloud Monitoring's request counts may arrive. */
@@ -158,6 +158,8 @@ function parsePlan(text: string, holdMs: number, intervalMs: number): Plan | str
   } catch (error) {
     return `is neither a list of weights (10,50,100) nor valid YAML (${yamlErrorLine(error)})`;
   }
+  if (!Array.isArray(document))
+    return `must be weights such as 10,50,100 or a YAML list of steps; ${JSON.stringify(text.slice(0, 40))} is neither`;
   const parsed = planSpec.safeParse(document);
   if (parsed.success) return withBake(parsed.data, holdMs, intervalMs);
   const issue = leafIssue(parsed.error.issues[0] as z.core.$ZodIssue);

@@ -77,8 +77,8 @@ const expectSpec = z.strictObject({
     })
     .optional(),
   headers: z.record(z.string().min(1), z.union([z.string(), z.literal(true)])).optional(),
-  'max-latency': duration().optional(),
-  'p95-latency': duration().optional(),
+  'max-latency': timeLimit().optional(),
+  'p95-latency': timeLimit().optional(),
 });
 
 export const probeSpec = z.strictObject({

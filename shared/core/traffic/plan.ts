@@ -5,7 +5,7 @@
  * split the platform reports.
  */
 import { z } from 'zod';
-import { duration } from '../schema-kit.js';
+import { duration, timeLimit } from '../schema-kit.js';
 
 export type Step =
   | { kind: 'weight'; percent: number }
@@ -23,7 +23,7 @@ const weightStep = z.strictObject({
 });
 const pauseStep = z.strictObject({ pause: duration() });
 const analysisStep = z.strictObject({
-  analysis: z.strictObject({ duration: duration(), interval: duration().optional() }),
+  analysis: z.strictObject({ duration: duration(), interval: timeLimit().optional() }),
 });
 
 /** One step as written; the message names the one field a step must have. */

@@ -75,7 +75,7 @@ const cases: Case[] = [
   ],
   [
     'a probe name with a control character',
-    /must not contain commas, line breaks or control characters/,
+    /must not contain commas, line breaks, control or invisible characters/,
     'probes',
     () => ({ probes: `[{name: "a\\u001b[31mred", url: "${service.url}/"}]` }),
   ],

@@ -84,7 +84,7 @@ export const incidentInputs = z
             z
               .string()
               .max(50, 'must have labels of at most 50 characters')
-              .regex(/^[^\p{Cc}]+$/u, 'must have labels without line breaks or control characters'),
+              .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must have labels without line breaks, control or invisible characters'),
           )
           .min(1, 'must name at least one label'),
       ),

@@ -87,7 +87,7 @@ export const probeSpec = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(80, 'must be at most 80 characters')
-    .regex(/^[^,\p{Cc}]+$/u, 'must not contain commas, line breaks or control characters'),
+    .regex(/^[^,\p{Cc}\p{Cf}]+$/u, 'must not contain commas, line breaks, control or invisible characters'),
   url: z.string().trim().min(1, 'must not be empty'),
   method: z
     .string()
@@ -102,7 +102,12 @@ export const probeSpec = z.strictObject({
       z
         .union([z.string(), z.number(), z.boolean()])
         .transform(String)
-        .refine((v) => !/[\r\n\0]/.test(v), 'must have header values without line breaks or NUL'),
+        // Node refuses any other character when the request is sent (its
+        // checkInvalidHeaderChar: /[^\t\x20-\x7e\x80-\xff]/), which would be a false incident.
+        .refine(
+          (v) => !/[^\t\x20-\x7e\x80-\xff]/.test(v),
+          'must have header values without line breaks, NUL or characters past U+00FF',
+        ),
     )
     .superRefine((headers, ctx) => {
       for (const name of Object.keys(headers))

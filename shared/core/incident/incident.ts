@@ -4,7 +4,7 @@
  * decisions (create, update, leave alone, close duplicates, resolve).
  */
 import { formatDuration } from '../duration.js';
-import { escapeCell, table } from '../markdown.js';
+import { escapeCell, table, withoutBidi } from '../markdown.js';
 
 export const SEVERITIES = {
   P0: {
@@ -46,7 +46,7 @@ export const fingerprintIn = (body: string | null | undefined) => MARKER.exec(bo
  */
 export function untrusted(text: string, max = 1500): string {
   const cut = text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
-  const inert = cut.replace(/@/g, '@\u200b').replace(/:\/\//g, ':\u200b//').replace(/\r/g, '');
+  const inert = withoutBidi(cut).replace(/@/g, '@\u200b').replace(/:\/\//g, ':\u200b//').replace(/\r/g, '');
   const longest = Math.max(2, ...[...inert.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}text\n${inert}\n${fence}`;

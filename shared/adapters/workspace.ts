@@ -59,6 +59,14 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
   return {
     write(input, relativePath, content, example, options = {}) {
       const target = inside(input, relativePath, example);
+      const fail = (problem: string) => new ConfigurationError(input, problem, example);
+      // Only folders on the way and a regular file at the end: writing into a FIFO
+      // would block the step forever, and a file where a folder belongs fails raw.
+      for (let p = path.dirname(target); !existsSync(p) || !statSync(p).isDirectory(); p = path.dirname(p))
+        if (existsSync(p))
+          throw fail(`needs ${JSON.stringify(path.relative(realpathSync(workspace), p))} to be a folder, and it is a file`);
+      if (existsSync(target) && !statSync(target).isFile())
+        throw fail(`names ${JSON.stringify(relativePath)}, which is not a regular file`);
       mkdirSync(path.dirname(target), { recursive: true });
       if (options.append) appendFileSync(target, content);
       else writeFileSync(target, content);

@@ -106,11 +106,11 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
         path: ['haproxy-socket'],
         message: 'is required with provider: haproxy',
       });
-    else if (!s['haproxy-socket'].startsWith('/'))
+    else if (!s['haproxy-socket'].startsWith('/') || /\p{Cc}/u.test(s['haproxy-socket']))
       ctx.addIssue({
         code: 'custom',
         path: ['haproxy-socket'],
-        message: 'must be an absolute path to a unix socket',
+        message: 'must be an absolute path to a unix socket, without control characters',
       });
     if (!s['haproxy-backend'])
       ctx.addIssue({

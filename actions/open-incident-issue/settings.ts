@@ -84,7 +84,10 @@ export const incidentInputs = z
             z
               .string()
               .max(50, 'must have labels of at most 50 characters')
-              .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must have labels without line breaks, control or invisible characters'),
+              .regex(
+                /^[^\p{Cc}\p{Cf}]+$/u,
+                'must have labels without line breaks, control or invisible characters',
+              ),
           )
           .min(1, 'must name at least one label'),
       ),
@@ -96,7 +99,11 @@ export const incidentInputs = z
           .map((l) => l.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'))),
+      .pipe(
+        z.array(
+          z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'),
+        ),
+      ),
     // Lands in the issue body: only a plain http(s) address, nothing that could ping or script.
     'runbook-url': optionalInput(
       z

@@ -25,6 +25,13 @@ import { maskSecrets, publish, type Annotation } from '../../shared/runtime/repo
 import type { Runtime } from '../../shared/runtime/runtime.js';
 import { checklistExamples as examples, checklistInputs, type ChecklistSettings } from './settings.js';
 
+/**
+ * Markdown parsing takes about 1 s per 100 KiB of task items here; a real
+ * checklist is a few KiB (GitHub caps issue and pull-request bodies at 64 KiB).
+ */
+const MAX_CHECKLIST_BYTES = 256 * 1024;
+const MAX_ITEM_ANNOTATIONS = 50;
+
 export interface ChecklistDeps {
   runtime: Runtime;
   clock: Clock;
@@ -65,12 +72,12 @@ export function run(deps: ChecklistDeps): Promise<void> {
       );
 
     // Everything the user named in the repository is read before any request is made.
-    const read = (input: keyof typeof examples, path: string) =>
-      deps.files.read(input, path, examples[input]);
+    const read = (input: keyof typeof examples, path: string, maxBytes?: number) =>
+      deps.files.read(input, path, examples[input], maxBytes);
     const checklists: (ChecklistSource | { issue: number } | 'pull-request' | 'release-issue')[] =
       settings.sources.map((s) =>
         s.kind === 'file'
-          ? { source: s.path, file: s.path, markdown: read('sources', s.path) }
+          ? { source: s.path, file: s.path, markdown: read('sources', s.path, MAX_CHECKLIST_BYTES) }
           : s.kind === 'issue'
             ? { issue: s.number }
             : s.kind,
@@ -151,6 +158,8 @@ export function run(deps: ChecklistDeps): Promise<void> {
     const annotations: Annotation[] = [
       ...(gate.checklist?.unticked ?? [])
         .filter((i) => i.file !== undefined)
+        // The failure line gives the count; a log of ten thousand annotations helps no one.
+        .slice(0, MAX_ITEM_ANNOTATIONS)
         .map((i) => ({
           level: 'error' as const,
           message: `Unticked: ${i.text}`,

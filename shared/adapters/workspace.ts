@@ -18,7 +18,7 @@ import { ConfigurationError } from '../core/errors.js';
 
 export interface WorkspaceFiles {
   /** The file's text, or a ConfigurationError naming `input`. */
-  read(input: string, relativePath: string, example: string): string;
+  read(input: string, relativePath: string, example: string, maxBytes?: number): string;
   /** Writes (or appends to) a file inside the workspace, creating folders; refuses paths outside it. */
   write(
     input: string,
@@ -64,7 +64,9 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
       // would block the step forever, and a file where a folder belongs fails raw.
       for (let p = path.dirname(target); !existsSync(p) || !statSync(p).isDirectory(); p = path.dirname(p))
         if (existsSync(p))
-          throw fail(`needs ${JSON.stringify(path.relative(realpathSync(workspace), p))} to be a folder, and it is a file`);
+          throw fail(
+            `needs ${JSON.stringify(path.relative(realpathSync(workspace), p))} to be a folder, and it is a file`,
+          );
       if (existsSync(target) && !statSync(target).isFile())
         throw fail(`names ${JSON.stringify(relativePath)}, which is not a regular file`);
       mkdirSync(path.dirname(target), { recursive: true });
@@ -76,7 +78,7 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
       const target = inside(input, relativeDir, example);
       return existsSync(target) && statSync(target).isDirectory() ? readdirSync(target) : [];
     },
-    read(input, relativePath, example) {
+    read(input, relativePath, example, maxBytes = MAX_CONFIG_BYTES) {
       const fail = (problem: string) => new ConfigurationError(input, problem, example);
       const target = inside(input, relativePath, example);
       let real: string;
@@ -89,8 +91,8 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
       }
       const stat = statSync(real);
       if (!stat.isFile()) throw fail(`names ${JSON.stringify(relativePath)}, which is not a file`);
-      if (stat.size > MAX_CONFIG_BYTES)
-        throw fail(`names ${JSON.stringify(relativePath)}, which is larger than 1 MiB`);
+      if (stat.size > maxBytes)
+        throw fail(`names ${JSON.stringify(relativePath)}, which is larger than ${sizeText(maxBytes)}`);
       try {
         return readFileSync(real, 'utf8');
       } catch (error) {
@@ -101,6 +103,9 @@ export function workspaceFiles(workspace: string): WorkspaceFiles {
     },
   };
 }
+
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 
 function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);

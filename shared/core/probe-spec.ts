@@ -133,18 +133,24 @@ export const probeSpec = z.strictObject({
 
 export type ProbeSpec = z.output<typeof probeSpec>;
 
-export const probeList = z.array(probeSpec).superRefine((probes, ctx) => {
-  const seen = new Set<string>();
-  probes.forEach((p, i) => {
-    if (seen.has(p.name))
-      ctx.addIssue({
-        code: 'custom',
-        path: [i, 'name'],
-        message: `'${p.name}' is used by two probes; names must be unique`,
-      });
-    seen.add(p.name);
+/** More than one job should probe: the run would take minutes and hammer its hosts. */
+export const MAX_PROBES = 500;
+
+export const probeList = z
+  .array(probeSpec)
+  .max(MAX_PROBES, `must list at most ${MAX_PROBES} probes; split them across jobs`)
+  .superRefine((probes, ctx) => {
+    const seen = new Set<string>();
+    probes.forEach((p, i) => {
+      if (seen.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `'${p.name}' is used by two probes; names must be unique`,
+        });
+      seen.add(p.name);
+    });
   });
-});
 
 /** A config file holds either a bare list of probes or `probes:` under a mapping. */
 export const probeFile = z

@@ -10,6 +10,7 @@ import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { toString } from 'mdast-util-to-string';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { OperationalError } from '../errors.js';
 
 export interface ChecklistItem {
   /** Where the checklist came from, as people call it ("pull request #12", "RELEASE_CHECKLIST.md"). */
@@ -33,7 +34,21 @@ export interface ChecklistSource {
   markdown: string;
 }
 
-export function parseChecklist({ source, file, markdown }: ChecklistSource): ChecklistItem[] {
+export function parseChecklist(checklist: ChecklistSource): ChecklistItem[] {
+  try {
+    return itemsOf(checklist);
+  } catch (error) {
+    // The parser and the tree walk recurse once per level of nesting: thousands of
+    // '>' exhaust the stack.
+    if (error instanceof RangeError)
+      throw new OperationalError(
+        `${checklist.source} is nested too deeply to read as a checklist (thousands of levels of > or lists)`,
+      );
+    throw error;
+  }
+}
+
+function itemsOf({ source, file, markdown }: ChecklistSource): ChecklistItem[] {
   const tree: Root = fromMarkdown(markdown, {
     extensions: [gfmTaskListItem(), gfmStrikethrough()],
     mdastExtensions: [gfmTaskListItemFromMarkdown(), gfmStrikethroughFromMarkdown()],

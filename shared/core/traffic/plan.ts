@@ -58,6 +58,7 @@ export const DEFAULT_INTERVAL_MS = 10_000;
 export const planSpec = z
   .array(stepSpec)
   .min(1, 'must have at least one step')
+  .max(100, 'must have at most 100 steps')
   .superRefine((steps, ctx) => {
     let last = 0;
     steps.forEach((step, i) => {

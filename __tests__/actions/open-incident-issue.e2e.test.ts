@@ -365,7 +365,11 @@ describe('open-incident-issue', () => {
     ['runbook-url', { 'runbook-url': 'wiki' }, /must be an http\(s\) URL/],
     ['runbook-url', { 'runbook-url': 'javascript:alert(1)' }, /must be an http\(s\) URL/],
     ['runbook-url', { 'runbook-url': 'https://wiki.example.com/run book @oncall' }, /without spaces/],
-    ['labels', { labels: 'incident,sev\u0007forged' }, /without line breaks, control or invisible characters/],
+    [
+      'labels',
+      { labels: 'incident,sev\u0007forged' },
+      /without line breaks, control or invisible characters/,
+    ],
     ['template', { template: '/etc/passwd' }, /points outside the repository|must be a path relative/],
     ['record-dir', { 'record-dir': '../../elsewhere' }, /points outside the repository/],
     ['report', { report: '{"probes": []}' }, /at report\.healthy: must be true or false/],

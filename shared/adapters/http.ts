@@ -123,13 +123,7 @@ function exchange(
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= MAX_BODY_BYTES) return;
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on('error', (error) => finish(() => reject(error)));
-      res.on('end', () => {
+      const settle = (truncated: boolean) => {
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -139,9 +133,22 @@ function exchange(
             status: res.statusCode ?? 0,
             headers: responseHeaders,
             body: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
+            ...(truncated && { truncated }),
           }),
         );
+      };
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        // Judged on its first MiB: a body that never ends must not be waited out
+        // until the timeout and reported as no answer.
+        if (size >= MAX_BODY_BYTES) {
+          settle(true);
+          res.destroy();
+        }
       });
+      res.on('error', (error) => finish(() => reject(error)));
+      res.on('end', () => settle(false));
     });
     req.end(body);
   });

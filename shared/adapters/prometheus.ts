@@ -3,7 +3,7 @@
  * same HTTP client as the probes. The numbers are read by the pure instantValue.
  */
 import { OperationalError } from '../core/errors.js';
-import { instantValue } from '../core/traffic/prometheus-gate.js';
+import { instantValue, NotPrometheusError } from '../core/traffic/prometheus-gate.js';
 import type { HttpClient } from './http.js';
 
 export interface PrometheusOptions {
@@ -39,7 +39,15 @@ export function prometheusClient(options: PrometheusOptions, http: HttpClient): 
         throw new PrometheusUnavailable(`Prometheus unreachable: ${outcome.error}`);
       const { status, body } = outcome.response;
       // 400 and 422 carry PromQL errors in JSON; anything else is the server's trouble.
-      if (status === 400 || status === 422 || status === 200) return instantValue(body);
+      try {
+        if (status === 400 || status === 422 || status === 200) return instantValue(body);
+      } catch (error) {
+        if (error instanceof NotPrometheusError)
+          throw new PrometheusUnavailable(
+            `prometheus-url answered ${status} with ${outcome.response.headers['content-type'] || 'no content type'}, not Prometheus's JSON (a login page or a proxy? check the address and prometheus-token)`,
+          );
+        throw error;
+      }
       throw new PrometheusUnavailable(`Prometheus answered ${status}`);
     },
   };

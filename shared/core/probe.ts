@@ -55,6 +55,8 @@ export interface HttpResponse {
   /** Lower-case names. */
   headers: Readonly<Record<string, string>>;
   body: string;
+  /** The body went on past what is read (1 MiB); `body` holds its start. */
+  truncated?: boolean;
 }
 
 export type Outcome =
@@ -98,7 +100,7 @@ export function judgeOutcome(probe: Probe, outcome: Outcome): string[] {
     if (!userPattern(pattern, { multiline: true }).test(response.body))
       failures.push(`body does not match /${pattern}/`);
   }
-  if (expect.json.length > 0) failures.push(...judgeJson(expect.json, response.body));
+  if (expect.json.length > 0) failures.push(...judgeJson(expect.json, response));
   for (const header of expect.headers) {
     const actual = response.headers[header.name];
     if (actual === undefined) failures.push(`header ${header.name} is missing`);
@@ -114,12 +116,12 @@ export function judgeOutcome(probe: Probe, outcome: Outcome): string[] {
   return failures;
 }
 
-function judgeJson(expectations: readonly JsonExpectation[], body: string): string[] {
+function judgeJson(expectations: readonly JsonExpectation[], { body, truncated }: HttpResponse): string[] {
   let document: unknown;
   try {
     document = JSON.parse(body);
   } catch {
-    return ['body is not JSON'];
+    return [truncated ? 'body is not JSON (or larger than the 1 MiB read)' : 'body is not JSON'];
   }
   const failures: string[] = [];
   for (const { path, equals } of expectations) {

@@ -24,6 +24,9 @@ export function queryFor(template: string, revision: string): string {
 
 export class PromQLResultError extends Error {}
 
+/** The answer is not Prometheus's JSON at all: a login page, a proxy, the wrong address. */
+export class NotPrometheusError extends Error {}
+
 /**
  * The single number an instant query answered, or undefined for no data (an empty
  * vector). Prometheus writes sample values as strings, with "+Inf", "-Inf" and
@@ -35,7 +38,7 @@ export function instantValue(body: string): number | undefined {
   try {
     parsed = JSON.parse(body) as typeof parsed;
   } catch {
-    throw new PromQLResultError('Prometheus answered with something that is not JSON');
+    throw new NotPrometheusError('Prometheus answered with something that is not JSON');
   }
   if (parsed.status !== 'success')
     throw new PromQLResultError(`Prometheus: ${parsed.error ?? 'query failed'}`);

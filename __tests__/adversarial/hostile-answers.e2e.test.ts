@@ -202,6 +202,33 @@ const others: Attack[] = [
     },
   },
   {
+    title: 'a lone 100 % step is still gated: a canary that fails its probes at 100 % is rolled back',
+    action: 'shift-traffic',
+    inputs: (t) => {
+      router = fileRouter(t);
+      return {
+        ...router.inputs,
+        'stable-revision': 'blue',
+        'canary-revision': 'green',
+        steps: '100',
+        'step-duration': '2s',
+        'check-interval': '200ms',
+        probes: `[{name: canary, url: "${hostile.url}/fails-after-one", retries: 0}]`,
+      };
+    },
+    timeoutMs: 20_000,
+    safe: {
+      is: 'moved to 100 %, then rolled back to blue 100 % by the bake that follows',
+      check: (run) => {
+        expect(run.code).toBe(1);
+        expect(run.outputs['outcome']).toBe('rolled-back');
+        expect(run.summary).toMatch(/\| 1 \| weight 100% \| 100% \| .* \| set \|/);
+        expect(run.summary).toMatch(/\| 2 \| analysis .* \| failed \|/);
+        expect(router.split()).toEqual({ blue: 100 });
+      },
+    },
+  },
+  {
     title: 'a local router that answers a login page',
     action: 'rollback',
     inputs: () => ({

@@ -26,6 +26,7 @@ const MiB = 1024 * 1024;
 const gzipBomb = gzipSync(Buffer.alloc(20 * MiB));
 
 let turnsHostile = 0;
+let failsAfterOne = 0;
 
 const answers: Record<string, Answer> = {
   '/redirect-loop': (s) => s.end(head('302 Found', { location: '/redirect-loop', 'content-length': 0 })),
@@ -96,6 +97,9 @@ const answers: Record<string, Answer> = {
         : '<html>Sign in</html>';
     s.end(`${head('200 OK', { 'content-type': 'application/json', 'content-length': body.length })}${body}`);
   },
+  /** 200 for the first request (a canary checked before it takes traffic), then 500. */
+  '/fails-after-one': (s) =>
+    s.end(head(failsAfterOne++ < 1 ? '200 OK' : '500 Internal Server Error', { 'content-length': 0 })),
   '/early-hints': (s) =>
     s.end(`HTTP/1.1 103 Early Hints\r\nlink: </x>\r\n\r\n${head('200 OK', { 'content-length': 2 })}ok`),
 };

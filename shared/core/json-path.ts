@@ -39,9 +39,12 @@ export function formatJsonPath(path: JsonPath): string {
       typeof p === 'number'
         ? `[${p}]`
         : /^[A-Za-z_$][\w$-]*$/.test(p)
-          ? i === 0
-            ? p
-            : `.${p}`
+          ? i > 0
+            ? `.${p}`
+            : // A leading '$' would be read as the root: `$a` is the field `a`.
+              p.startsWith('$')
+              ? `[${JSON.stringify(p)}]`
+              : p
           : `[${JSON.stringify(p)}]`,
     )
     .join('');

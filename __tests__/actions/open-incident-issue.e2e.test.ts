@@ -154,6 +154,38 @@ describe('open-incident-issue', () => {
     expect(again.outputs['action']).toBe('nothing');
   });
 
+  it('a new incident links the last resolved one with the same fingerprint, and only that one', async () => {
+    await incident();
+    await incident({ mode: 'resolve', report: healthy });
+    // An outsider's closed issue with our marker, and a duplicate closed as not planned, are not history.
+    github.issues.push({
+      ...github.issues[0]!,
+      number: 2,
+      author: { login: 'mallory', type: 'User' },
+      closed_at: new Date(Date.now() + 1000).toISOString(),
+      updated_at: new Date(Date.now() + 1000).toISOString(),
+    });
+    const other = await incident({ service: 'other-api' });
+    expect(other.code).toBe(0);
+    expect(github.issues.at(-1)!.body).not.toContain('This happened before');
+    const again = await incident();
+    expect(again.outputs['issue-number']).toBe('4');
+    // GitHub turns #1 into a link, and lists this issue on #1 as a reference.
+    expect(github.issues.at(-1)!.body).toMatch(
+      /This happened before: #1, resolved \d{4}-\d\d-\d\d \([\d.]+m?s ago\)\./,
+    );
+  });
+
+  it('fills the #incidents message from what is known: the failing probes and the impact, on one line each', async () => {
+    await incident({ impact: 'checkout fails for ~30 % of EU users\n```\n@everyone' });
+    const body = open()[0]!.body;
+    const message = body.slice(body.indexOf('### Communication'));
+    expect(message).toContain('Issue: healthcheck failing: api-health');
+    expect(message).toContain('Impact: checkout fails for ~30 % of EU users ``` @everyone');
+    // The impact's backticks cannot close the fence the message sits in.
+    expect(message).toMatch(/^````\nPRODUCTION INCIDENT – P1\n[\s\S]*\n````$/m);
+  });
+
   it('open-after 2 opens only on the second failed check in a row (runbook 001)', async () => {
     const monitor = (conclusion: 'success' | 'failure', minute: number) =>
       github.workflowRuns.push({

@@ -349,10 +349,13 @@ export async function startGitHubApi(
         const wantLabels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
+        // GitHub sorts by created (the default) or updated, newest first unless direction=asc.
+        const sortBy = url.searchParams.get('sort') === 'updated' ? 'updated_at' : 'created_at';
+        const ascending = url.searchParams.get('direction') === 'asc' ? 1 : -1;
         const matching = issues
           .filter((i) => state === 'all' || i.state === state)
           .filter((i) => wantLabels.every((l) => i.labels.includes(l)))
-          .sort((a, b) => b.number - a.number);
+          .sort((a, b) => ascending * (a[sortBy].localeCompare(b[sortBy]) || a.number - b.number));
         const slice = matching.slice((page - 1) * perPage, page * perPage);
         const headers: Record<string, string> = {};
         if (page * perPage < matching.length)

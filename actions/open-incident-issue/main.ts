@@ -115,9 +115,11 @@ export function run(deps: IncidentDeps): Promise<void> {
         // The severity is a label too (runbook 004), so incidents can be filtered and counted.
         const labels = [...new Set([...settings.labels, facts.severity])];
         for (const l of labels) await tracker.ensureLabel(l, 'b60205', 'Opened by release-actions');
+        const previous = await tracker.lastResolved(label, facts.fingerprint);
+        const told = previous ? { ...facts, previous } : facts;
         const created = await tracker.create({
-          title: incidentTitle(facts),
-          body: template ? customBody(template, facts) : incidentBody(facts),
+          title: incidentTitle(told),
+          body: template ? customBody(template, told) : incidentBody(told),
           labels,
           assignees: settings.assignees,
         });

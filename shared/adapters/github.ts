@@ -5,7 +5,12 @@
  * entry to add.
  */
 import { githubCall as call, githubClient } from './octokit.js';
-import { detectedByIn, fingerprintIn, type OpenIncident } from '../core/incident/incident.js';
+import {
+  detectedByIn,
+  fingerprintIn,
+  type OpenIncident,
+  type ResolvedIncident,
+} from '../core/incident/incident.js';
 
 export interface IncidentTracker {
   listOpen(label: string): Promise<OpenIncident[]>;
@@ -16,6 +21,8 @@ export interface IncidentTracker {
     assignees: string[];
   }): Promise<{ number: number; url: string }>;
   comment(issue: number, body: string): Promise<void>;
+  /** The incident with this fingerprint this identity last resolved (closed as completed), if any is recent. */
+  lastResolved(label: string, fingerprint: string): Promise<ResolvedIncident | undefined>;
   /** When this identity last wrote on the issue (a comment, else opening it). */
   lastOwnActivity(issue: number, openedAt: Date): Promise<Date>;
   close(issue: number, reason: 'completed' | 'not_planned'): Promise<void>;
@@ -74,6 +81,33 @@ export function githubTracker(options: GitHubOptions): IncidentTracker {
           updatedAt: new Date(i.updated_at),
         }))
         .filter((i) => i.fingerprint !== '');
+    },
+    async lastResolved(label, fingerprint) {
+      // One page of the most recently updated closed incidents: a link to an incident
+      // from long ago is not worth paging through the whole history for.
+      const { data } = await call('list issues', 'issues: read', () =>
+        octokit.rest.issues.listForRepo({
+          owner,
+          repo,
+          state: 'closed',
+          labels: label,
+          sort: 'updated',
+          direction: 'desc',
+          per_page: 50,
+        }),
+      );
+      const candidates = data.filter(
+        (i) =>
+          !i.pull_request &&
+          i.state_reason === 'completed' &&
+          i.closed_at &&
+          fingerprintIn(i.body) === fingerprint,
+      );
+      const mine = await Promise.all(candidates.map((i) => ours(i.user)));
+      const latest = candidates
+        .filter((_i, k) => mine[k])
+        .sort((a, b) => (b.closed_at as string).localeCompare(a.closed_at as string))[0];
+      return latest && { number: latest.number, resolvedAt: new Date(latest.closed_at as string) };
     },
     async create(issue) {
       const { data } = await call('create issues', 'issues: write', () =>

@@ -66,6 +66,12 @@ export interface ProbeReport {
   }[];
 }
 
+/** An earlier incident with the same fingerprint, already resolved. */
+export interface ResolvedIncident {
+  number: number;
+  resolvedAt: Date;
+}
+
 export interface IncidentFacts {
   fingerprint: string;
   service: string;
@@ -79,6 +85,8 @@ export interface IncidentFacts {
   runUrl: string;
   runbookUrl?: string;
   at: Date;
+  /** The last incident with this fingerprint, so a recurrence is seen as one. */
+  previous?: ResolvedIncident;
 }
 
 export function incidentTitle(f: IncidentFacts): string {
@@ -106,6 +114,7 @@ export function incidentBody(f: IncidentFacts): string {
     '',
     `**Severity ${f.severity} (${sev.name})** means ${sev.means}. Acknowledge within 5 minutes, assess within 10 (runbook 004).`,
     '',
+    ...(f.previous ? [`${previousLine(f.previous, f.at)}`, ''] : []),
     '### Impact',
     f.impact
       ? untrusted(f.impact, 1000)
@@ -122,14 +131,7 @@ export function incidentBody(f: IncidentFacts): string {
     '',
     f.runbookUrl ? `Runbook: <${f.runbookUrl}>\n` : '',
     '### Communication (runbook 000)',
-    '```',
-    `PRODUCTION INCIDENT – ${f.severity}`,
-    `Component: ${f.service} (${f.environment})`,
-    'Issue: [brief description]',
-    'Impact: [% of users affected]',
-    `Action: ${f.rollback ? 'rolled back' : '[rollback / hotfix / monitoring]'}`,
-    'Status: In progress – next update in 30 minutes',
-    '```',
+    communication(f),
     '',
     '### After the incident (runbooks 000, 003, 004)',
     '- [ ] Root cause identified and written down',
@@ -139,6 +141,34 @@ export function incidentBody(f: IncidentFacts): string {
     '- [ ] Monitoring and alerts adjusted so this is caught earlier',
     '',
   ].join('\n');
+}
+
+function previousLine(previous: ResolvedIncident, now: Date): string {
+  return `This happened before: #${previous.number}, resolved ${previous.resolvedAt.toISOString().slice(0, 10)} (${formatDuration(now.getTime() - previous.resolvedAt.getTime())} ago).`;
+}
+
+/** One line of someone's text for the plain-text message: no line breaks, bounded. */
+function messageLine(text: string, max = 200): string {
+  const line = withoutBidi(text).replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** Runbook 000's message for the #incidents channel, filled in from what is known. */
+function communication(f: IncidentFacts): string {
+  const down = f.report?.probes.filter((p) => !p.healthy).map((p) => p.name) ?? [];
+  const lines = [
+    `PRODUCTION INCIDENT – ${f.severity}`,
+    `Component: ${messageLine(f.service)} (${messageLine(f.environment)})`,
+    `Issue: ${down.length ? messageLine(`${f.kind} failing: ${down.join(', ')}`) : '[brief description]'}`,
+    `Impact: ${f.impact?.trim() ? messageLine(f.impact) : '[% of users affected]'}`,
+    `Action: ${f.rollback ? 'rolled back' : '[rollback / hotfix / monitoring]'}`,
+    'Status: In progress – next update in 30 minutes',
+  ];
+  // A fence longer than any run of backticks in the text, so the text cannot close it.
+  const fence = '`'.repeat(
+    Math.max(3, ...lines.map((l) => (l.match(/`+/g) ?? []).reduce((m, r) => Math.max(m, r.length + 1), 0))),
+  );
+  return [fence, ...lines, fence].join('\n');
 }
 
 export function recurrenceComment(f: IncidentFacts, since: Date): string {
@@ -247,6 +277,7 @@ export function customBody(template: string, f: IncidentFacts): string {
     run_url: f.runUrl,
     runbook_url: f.runbookUrl ?? '',
     detected_at: f.at.toISOString(),
+    previous: f.previous ? previousLine(f.previous, f.at) : '',
   };
   // Own keys only: {{constructor}} is not a placeholder, and must not render Object's.
   const body = template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) =>

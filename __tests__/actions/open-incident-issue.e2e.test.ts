@@ -181,7 +181,7 @@ describe('open-incident-issue', () => {
     const body = open()[0]!.body;
     const message = body.slice(body.indexOf('### Communication'));
     expect(message).toContain('Issue: healthcheck failing: api-health');
-    expect(message).toContain('Impact: checkout fails for ~30 % of EU users ``` @everyone');
+    expect(message).toContain('Impact: checkout fails for ~30 % of EU users ``` @\u200beveryone');
     // The impact's backticks cannot close the fence the message sits in.
     expect(message).toMatch(/^````\nPRODUCTION INCIDENT – P1\n[\s\S]*\n````$/m);
   });

@@ -147,9 +147,12 @@ function previousLine(previous: ResolvedIncident, now: Date): string {
   return `This happened before: #${previous.number}, resolved ${previous.resolvedAt.toISOString().slice(0, 10)} (${formatDuration(now.getTime() - previous.resolvedAt.getTime())} ago).`;
 }
 
-/** One line of someone's text for the plain-text message: no line breaks, bounded. */
+/**
+ * One line of someone's text for the plain-text message: no line breaks, bounded,
+ * and no mention that would ping when the message is pasted into a chat.
+ */
 function messageLine(text: string, max = 200): string {
-  const line = withoutBidi(text).replace(/\s+/g, ' ').trim();
+  const line = withoutBidi(text).replace(/\s+/g, ' ').replace(/@/g, '@\u200b').trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 

@@ -22,15 +22,13 @@ import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import { markSettled, markShifting } from './state.js';
 import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
 
 export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings> {
   deploymentsFor?: (settings: ShiftTrafficSettings) => DeploymentRecorder;
   signal?: AbortSignal;
 }
-
-/** Saved for the post step: while it reads 'shifting', the main step has not settled the traffic. */
-export const PHASE = 'phase';
 
 export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
@@ -126,7 +124,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     }
 
     let recording = Promise.resolve();
-    runtime.saveState(PHASE, 'shifting');
+    markShifting(runtime);
     const result = await runRollout(
       { ...names, plan, policy },
       {
@@ -162,7 +160,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         }),
       },
     );
-    runtime.saveState(PHASE, result.outcome.kind);
+    markSettled(runtime, result.outcome.kind);
     await recording;
     const o = result.outcome;
     if (o.kind === 'promoted' || o.kind === 'already-promoted')

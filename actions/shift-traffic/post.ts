@@ -3,21 +3,39 @@ import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
-import { PHASE } from './main.js';
-import { shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
+import { leftShifting } from './state.js';
+import { z } from 'zod';
+import {
+  checkProviderInputs,
+  providerExamples,
+  providerInputs,
+  revisionName,
+  type ProviderSettings,
+} from '../../shared/core/traffic/provider-settings.js';
+
+/**
+ * Only what putting traffic back needs: the main step already checked every input,
+ * and the rest (probes, gates, plans) would bring the whole engine into this bundle.
+ */
+const postInputs = z
+  .object({ ...providerInputs, 'stable-revision': revisionName, 'canary-revision': revisionName })
+  .superRefine(checkProviderInputs);
+const postExamples = {
+  ...providerExamples,
+  'stable-revision': 'stable-revision: blue',
+  'canary-revision': 'canary-revision: green',
+};
+type PostSettings = ProviderSettings & { 'stable-revision': string; 'canary-revision': string };
 
 /**
  * Runs after the job, also when it was cancelled or failed. If the main step
  * never settled the traffic (killed by a signal mid-shift, crashed), all traffic
  * goes back to stable here.
  */
-export function post(
-  runtime: Runtime,
-  providerFor: (s: ShiftTrafficSettings) => TrafficProvider,
-): Promise<void> {
+export function post(runtime: Runtime, providerFor: (s: PostSettings) => TrafficProvider): Promise<void> {
   return runAction('shift-traffic (post)', runtime, async () => {
-    if (runtime.getState(PHASE) !== 'shifting') return;
-    const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
+    if (!leftShifting(runtime)) return;
+    const settings = readSettings(runtime, postInputs, postExamples);
     const stable = settings['stable-revision'];
     const provider = providerFor(settings);
     const before = await provider.readSplit();

@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { RouterCounts } from '../../core/traffic/gates.js';
 import { normalizeSplit, splitTotal, type Split } from '../../core/traffic/split.js';
 import { weightedPicker, type Picker } from '../../core/traffic/weighted-picker.js';
-
-export const ADMIN_PREFIX = '/__release-actions';
+import { ADMIN_PREFIX } from './admin-api.js';
 
 export interface LocalRouter {
   url: string;

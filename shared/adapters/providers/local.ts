@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import { normalizeSplit } from '../../core/traffic/split.js';
-import { ADMIN_PREFIX } from '../local-router/server.js';
+import { ADMIN_PREFIX } from '../local-router/admin-api.js';
 import { ProviderError, type Revision, type TrafficProvider } from './provider.js';
 
 const splitJson = z.record(z.string(), z.number());

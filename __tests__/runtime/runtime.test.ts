@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../../shared/core/errors.js';
-import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import {
+  booleanInput,
+  duration,
+  optionalInput,
+  parseSettings,
+  wholeNumber,
+  yamlText,
+} from '../../shared/core/schema-kit.js';
 import { runAction } from '../../shared/runtime/errors.js';
-import { optionalInput, parseSettings, yamlText } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish, Redactor } from '../../shared/runtime/report.js';
 import { recordingRuntime } from '../support/recording-runtime.js';
 

@@ -8,7 +8,7 @@ import {
   providerInputs,
   revisionName,
 } from '../../shared/core/traffic/provider-settings.js';
-import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
 
 export const deployCanaryInputs = z
   .object({

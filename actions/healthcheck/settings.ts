@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
-import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
 
 export const healthcheckInputs = z
   .object({

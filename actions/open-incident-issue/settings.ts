@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
-import { optionalInput, type InputExamples } from '../../shared/runtime/inputs.js';
+import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 
 const report = z
   .string()

@@ -23,7 +23,7 @@ import {
   yamlErrorLine,
   yamlText,
   type InputExamples,
-} from '../../shared/runtime/inputs.js';
+} from '../../shared/core/schema-kit.js';
 
 const finiteNumber = z
   .string()

@@ -4,7 +4,7 @@ import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/g
 import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
 import { WEEKDAYS, type ReleaseWindow, type Weekday } from '../../shared/core/release/release-window.js';
 import { booleanInput } from '../../shared/core/schema-kit.js';
-import { optionalInput, yamlText, type InputExamples } from '../../shared/runtime/inputs.js';
+import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
 
 export type ChecklistSourceRef =
   | { kind: 'pull-request' }

@@ -1,6 +1,6 @@
 /** Inputs for GitHub deployment records, shared by shift-traffic and rollback. */
 import { z } from 'zod';
-import { optionalInput } from '../../runtime/inputs.js';
+import { optionalInput } from '../schema-kit.js';
 
 export const deploymentInputs = {
   /** Record as a GitHub deployment to this environment; empty: no records. */

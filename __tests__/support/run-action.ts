@@ -46,10 +46,25 @@ interface ActionYaml {
   runs: { main: string; post?: string };
 }
 
-export function actionDefaults(name: string): Record<string, string> {
+/** What the runner puts where an action.yml default says ${{ github.token }}. */
+export const RUNNER_TOKEN = 'ghs_runnerJobToken0123456789abcdefAB';
+
+/**
+ * The inputs an action gets when a step leaves them out: action.yml's defaults,
+ * with the two expressions our defaults use evaluated as the runner does.
+ */
+export function actionDefaults(name: string, env: Record<string, string> = {}): Record<string, string> {
   const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
+  const context: Record<string, string> = {
+    'github.token': RUNNER_TOKEN,
+    'github.sha': env['GITHUB_SHA'] ?? '0123456789abcdef0123456789abcdef01234567',
+  };
   const defaults: Record<string, string> = {};
-  for (const [input, spec] of Object.entries(meta.inputs ?? {})) defaults[input] = String(spec.default ?? '');
+  for (const [input, spec] of Object.entries(meta.inputs ?? {}))
+    defaults[input] = String(spec.default ?? '').replace(
+      /\$\{\{\s*([\w.]+)\s*\}\}/g,
+      (whole, name: string) => context[name] ?? whole,
+    );
   return defaults;
 }
 
@@ -91,7 +106,7 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     GITHUB_RUN_ID: '1234',
     GITHUB_SERVER_URL: 'https://github.com',
   };
-  for (const [input, value] of Object.entries({ ...actionDefaults(name), ...options.inputs })) {
+  for (const [input, value] of Object.entries({ ...actionDefaults(name, options.env), ...options.inputs })) {
     env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [key, value] of Object.entries(options.state ?? {})) env[`STATE_${key}`] = value;

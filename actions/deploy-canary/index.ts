@@ -1,5 +1,3 @@
-import { providerFor } from '../../shared/adapters/providers/index.js';
-import { realDependencies } from '../../shared/runtime/real-dependencies.js';
-import { run } from './main.js';
+import { run } from './run.js';
 
-await run({ ...realDependencies(), providerFor });
+await run();

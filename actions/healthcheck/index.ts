@@ -1,4 +1,3 @@
-import { realDependencies } from '../../shared/runtime/real-dependencies.js';
-import { run } from './main.js';
+import { run } from './run.js';
 
-await run(realDependencies());
+await run();

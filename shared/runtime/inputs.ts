@@ -3,6 +3,7 @@
  * downstream takes the frozen settings object and never reads inputs itself.
  */
 import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.js';
 import { parseSettings, type InputExamples, type InputSchema } from '../core/schema-kit.js';
 import { urlSecrets } from '../core/url.js';
 import type { Runtime } from './runtime.js';
@@ -23,6 +24,15 @@ export function readSettings<S extends InputSchema>(
     // Credentials written into a URL input are masked before validation, so not even
     // a refused value can reach the log.
     for (const secret of urlSecrets(raw[name])) runtime.setSecret?.(secret);
+    // The runner expands expressions before an action starts; one left as written
+    // means the action runs elsewhere (local-action, a test) with action.yml's default.
+    const unexpanded = /\$\{\{[^}]*\}\}/.exec(raw[name] as string)?.[0];
+    if (unexpanded)
+      throw new ConfigurationError(
+        name,
+        `holds ${unexpanded}, an expression no runner expanded; outside GitHub Actions set INPUT_${name.toUpperCase()} to the value itself`,
+        (examples as Record<string, string>)[name] ?? `${name}: …`,
+      );
   }
   return parseSettings(schema, raw, examples);
 }

@@ -1,0 +1,18 @@
+/**
+ * The action with the real runner, clock, network and files. The runner's entry
+ * (index.ts) calls it; so does GitHub's local-action, which imports this module
+ * and calls run() itself: `npx local-action run <name> actions/<name>/run.ts .env`.
+ */
+import { githubSoakEvidence } from '../../shared/adapters/soak-evidence.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
+import { realDependencies } from '../../shared/runtime/real-dependencies.js';
+import { run as main } from './main.js';
+
+export function run(): Promise<void> {
+  const deps = realDependencies();
+  const github = githubContext(deps.env);
+  return main({
+    ...deps,
+    evidenceFor: (settings, log) => githubSoakEvidence({ ...github, token: settings['github-token'], log }),
+  });
+}

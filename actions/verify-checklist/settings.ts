@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
 import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
 import { WEEKDAYS, type ReleaseWindow, type Weekday } from '../../shared/core/release/release-window.js';
-import { booleanInput } from '../../shared/core/schema-kit.js';
-import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
+import { ConfigurationError } from '../../shared/core/errors.js';
+import { versionOfTag } from '../../shared/core/release/version.js';
+import { booleanInput, optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
 
 export type ChecklistSourceRef =
   | { kind: 'pull-request' }
@@ -203,3 +204,44 @@ export const checklistExamples: InputExamples<typeof checklistInputs> = {
     'release-window: "{time-zone: Europe/Berlin, blocked-weekdays: [Friday], hours: 09:00-16:00}"',
   hotfix: 'hotfix: true',
 };
+
+/**
+ * The tag and version the fact checks compare against, from the tag input or the
+ * ref this run was pushed for; and the checks that need one and have none.
+ */
+export function releaseOf(settings: ChecklistSettings, ref: string | undefined) {
+  const prefix = settings['tag-prefix'];
+  const versionFacts = Boolean(
+    settings.changelog || settings['version-files'].length || settings['build-numbers'],
+  );
+  const tag = settings.tag || (ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : '');
+  if ((versionFacts || settings['check-tag']) && !tag)
+    throw new ConfigurationError(
+      'tag',
+      'is required for changelog, version-files, build-numbers and check-tag, and this run was not started by a tag push',
+      checklistExamples.tag,
+    );
+  const version = tag ? versionOfTag(tag, prefix) : undefined;
+  if (versionFacts && !version)
+    throw new ConfigurationError(
+      'tag',
+      `is "${tag}", which is not ${prefix}<semver>, so there is no version to check files against`,
+      checklistExamples.tag,
+    );
+  if (!settings.sources.length && !versionFacts && !settings['check-tag'] && !settings['release-window'])
+    throw new ConfigurationError(
+      'sources',
+      'is empty and no fact check is on: there is nothing to verify',
+      checklistExamples.sources,
+    );
+  if (
+    settings.sources.some((s) => s.kind === 'issue' || s.kind === 'release-issue') &&
+    !settings['github-token']
+  )
+    throw new ConfigurationError(
+      'github-token',
+      'is required to read checklists from issues',
+      checklistExamples['github-token'],
+    );
+  return { tag, prefix, version };
+}

@@ -3,21 +3,10 @@
  * once). Every string passes the redactor on the way out, so a secret that slipped
  * into a reason or a report still never reaches a log, an output or a summary.
  */
-import type { AnnotationProperties, Runtime } from './runtime.js';
+import type { ActionResult } from '../core/action-result.js';
+import type { Runtime } from './runtime.js';
 
-export interface Annotation {
-  level: 'notice' | 'warning' | 'error';
-  message: string;
-  properties?: AnnotationProperties;
-}
-
-export interface ActionResult {
-  outputs: Record<string, string>;
-  annotations: Annotation[];
-  summary?: string;
-  /** When set, the step fails with this one line after everything else is written. */
-  failure?: string;
-}
+export type { ActionResult, Annotation } from '../core/action-result.js';
 
 export class Redactor {
   private readonly secrets: string[];

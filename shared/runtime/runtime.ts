@@ -2,11 +2,9 @@
  * The Actions runner as our code sees it. Only this folder imports @actions/core,
  * so everything else can be driven by a recording fake in tests.
  */
-export interface AnnotationProperties {
-  title?: string;
-  file?: string;
-  startLine?: number;
-}
+import type { AnnotationProperties } from '../core/action-result.js';
+
+export type { AnnotationProperties } from '../core/action-result.js';
 
 export interface Runtime {
   /** The raw input string as the runner passed it (defaults from action.yml included). */

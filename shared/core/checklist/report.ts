@@ -1,4 +1,5 @@
 /** What verify-checklist tells people: the job summary, the one-line failure and the outputs. */
+import type { ActionResult, Annotation } from '../action-result.js';
 import { escapeCell, table } from '../markdown.js';
 import type { FactResult } from '../release/fact.js';
 import { sectionName, type ChecklistVerdict, type JudgedItem } from './gate.js';
@@ -98,4 +99,42 @@ export function gateSummary(gate: ReleaseGate): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The failure line gives the count; a log of ten thousand annotations helps no one. */
+const MAX_ITEM_ANNOTATIONS = 50;
+
+/** Everything the step shows for this gate: outputs, an annotation per problem, summary, failure. */
+export function checklistResult(gate: ReleaseGate, version: string | undefined): ActionResult {
+  const passed = gatePassed(gate);
+  const items: Annotation[] = (gate.checklist?.unticked ?? [])
+    .filter((i) => i.file !== undefined)
+    .slice(0, MAX_ITEM_ANNOTATIONS)
+    .map((i) => ({
+      level: 'error',
+      message: `Unticked: ${i.text}`,
+      properties: { title: 'Release checklist', file: i.file as string, startLine: i.line },
+    }));
+  const facts: Annotation[] = gate.facts
+    .filter((f) => !f.passed || f.waived)
+    .map((f) => ({
+      level: f.waived ? 'warning' : 'error',
+      message: f.message,
+      properties: {
+        title: `Release ${f.fact}`,
+        ...(f.file !== undefined && { file: f.file }),
+        ...(f.line !== undefined && { startLine: f.line }),
+      },
+    }));
+  return {
+    outputs: {
+      passed: String(passed),
+      unticked: untickedJson(gate),
+      facts: factsJson(gate),
+      ...(version && { version }),
+    },
+    annotations: [...items, ...facts],
+    summary: gateSummary(gate),
+    ...(!passed && { failure: failureLine(gate) }),
+  };
 }

@@ -195,3 +195,17 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'prometheus-min-samples': 'prometheus-min-samples: 50',
   ...deploymentExamples,
 };
+
+/** A rollout needs something that can stop a bad canary: router metrics, probes or Prometheus. */
+export function requireAGate(
+  provider: { kind: string; metrics?: unknown },
+  hasProbes: boolean,
+  prometheusUrl: string | undefined,
+): void {
+  if (!provider.metrics && !hasProbes && !prometheusUrl)
+    throw new ConfigurationError(
+      'probes',
+      `are required with provider ${provider.kind}, which reports no router metrics, unless prometheus-url is given: without a gate nothing could stop a bad canary`,
+      shiftTrafficExamples.probes,
+    );
+}

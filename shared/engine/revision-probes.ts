@@ -7,6 +7,8 @@ import type { Clock } from '../adapters/clock.js';
 import type { HttpClient } from '../adapters/http.js';
 import type { Revision, TrafficProvider } from '../adapters/providers/provider.js';
 import { buildProbes, type BuiltProbes, type ProbeSpec } from '../core/probe-spec.js';
+import { combineChecks, probeCheck, type CheckResult } from '../core/traffic/gates.js';
+import type { PrometheusGate } from './prometheus-check.js';
 import { runProbes } from './probe-runner.js';
 
 const DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
@@ -67,5 +69,31 @@ export async function probeOnce(
   return {
     healthy: report.healthy,
     down: report.probes.filter((p) => !p.healthy).map((p) => `${p.name} (${p.reason})`),
+  };
+}
+
+/**
+ * One gate check during a rollout: the probes (one pass) and Prometheus, combined.
+ * Undefined when there is neither, and the router's own metrics are the gate.
+ */
+export function rolloutCheck(
+  probes: BuiltProbes | undefined,
+  prometheus: PrometheusGate | undefined,
+  deps: { http: HttpClient; clock: Clock },
+): (() => Promise<CheckResult>) | undefined {
+  if (!probes && !prometheus) return undefined;
+  return async () => {
+    const checks: CheckResult[] = [];
+    if (probes) {
+      const report = await runProbes(probes.probes, probes.displayUrls, 8, deps);
+      checks.push(
+        probeCheck(
+          report.probes.filter((p) => !p.healthy),
+          report.probes.length,
+        ),
+      );
+    }
+    if (prometheus) checks.push(await prometheus.check());
+    return combineChecks(checks);
   };
 }

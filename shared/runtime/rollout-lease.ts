@@ -52,3 +52,27 @@ export function describeHolder(
   if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
   return `run ${runUrlOf(where, claim.runId)} (deployment ${claim.deployment})`;
 }
+
+/**
+ * Takes the environment for this rollout, or says why not: another run holds it
+ * (recorded on this run's deployment), in one sentence for the step's result.
+ * When the check cannot be made, the rollout goes ahead with a warning.
+ */
+export async function takeEnvironment(
+  recorder: DeploymentRecorder,
+  context: { environment: string; github: GitHubContext; clock: Pick<Clock, 'date'>; what: string },
+  record: (state: 'in_progress' | 'error', description: string) => Promise<void>,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
+  const lease = await claimEnvironment(recorder, context.github.runUrl, context.clock, () =>
+    record('in_progress', `starting: ${context.what}`),
+  );
+  if (lease.unchecked)
+    warn(
+      `Could not check for another rollout of ${context.environment} (${lease.unchecked}); relying on the workflow's concurrency group`,
+    );
+  if (!lease.holder) return undefined;
+  const reason = `${describeHolder(lease.holder, context.github)} is rolling out ${context.environment} now; nothing was changed`;
+  await record('error', `not started: ${reason}`);
+  return reason;
+}

@@ -1,0 +1,52 @@
+/**
+ * Everything that can stop a bad canary, set up before traffic moves: the router's
+ * own metrics (Cloud Monitoring's for Cloud Run), the probes at each revision's
+ * address, and Prometheus, whose query runs once now so a bad one stops the start.
+ */
+import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
+import type { Plan } from '../../shared/core/traffic/plan.js';
+import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/prometheus-check.js';
+import { checkRevisionProbes, revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
+import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
+import { maskSecrets } from '../../shared/runtime/report.js';
+import type { ShiftTrafficDeps } from './main.js';
+import { requireAGate, shiftTrafficExamples, type ShiftTrafficSettings } from './settings.js';
+
+export async function rolloutGates(
+  settings: ShiftTrafficSettings,
+  plan: Plan,
+  names: { stable: string; canary: string },
+  deps: ShiftTrafficDeps,
+) {
+  const { runtime } = deps;
+  const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
+  const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
+  // Metrics matter only where a step is analysed; a plain move (staging's 100 %) needs none.
+  const analysed = plan.some((step) => step.kind === 'analysis');
+  const gated = await withCloudRunMetrics(
+    deps.providerFor(settings),
+    analysed ? settings : { ...settings, 'cloud-run-metrics': false },
+    { http: deps.http, clock: deps.clock, env: deps.env, mask: (secret) => runtime.setSecret(secret) },
+  );
+  requireAGate(gated.provider, hasProbes, settings['prometheus-url']);
+  const probes = hasProbes
+    ? await revisionProbes(settings.probes ?? [], deps.env, gated.provider, variables)
+    : undefined;
+  const redactor = maskSecrets(runtime, [
+    ...providerSecrets(settings),
+    ...(probes?.secrets ?? []),
+    ...prometheusSecrets(settings),
+  ]);
+  const prometheus = prometheusGateFor(
+    settings,
+    deps.http,
+    names,
+    (m) => runtime.warning(redactor.redact(m)),
+    {
+      query: shiftTrafficExamples['prometheus-query'],
+      samplesQuery: shiftTrafficExamples['prometheus-samples-query'],
+    },
+  );
+  await prometheus?.preflight();
+  return { ...gated, redactor, check: rolloutCheck(probes, prometheus, deps) };
+}

@@ -1,0 +1,103 @@
+/**
+ * What shift-traffic decides around a rollout, and what the step then shows:
+ * the gate policy its inputs describe, the deployment status each outcome records,
+ * and the outputs, annotation, summary and failure line for each outcome.
+ */
+import type { ActionResult } from '../action-result.js';
+import { escapeCell } from '../markdown.js';
+import type { GatePolicy } from './gates.js';
+import type { RolloutOutcome, RolloutResult } from './rollout-report.js';
+import { rolloutSummary } from './rollout-summary.js';
+import { describeSplit } from './split.js';
+
+type Names = { stable: string; canary: string };
+
+export interface GateInputs {
+  'max-error-rate': number;
+  'min-requests': number;
+  'max-error-increase'?: number | undefined;
+  'failure-limit': number;
+  advisory: boolean;
+}
+
+/** The router's error rate gates only where the provider reports router metrics. */
+export function gatePolicyOf(settings: GateInputs, routerMetrics: boolean): GatePolicy {
+  return {
+    ...(routerMetrics && {
+      errorRate: {
+        maxErrorRate: settings['max-error-rate'],
+        minRequests: settings['min-requests'],
+        ...(settings['max-error-increase'] !== undefined && {
+          maxIncreaseOverStable: settings['max-error-increase'],
+        }),
+      },
+    }),
+    failureLimit: settings['failure-limit'],
+    advisory: settings.advisory,
+  };
+}
+
+/** The GitHub deployment status an outcome leaves on the canary's deployment. */
+export function deploymentStatusOf(
+  outcome: RolloutOutcome,
+  names: Names,
+): { state: 'success' | 'failure' | 'in_progress'; description: string } {
+  switch (outcome.kind) {
+    case 'promoted':
+    case 'already-promoted':
+      return { state: 'success', description: `${names.canary} promoted to 100%` };
+    case 'rolled-back':
+      return { state: 'failure', description: `rolled back to ${names.stable}: ${outcome.reason}` };
+    case 'drift':
+      return { state: 'failure', description: `stopped: ${outcome.reason}` };
+    case 'held':
+      return { state: 'in_progress', description: `held: ${outcome.reason}` };
+  }
+}
+
+export function shiftTrafficResult(
+  result: RolloutResult,
+  names: Names,
+  notes: readonly string[],
+): ActionResult {
+  const { outcome } = result;
+  const reason = 'reason' in outcome ? outcome.reason : '';
+  const promoted = outcome.kind === 'promoted' || outcome.kind === 'already-promoted';
+  const failure =
+    outcome.kind === 'rolled-back'
+      ? `Rolled back to ${names.stable}: ${reason}`
+      : outcome.kind === 'held'
+        ? `Held at ${describeSplit(result.split)}: ${reason}. Re-run to continue, or run rollback.`
+        : outcome.kind === 'drift'
+          ? `Stopped without changing traffic: ${reason}`
+          : undefined;
+  return {
+    outputs: {
+      outcome: outcome.kind,
+      reason,
+      'stable-revision': promoted ? names.canary : names.stable,
+      split: JSON.stringify(result.split),
+      report: JSON.stringify({
+        outcome,
+        split: result.split,
+        steps: result.steps,
+        detectionToRollbackMs: result.detectionToRollbackMs,
+      }),
+    },
+    annotations: failure
+      ? [{ level: 'error', message: failure, properties: { title: `shift-traffic: ${outcome.kind}` } }]
+      : [],
+    summary: rolloutSummary(result, names, notes),
+    ...(failure && { failure }),
+  };
+}
+
+/** Another run holds the environment: nothing moved, and the step says who. */
+export function busyResult(reason: string, names: Names): ActionResult {
+  return {
+    outputs: { outcome: 'busy', reason, 'stable-revision': names.stable, split: '', report: '' },
+    annotations: [],
+    summary: `## ⏸️ Not started: ${escapeCell(reason)}\n`,
+    failure: `Stopped without changing traffic: ${reason}. Run it again when that rollout has finished.`,
+  };
+}

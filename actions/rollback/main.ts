@@ -1,13 +1,15 @@
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
-import { deploymentRecord, deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
+import {
+  deploymentRecord,
+  deploymentRecorder,
+  revisionHistory,
+} from '../../shared/runtime/deployments-from-env.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
-import type { Runtime } from '../../shared/runtime/runtime.js';
-import { escapeCell } from '../../shared/core/markdown.js';
-import { OperationalError } from '../../shared/core/errors.js';
-import { planRollback, previousRevision } from '../../shared/core/traffic/rollback-plan.js';
-import { commitOf, rolledBack, type RevisionRecord } from '../../shared/core/traffic/revision-history.js';
-import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
+import { planRollback, rollbackResult, rollbackTarget } from '../../shared/core/traffic/rollback-plan.js';
+import { setAndConfirm } from '../../shared/engine/set-split.js';
+import { commitOf, rolledBack } from '../../shared/core/traffic/revision-history.js';
+import { describeSplit } from '../../shared/core/traffic/split.js';
 import { checkRevisionProbes, probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { runAction } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
@@ -35,33 +37,12 @@ export function run(deps: RollbackDeps): Promise<void> {
     let history = target ? undefined : await revisionHistory(recorder, runtime);
     if (!target) {
       // Only providers that list revisions in creation order get here (settings check).
-      const listed = await provider.listRevisions();
-      const unfit = new Set([
-        ...listed.filter((r) => r.ready === false).map((r) => r.name),
-        ...rolledBack(history ?? []),
-      ]);
-      target = previousRevision(
-        current,
-        listed.map((r) => r.name),
-        unfit,
-      );
-      if (!target) {
-        throw new OperationalError(
-          `cannot tell the previous revision: ${describeSplit(current)} serves now, and no older revision is listed. Name one in to-revision.`,
-        );
-      }
+      target = rollbackTarget(current, await provider.listRevisions(), rolledBack(history ?? []));
       runtime.info(`The previous revision is ${target}`);
     }
     const variables = { TARGET_URL: target };
     const plan = planRollback(current, target, settings.percent);
-    if (plan.kind === 'move') {
-      await provider.setSplit(plan.to);
-      const after = await provider.readSplit();
-      if (!sameSplit(after, plan.to))
-        throw new OperationalError(
-          `the router still reports ${describeSplit(after)} after it was told ${describeSplit(plan.to)}: the split did not take. Check the router (or the set-split command) and roll back by hand if needed.`,
-        );
-    }
+    if (plan.kind === 'move') await setAndConfirm(provider, plan.to);
     runtime.info(plan.kind === 'move' ? `Rolled back: ${plan.message}` : plan.message);
     if (plan.kind === 'move') {
       // The rollback is what now runs in this environment.
@@ -94,65 +75,6 @@ export function run(deps: RollbackDeps): Promise<void> {
     }
 
     const reason = settings.reason || 'not given';
-    await publish(
-      runtime,
-      {
-        outputs: {
-          outcome: plan.kind === 'move' ? 'rolled-back' : 'nothing-to-do',
-          split: JSON.stringify(split),
-          'split-text': describeSplit(split),
-          'previous-split': JSON.stringify(current),
-          verified,
-        },
-        annotations:
-          plan.kind === 'move'
-            ? [
-                {
-                  level: 'warning',
-                  message: `${plan.message}. Reason: ${reason}`,
-                  properties: { title: `Rolled back to ${target}` },
-                },
-              ]
-            : [],
-        summary: [
-          `## ⏪ Rollback to ${escapeCell(target)}: ${plan.kind === 'move' ? 'done' : 'nothing to do'}`,
-          '',
-          `- Before: ${escapeCell(describeSplit(current))}`,
-          `- After: **${escapeCell(describeSplit(split))}**`,
-          `- Reason: ${escapeCell(reason)}`,
-          `- Verified by probes: ${verified}`,
-          '',
-        ].join('\n'),
-        ...(failure && { failure }),
-      },
-      redactor,
-    );
+    await publish(runtime, rollbackResult({ plan, target, current, reason, verified, failure }), redactor);
   });
-}
-
-/** How long a rollback waits for GitHub's deployment history before going on without it. */
-const HISTORY_WAIT_MS = 10_000;
-
-/** The environment's deployment history; without it (no record, no access, slow) the rollback still runs. */
-async function revisionHistory(
-  recorder: DeploymentRecorder | undefined,
-  runtime: Pick<Runtime, 'warning'>,
-): Promise<RevisionRecord[]> {
-  if (!recorder) return [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>(
-    (resolve) => (timer = setTimeout(() => resolve(undefined), HISTORY_WAIT_MS)),
-  );
-  try {
-    const history = await Promise.race([recorder.revisions(), late]);
-    if (history) return history;
-    runtime.warning(`GitHub's deployment history took over ${HISTORY_WAIT_MS / 1000}s; going on without it`);
-  } catch (error) {
-    runtime.warning(
-      `Deployment history not read, so rolled-back revisions are not known: ${(error as Error).message}`,
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-  return [];
 }

@@ -1,6 +1,7 @@
 import { githubDeployments, type DeploymentRecorder, type DeploymentState } from '../adapters/deployments.js';
 import type { DeploymentSettings } from '../core/traffic/deployment-settings.js';
 import { githubContext } from './github-context.js';
+import type { RevisionRecord } from '../core/traffic/revision-history.js';
 import type { Runtime } from './runtime.js';
 
 /** The real deployment recorder, addressed from the runner's environment. */
@@ -48,4 +49,31 @@ export function deploymentRecord(
       runtime.warning(`Deployment record not written: ${(error as Error).message}`);
     }
   };
+}
+
+/** How long a rollback waits for GitHub's deployment history before going on without it. */
+const HISTORY_WAIT_MS = 10_000;
+
+/** The environment's deployment history; without it (no record, no access, slow) the rollback still runs. */
+export async function revisionHistory(
+  recorder: DeploymentRecorder | undefined,
+  runtime: Pick<Runtime, 'warning'>,
+): Promise<RevisionRecord[]> {
+  if (!recorder) return [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), HISTORY_WAIT_MS)),
+  );
+  try {
+    const history = await Promise.race([recorder.revisions(), late]);
+    if (history) return history;
+    runtime.warning(`GitHub's deployment history took over ${HISTORY_WAIT_MS / 1000}s; going on without it`);
+  } catch (error) {
+    runtime.warning(
+      `Deployment history not read, so rolled-back revisions are not known: ${(error as Error).message}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return [];
 }

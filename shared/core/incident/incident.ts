@@ -3,6 +3,7 @@
  * hidden marker that carries it in the issue body, the body and comments, and the
  * decisions (create, update, leave alone, close duplicates, resolve).
  */
+import type { ActionResult } from '../action-result.js';
 import { formatDuration } from '../duration.js';
 import { escapeCell, table, withoutBidi } from '../markdown.js';
 
@@ -308,4 +309,38 @@ export function workflowFileOf(workflowRef: string | undefined): string | undefi
 export function recordIsOpen(record: string): boolean {
   const last = record.trimEnd().split('\n').at(-1) ?? '';
   return !/ resolved$/.test(last);
+}
+
+/** What open-incident-issue shows: outputs, a warning when it opened one, and the summary. */
+export function incidentResult(
+  f: IncidentFacts,
+  outcome: {
+    done: 'created' | 'updated' | 'resolved' | 'nothing';
+    number?: number | undefined;
+    note?: string | undefined;
+  },
+  where: { issueUrl: string; recordDir?: string | undefined },
+): ActionResult {
+  const { done, number, note = '' } = outcome;
+  return {
+    outputs: {
+      'issue-number': number === undefined ? '' : String(number),
+      'issue-url': where.issueUrl,
+      action: done,
+      fingerprint: f.fingerprint,
+    },
+    annotations:
+      done === 'created'
+        ? [
+            {
+              level: 'warning',
+              message: where.issueUrl
+                ? `Incident opened: ${where.issueUrl}`
+                : `Incident recorded in ${where.recordDir}/`,
+              properties: { title: incidentTitle(f) },
+            },
+          ]
+        : [],
+    summary: `## Incident ${escapeCell(f.fingerprint)}: ${done}\n\n${number === undefined ? escapeCell(note) : `Issue: ${where.issueUrl}`}${note && number !== undefined ? `\n\n${escapeCell(note)}` : ''}\n`,
+  };
 }

@@ -2,6 +2,9 @@
  * Where a rollback puts the traffic. Pure: from the split the router reports, the
  * target revision and the share it should get back.
  */
+import type { ActionResult } from '../action-result.js';
+import { OperationalError } from '../errors.js';
+import { escapeCell } from '../markdown.js';
 import { allOn, describeSplit, normalizeSplit, percentOf, sameSplit, type Split } from './split.js';
 
 export type RollbackPlan =
@@ -69,4 +72,69 @@ export function previousRevision(
   }
   const at = newestFirst.indexOf(serving[0] as string);
   return at >= 0 ? newestFirst.slice(at + 1).find((r) => !unfit.has(r)) : undefined;
+}
+
+/**
+ * The revision to return to when none is named: the previous one, passing over
+ * revisions that never became Ready and those the history shows rolled back.
+ */
+export function rollbackTarget(
+  current: Split,
+  listed: readonly { name: string; ready?: boolean | undefined }[],
+  rolledBack: Iterable<string>,
+): string {
+  const unfit = new Set([...listed.filter((r) => r.ready === false).map((r) => r.name), ...rolledBack]);
+  const target = previousRevision(
+    current,
+    listed.map((r) => r.name),
+    unfit,
+  );
+  if (!target)
+    throw new OperationalError(
+      `cannot tell the previous revision: ${describeSplit(current)} serves now, and no older revision is listed. Name one in to-revision.`,
+    );
+  return target;
+}
+
+/** What the rollback step shows: outputs, a warning annotation when traffic moved, summary, failure. */
+export function rollbackResult(done: {
+  plan: RollbackPlan;
+  target: string;
+  current: Split;
+  reason: string;
+  /** 'true' / 'false' when probes checked the target, 'skipped' without probes. */
+  verified: string;
+  failure?: string | undefined;
+}): ActionResult {
+  const { plan, target, current, reason, verified, failure } = done;
+  const moved = plan.kind === 'move';
+  const split = moved ? plan.to : plan.split;
+  return {
+    outputs: {
+      outcome: moved ? 'rolled-back' : 'nothing-to-do',
+      split: JSON.stringify(split),
+      'split-text': describeSplit(split),
+      'previous-split': JSON.stringify(current),
+      verified,
+    },
+    annotations: moved
+      ? [
+          {
+            level: 'warning',
+            message: `${plan.message}. Reason: ${reason}`,
+            properties: { title: `Rolled back to ${target}` },
+          },
+        ]
+      : [],
+    summary: [
+      `## ⏪ Rollback to ${escapeCell(target)}: ${moved ? 'done' : 'nothing to do'}`,
+      '',
+      `- Before: ${escapeCell(describeSplit(current))}`,
+      `- After: **${escapeCell(describeSplit(split))}**`,
+      `- Reason: ${escapeCell(reason)}`,
+      `- Verified by probes: ${verified}`,
+      '',
+    ].join('\n'),
+    ...(failure && { failure }),
+  };
 }

@@ -37,7 +37,7 @@ function memoryRouter(initial: Split, onSet?: (split: Split, router: { split: Sp
   return { provider, router };
 }
 
-const check = (verdict: Verdict, reason = verdict): CheckResult => ({ verdict, reasons: [reason] });
+const check = (verdict: Verdict, reason: string = verdict): CheckResult => ({ verdict, reasons: [reason] });
 const plan = (weights: string): Plan => shorthandPlan(weights, 60_000, 10_000) as Plan;
 const policy = { failureLimit: 0, advisory: false };
 

@@ -6,7 +6,6 @@ import { urlSecrets } from '../url.js';
 import { z } from 'zod';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
-export const AVAILABLE_PROVIDERS = PROVIDERS;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -14,14 +13,8 @@ export const providerInputs = {
     .string()
     .trim()
     .superRefine((value, ctx) => {
-      if (!(PROVIDERS as readonly string[]).includes(value)) {
+      if (!(PROVIDERS as readonly string[]).includes(value))
         ctx.addIssue({ code: 'custom', message: `must be one of ${PROVIDERS.join(', ')}` });
-      } else if (!(AVAILABLE_PROVIDERS as readonly string[]).includes(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `'${value}' is not available yet in this version; available: ${AVAILABLE_PROVIDERS.join(', ')}`,
-        });
-      }
     }),
   /** HAProxy: path of the admin stats socket. */
   'haproxy-socket': z.string().trim(),

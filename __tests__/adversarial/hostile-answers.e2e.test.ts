@@ -113,24 +113,35 @@ const fileRouter = (t: Parameters<typeof on.commandRouter>[0]) => {
 };
 let router: ReturnType<typeof fileRouter>;
 
+/** blue → green on a file-backed command router, checked every 200 ms. */
+const rolloutOn = (
+  t: Parameters<typeof on.commandRouter>[0],
+  steps: string,
+  stepDuration: string,
+  extra: Record<string, string>,
+) => {
+  router = fileRouter(t);
+  return {
+    ...router.inputs,
+    'stable-revision': 'blue',
+    'canary-revision': 'green',
+    steps,
+    'step-duration': stepDuration,
+    'check-interval': '200ms',
+    ...extra,
+  };
+};
+
 const others: Attack[] = [
   {
     title: 'Prometheus answers a login page',
     action: 'shift-traffic',
-    inputs: (t) => {
-      router = fileRouter(t);
-      return {
-        ...router.inputs,
-        'stable-revision': 'blue',
-        'canary-revision': 'green',
-        steps: '10,100',
-        'step-duration': '1s',
-        'check-interval': '200ms',
+    inputs: (t) =>
+      rolloutOn(t, '10,100', '1s', {
         'prometheus-url': `${hostile.url}/html-200`,
         'prometheus-query': 'sum(rate(errors{revision="{{revision}}"}[1m]))',
         'prometheus-max': '1',
-      };
-    },
+      }),
     timeoutMs: 20_000,
     safe: {
       is: 'refused at the preflight: no traffic moved, one line',
@@ -146,20 +157,12 @@ const others: Attack[] = [
   {
     title: 'Prometheus answers a gzip bomb, never inflated',
     action: 'shift-traffic',
-    inputs: (t) => {
-      router = fileRouter(t);
-      return {
-        ...router.inputs,
-        'stable-revision': 'blue',
-        'canary-revision': 'green',
-        steps: '10,100',
-        'step-duration': '1s',
-        'check-interval': '200ms',
+    inputs: (t) =>
+      rolloutOn(t, '10,100', '1s', {
         'prometheus-url': `${hostile.url}/gzip-bomb`,
         'prometheus-query': 'sum(rate(errors{revision="{{revision}}"}[1m]))',
         'prometheus-max': '1',
-      };
-    },
+      }),
     timeoutMs: 20_000,
     safe: {
       is: 'refused at the preflight: no traffic moved, one line',
@@ -176,20 +179,12 @@ const others: Attack[] = [
     title:
       'Prometheus turns to a login page mid-rollout: no verdict, so the canary is held where it was (documented)',
     action: 'shift-traffic',
-    inputs: (t) => {
-      router = fileRouter(t);
-      return {
-        ...router.inputs,
-        'stable-revision': 'blue',
-        'canary-revision': 'green',
-        steps: '10,100',
-        'step-duration': '1s',
-        'check-interval': '200ms',
+    inputs: (t) =>
+      rolloutOn(t, '10,100', '1s', {
         'prometheus-url': `${hostile.url}/turns-hostile`,
         'prometheus-query': 'sum(rate(errors{revision="{{revision}}"}[1m]))',
         'prometheus-max': '1',
-      };
-    },
+      }),
     timeoutMs: 20_000,
     safe: {
       is: 'held at 10 %, with the reason; a re-run continues',
@@ -204,18 +199,10 @@ const others: Attack[] = [
   {
     title: 'a lone 100 % step is still gated: a canary that fails its probes at 100 % is rolled back',
     action: 'shift-traffic',
-    inputs: (t) => {
-      router = fileRouter(t);
-      return {
-        ...router.inputs,
-        'stable-revision': 'blue',
-        'canary-revision': 'green',
-        steps: '100',
-        'step-duration': '2s',
-        'check-interval': '200ms',
+    inputs: (t) =>
+      rolloutOn(t, '100', '2s', {
         probes: `[{name: canary, url: "${hostile.url}/fails-after-one", retries: 0}]`,
-      };
-    },
+      }),
     timeoutMs: 20_000,
     safe: {
       is: 'moved to 100 %, then rolled back to blue 100 % by the bake that follows',

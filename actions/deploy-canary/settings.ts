@@ -1,3 +1,4 @@
+import type { DeployRequest } from '../../shared/adapters/providers/provider.js';
 import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
@@ -74,6 +75,15 @@ export const deployCanaryInputs = z
   });
 
 export type DeployCanarySettings = z.output<typeof deployCanaryInputs>;
+
+/** What the provider is asked to deploy; Cloud Run names its own revision. */
+export function deployRequestOf(settings: DeployCanarySettings): DeployRequest {
+  return {
+    revision: settings['canary-revision'] ?? '',
+    ...(settings['canary-address'] && { address: settings['canary-address'] }),
+    ...(settings.image && { image: settings.image }),
+  };
+}
 
 export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
   ...providerExamples,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { probeList } from '../../shared/core/probe-spec.js';
+import { probeList, type ProbeDefaults } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
 
@@ -35,6 +35,16 @@ export const healthcheckInputs = z
   });
 
 export type HealthcheckSettings = z.output<typeof healthcheckInputs>;
+
+/** What a probe uses when it does not set its own timeout, samples or retries. */
+export function probeDefaultsOf(settings: HealthcheckSettings): ProbeDefaults {
+  return {
+    timeoutMs: settings.timeout,
+    samples: settings.samples,
+    retries: settings.retries,
+    retryDelayMs: settings['retry-delay'],
+  };
+}
 
 export const healthcheckExamples: InputExamples<typeof healthcheckInputs> = {
   probes: 'probes: [{name: api, url: "https://api.example.com/health", expect: {status: 200}}]',

@@ -4,9 +4,10 @@
  * address, and Prometheus, whose query runs once now so a bad one stops the start.
  */
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
+import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
 import type { Plan } from '../../shared/core/traffic/plan.js';
 import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/prometheus-check.js';
-import { checkRevisionProbes, revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
+import { revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { maskSecrets } from '../../shared/runtime/report.js';
 import type { ShiftTrafficDeps } from './main.js';
@@ -20,7 +21,8 @@ export async function rolloutGates(
 ) {
   const { runtime } = deps;
   const variables = { CANARY_URL: names.canary, STABLE_URL: names.stable };
-  const hasProbes = checkRevisionProbes(settings.probes, deps.env, variables);
+  refuseUnsendableProbes(settings.probes, deps.env, Object.keys(variables));
+  const hasProbes = Boolean(settings.probes?.length);
   // Metrics matter only where a step is analysed; a plain move (staging's 100 %) needs none.
   const analysed = plan.some((step) => step.kind === 'analysis');
   const gated = await withCloudRunMetrics(
@@ -29,8 +31,8 @@ export async function rolloutGates(
     { http: deps.http, clock: deps.clock, env: deps.env, mask: (secret) => runtime.setSecret(secret) },
   );
   requireAGate(gated.provider, hasProbes, settings['prometheus-url']);
-  const probes = hasProbes
-    ? await revisionProbes(settings.probes ?? [], deps.env, gated.provider, variables)
+  const probes = settings.probes?.length
+    ? await revisionProbes(settings.probes, deps.env, gated.provider, variables)
     : undefined;
   const redactor = maskSecrets(runtime, [
     ...providerSecrets(settings),

@@ -1,4 +1,9 @@
-import { previousRevision } from '../../../shared/core/traffic/rollback-plan.js';
+import {
+  planRollback,
+  previousRevision,
+  rollbackRecordText,
+  rollbackResult,
+} from '../../../shared/core/traffic/rollback-plan.js';
 import { commitOf, rolledBack } from '../../../shared/core/traffic/revision-history.js';
 
 describe('previousRevision', () => {
@@ -46,5 +51,30 @@ describe('revision history from deployments', () => {
   it("a revision's commit is its newest deployment's", () => {
     expect(commitOf(records, 'v2')).toBe('2b');
     expect(commitOf(records, 'v9')).toBeUndefined();
+  });
+});
+
+describe('rollbackResult: what the probes on the target said', () => {
+  const plan = planRollback({ blue: 10, green: 90 }, 'blue', 100);
+  const done = { plan, target: 'blue', current: { blue: 10, green: 90 }, reason: '' };
+  it.each([
+    [{ kind: 'none' } as const, 'skipped', undefined],
+    [{ kind: 'passed' } as const, 'true', undefined],
+    [
+      { kind: 'failed', down: ['api (503)'] } as const,
+      'false',
+      'Traffic is on blue 100%, but blue fails its probes: api (503)',
+    ],
+  ])('%j', (probes, verified, failure) => {
+    const result = rollbackResult({ ...done, probes });
+    expect(result.outputs.verified).toBe(verified);
+    expect(result.failure).toBe(failure);
+    expect(result.summary).toContain('Reason: not given');
+  });
+  it('records the rollback at its commit, or says the commit is not on record', () => {
+    expect(rollbackRecordText('blue', 'abc', 'error spike')).toBe('rolled back to blue: error spike');
+    expect(rollbackRecordText('blue', undefined, '')).toBe(
+      'rolled back to blue (its commit is not on record): no reason given',
+    );
   });
 });

@@ -5,6 +5,7 @@
 import type { ActionResult } from '../action-result.js';
 import { OperationalError } from '../errors.js';
 import { escapeCell } from '../markdown.js';
+import type { RevisionProbeVerdict } from './revision-probes.js';
 import { allOn, describeSplit, normalizeSplit, percentOf, sameSplit, type Split } from './split.js';
 
 export type RollbackPlan =
@@ -96,19 +97,31 @@ export function rollbackTarget(
   return target;
 }
 
+/** The deployment status text for the revision a rollback put back. */
+export function rollbackRecordText(target: string, sha: string | undefined, reason: string): string {
+  return `rolled back to ${target}${sha ? '' : ' (its commit is not on record)'}: ${reason || 'no reason given'}`;
+}
+
+const VERIFIED: Record<RevisionProbeVerdict['kind'], string> = {
+  none: 'skipped',
+  passed: 'true',
+  failed: 'false',
+};
+
 /** What the rollback step shows: outputs, a warning annotation when traffic moved, summary, failure. */
 export function rollbackResult(done: {
   plan: RollbackPlan;
   target: string;
   current: Split;
   reason: string;
-  /** 'true' / 'false' when probes checked the target, 'skipped' without probes. */
-  verified: string;
-  failure?: string | undefined;
+  /** The target's probes, once traffic is on it. */
+  probes: RevisionProbeVerdict;
 }): ActionResult {
-  const { plan, target, current, reason, verified, failure } = done;
+  const { plan, target, current, probes } = done;
+  const reason = done.reason || 'not given';
   const moved = plan.kind === 'move';
   const split = moved ? plan.to : plan.split;
+  const verified = VERIFIED[probes.kind];
   return {
     outputs: {
       outcome: moved ? 'rolled-back' : 'nothing-to-do',
@@ -135,6 +148,8 @@ export function rollbackResult(done: {
       `- Verified by probes: ${verified}`,
       '',
     ].join('\n'),
-    ...(failure && { failure }),
+    ...(probes.kind === 'failed' && {
+      failure: `Traffic is on ${describeSplit(split)}, but ${target} fails its probes: ${probes.down.join(', ')}`,
+    }),
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
+import type { OpenPolicy } from '../../shared/engine/incidents.js';
 import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 
@@ -135,6 +137,47 @@ export const incidentInputs = z
   });
 
 export type IncidentSettings = z.output<typeof incidentInputs>;
+
+/** mode: auto follows the report: healthy resolves, unhealthy opens. */
+export function incidentModeOf(settings: IncidentSettings): 'open' | 'resolve' {
+  if (settings.mode !== 'auto') return settings.mode;
+  return settings.report?.healthy ? 'resolve' : 'open';
+}
+
+/** The incident as this run sees it, from the inputs, the run's address and the time. */
+export function incidentFactsOf(settings: IncidentSettings, runUrl: string, at: Date): IncidentFacts {
+  return {
+    fingerprint: settings.fingerprint ?? fingerprintOf(settings.service, settings.environment, settings.kind),
+    service: settings.service,
+    environment: settings.environment,
+    kind: settings.kind,
+    severity: settings.severity,
+    ...(settings.title && { title: settings.title }),
+    ...(settings.impact.trim() && { impact: settings.impact }),
+    ...(settings.rollback.trim() && { rollback: settings.rollback }),
+    ...(settings.report && { report: settings.report }),
+    runUrl,
+    ...(settings['runbook-url'] && { runbookUrl: settings['runbook-url'] }),
+    at,
+  };
+}
+
+/** How an incident opens: its labels and assignees, the update cadence, open-after, the body template. */
+export function openPolicyOf(
+  settings: IncidentSettings,
+  template: string | undefined,
+  streak: () => Promise<number>,
+): OpenPolicy {
+  return {
+    label: settings.labels[0] as string,
+    labels: settings.labels,
+    assignees: settings.assignees,
+    updateIntervalMs: settings['update-interval'],
+    openAfter: settings['open-after'],
+    template,
+    streak,
+  };
+}
 
 export const incidentExamples: InputExamples<typeof incidentInputs> = {
   mode: 'mode: open',

@@ -3,7 +3,7 @@
  * (index.ts) calls it; so does GitHub's local-action, which imports this module
  * and calls run() itself: `npx local-action run <name> actions/<name>/run.ts .env`.
  */
-import { githubSoakEvidence } from '../../shared/adapters/soak-evidence.js';
+import { githubSoakRecords } from '../../shared/adapters/soak-evidence.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
 import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { run as main } from './main.js';
@@ -13,6 +13,6 @@ export function run(): Promise<void> {
   const github = githubContext(deps.env);
   return main({
     ...deps,
-    evidenceFor: (settings, log) => githubSoakEvidence({ ...github, token: settings['github-token'], log }),
+    recordsFor: (settings, log) => githubSoakRecords({ ...github, token: settings['github-token'], log }),
   });
 }

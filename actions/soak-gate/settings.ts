@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { SoakPolicy } from '../../shared/core/soak.js';
+import type { SoakContext } from '../../shared/core/soak-result.js';
 import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 
@@ -42,6 +44,24 @@ export const soakInputs = z
   });
 
 export type SoakSettings = z.output<typeof soakInputs>;
+
+export function soakPolicyOf(settings: SoakSettings): SoakPolicy {
+  return {
+    environment: settings.environment,
+    sha: settings.sha,
+    durationMs: settings.duration,
+    minChecks: settings['min-checks'] ?? Math.floor(settings.duration / settings.interval),
+  };
+}
+
+export function soakContextOf(settings: SoakSettings): SoakContext {
+  return {
+    environment: settings.environment,
+    sha: settings.sha,
+    checksWorkflow: settings['checks-workflow'],
+    failWhileWaiting: settings['fail-while-waiting'],
+  };
+}
 
 export const soakExamples: InputExamples<typeof soakInputs> = {
   environment: 'environment: staging',

@@ -36,6 +36,40 @@ export interface SoakVerdict {
   failed: number;
 }
 
+/** How far the search for "when did this commit go live" got, deployment by deployment. */
+export interface LiveSearch {
+  liveSince?: Date;
+  replacedBy?: string;
+  done: boolean;
+}
+
+/**
+ * The next deployment, newest first, folded into the search. The first deployment
+ * that went live is what runs now; older live deployments of the same commit (a
+ * redeploy) move the start back; a live one of another commit ends the search.
+ */
+export function nextLive(
+  search: LiveSearch,
+  deployment: { sha: string; successes: readonly Date[] },
+  sha: string,
+): LiveSearch {
+  const live = [...deployment.successes].sort((a, b) => a.getTime() - b.getTime())[0];
+  if (!live) return search;
+  if (deployment.sha !== sha)
+    return { ...search, ...(!search.liveSince && { replacedBy: deployment.sha }), done: true };
+  return { ...search, liveSince: live };
+}
+
+/** The completed runs that count as checks, oldest first: a cancelled or skipped run is neither green nor failed. */
+export function soakChecks(
+  runs: readonly { at: Date; conclusion: string; url: string }[],
+): SoakEvidence['checks'] {
+  return runs
+    .filter((r) => ['success', 'failure', 'timed_out'].includes(r.conclusion))
+    .map((r) => ({ at: r.at, passed: r.conclusion === 'success', url: r.url }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
 export function judgeSoak(evidence: SoakEvidence, policy: SoakPolicy, now: Date): SoakVerdict {
   const short = policy.sha.slice(0, 7);
   if (evidence.replacedBy)

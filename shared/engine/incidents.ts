@@ -23,6 +23,18 @@ export interface IncidentOutcome {
   note?: string | undefined;
 }
 
+/** The one incident, opened or updated, or resolved: over GitHub's issues. */
+export function trackIncident(
+  tracker: IncidentTracker,
+  mode: 'open' | 'resolve',
+  facts: IncidentFacts,
+  policy: OpenPolicy,
+): Promise<IncidentOutcome> {
+  return mode === 'resolve'
+    ? resolveIncident(tracker, policy.label, facts)
+    : openIncident(tracker, facts, policy);
+}
+
 export async function resolveIncident(
   tracker: IncidentTracker,
   label: string,

@@ -1,3 +1,7 @@
+import { runUrlOf } from '../core/run-url.js';
+
+export { runUrlOf };
+
 /** Where this run lives on GitHub, read once from the runner's environment. */
 export interface GitHubContext {
   owner: string;
@@ -23,12 +27,4 @@ export function githubContext(env: Readonly<Record<string, string | undefined>>)
     runUrl: runUrlOf({ serverUrl, owner, repo }, env['GITHUB_RUN_ID'] ?? ''),
     ...(retry && { retryAfterMs: Number(retry) }),
   };
-}
-
-/** The page of a workflow run of this repository. */
-export function runUrlOf(
-  where: Pick<GitHubContext, 'serverUrl' | 'owner' | 'repo'>,
-  runId: number | string,
-): string {
-  return `${where.serverUrl}/${where.owner}/${where.repo}/actions/runs/${runId}`;
 }

@@ -6,6 +6,8 @@
  * sees the earlier, and exactly one goes ahead.
  */
 
+import { runUrlOf, type RepositoryAddress } from '../run-url.js';
+
 /** Another deployment of the same environment, as GitHub reports it. */
 export interface RolloutClaim {
   deployment: number;
@@ -68,4 +70,15 @@ export function leaseHolder(
 export function runIdOf(logUrl: string | undefined | null): number | undefined {
   const match = /\/actions\/runs\/(\d+)/.exec(logUrl ?? '');
   return match ? Number(match[1]) : undefined;
+}
+
+/** Who holds the environment, as the stopped run reports it. */
+export function describeHolder(claim: RolloutClaim, where: RepositoryAddress): string {
+  if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
+  return `run ${runUrlOf(where, claim.runId)} (deployment ${claim.deployment})`;
+}
+
+/** Why this rollout did not start: the one sentence for the step's result and the deployment record. */
+export function busyReason(holder: RolloutClaim, where: RepositoryAddress, environment: string): string {
+  return `${describeHolder(holder, where)} is rolling out ${environment} now; nothing was changed`;
 }

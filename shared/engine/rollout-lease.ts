@@ -1,7 +1,8 @@
 import type { DeploymentRecorder } from '../adapters/deployments.js';
 import type { Clock } from '../adapters/clock.js';
-import { runUrlOf, type GitHubContext } from './github-context.js';
+import type { RepositoryAddress } from '../core/run-url.js';
 import {
+  busyReason,
   claimsAhead,
   LEASE_RULES,
   leaseHolder,
@@ -44,15 +45,6 @@ export async function claimEnvironment(
   }
 }
 
-/** Who holds the environment, as the stopped run reports it. */
-export function describeHolder(
-  claim: RolloutClaim,
-  where: Pick<GitHubContext, 'serverUrl' | 'owner' | 'repo'>,
-): string {
-  if (claim.runId === undefined) return `deployment ${claim.deployment}, created a moment ago,`;
-  return `run ${runUrlOf(where, claim.runId)} (deployment ${claim.deployment})`;
-}
-
 /**
  * Takes the environment for this rollout, or says why not: another run holds it
  * (recorded on this run's deployment), in one sentence for the step's result.
@@ -60,7 +52,12 @@ export function describeHolder(
  */
 export async function takeEnvironment(
   recorder: DeploymentRecorder,
-  context: { environment: string; github: GitHubContext; clock: Pick<Clock, 'date'>; what: string },
+  context: {
+    environment: string;
+    github: RepositoryAddress & { runUrl: string };
+    clock: Pick<Clock, 'date'>;
+    what: string;
+  },
   record: (state: 'in_progress' | 'error', description: string) => Promise<void>,
   warn: (message: string) => void,
 ): Promise<string | undefined> {
@@ -72,7 +69,7 @@ export async function takeEnvironment(
       `Could not check for another rollout of ${context.environment} (${lease.unchecked}); relying on the workflow's concurrency group`,
     );
   if (!lease.holder) return undefined;
-  const reason = `${describeHolder(lease.holder, context.github)} is rolling out ${context.environment} now; nothing was changed`;
+  const reason = busyReason(lease.holder, context.github, context.environment);
   await record('error', `not started: ${reason}`);
   return reason;
 }

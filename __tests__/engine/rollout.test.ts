@@ -142,3 +142,85 @@ it('a canary that already has all traffic and passed its bake is already promote
   expect(result.outcome.kind).toBe('already-promoted');
   expect(router.sets).toEqual([]);
 });
+
+it('the router sending everything back to stable mid-analysis is a rollback, not drift', async () => {
+  let pulled = false;
+  const { result, router } = await rollout({
+    verdicts: () => check('pass'),
+    onSet: (split, r) => {
+      if (!pulled && split['green'] === 50) {
+        pulled = true;
+        r.split = { blue: 100 };
+      }
+    },
+  });
+  expect(result.outcome).toEqual({
+    kind: 'rolled-back',
+    reason: expect.stringContaining('the router stopped sending the canary traffic'),
+  });
+  expect(router.split).toEqual({ blue: 100 });
+});
+
+it('a platform that refuses a weight mid-rollout ends on stable, the error as the reason', async () => {
+  const { result, router } = await rollout({
+    verdicts: () => check('pass'),
+    onSet: (split) => {
+      if (split['green'] === 50) throw new Error('weight refused');
+    },
+  });
+  expect(result.outcome).toEqual({ kind: 'rolled-back', reason: 'the rollout failed: weight refused' });
+  expect(router.split).toEqual({ blue: 100 });
+});
+
+describe('with router metrics', () => {
+  const counts = (requests: number, errors5xx: number) => ({ requests, errors5xx });
+
+  async function metered(options: {
+    metrics: () => Record<string, { requests: number; errors5xx: number }>;
+    delayMs?: number;
+  }) {
+    const clock = virtualClock();
+    const { provider, router } = memoryRouter({ blue: 100 });
+    const logs: string[] = [];
+    const result = await runRollout(
+      {
+        stable: 'blue',
+        canary: 'green',
+        plan: plan('10,100'),
+        policy: { ...policy, errorRate: { maxErrorRate: 0.05, minRequests: 100 } },
+      },
+      {
+        provider: { ...provider, metrics: async () => options.metrics() },
+        clock,
+        log: (m) => logs.push(m),
+        warn: (m) => logs.push(m),
+        ...(options.delayMs !== undefined && { metricsDelayMs: options.delayMs }),
+      },
+    );
+    return { result, router, logs, virtualMs: clock.elapsed() };
+  }
+
+  it('counts from the same baseline until a check has enough requests', async () => {
+    // The baseline reads 0; then 40 requests a check, and the first verdict comes on
+    // the third check, over all 120.
+    let total = -40;
+    const { result } = await metered({
+      metrics: () => {
+        total += 40;
+        return { green: counts(total, total >= 120 ? 12 : 0), blue: counts(total * 9, 0) };
+      },
+    });
+    // 12 errors in 120 requests is 10 %: only a baseline that kept counting sees it.
+    expect(result.outcome).toEqual({ kind: 'rolled-back', reason: expect.stringMatching(/10(\.0)?%/) });
+  });
+
+  it('a window without a verdict waits once for late metrics, then holds', async () => {
+    const { result, logs, virtualMs } = await metered({ metrics: () => ({}), delayMs: 120_000 });
+    expect(result.outcome).toEqual({
+      kind: 'held',
+      reason: expect.stringContaining("including 120s more for the platform's late metrics"),
+    });
+    expect(logs.some((l) => l.startsWith('No verdict yet'))).toBe(true);
+    expect(virtualMs).toBe(60_000 + 120_000);
+  });
+});

@@ -1,4 +1,5 @@
 import { githubDeployments, type DeploymentRecorder, type DeploymentState } from '../adapters/deployments.js';
+import { deploymentDescription } from '../core/traffic/deployment-records.js';
 import type { DeploymentSettings } from '../core/traffic/deployment-settings.js';
 import { githubContext } from './github-context.js';
 import type { RevisionRecord } from '../core/traffic/revision-history.js';
@@ -43,8 +44,7 @@ export function deploymentRecord(
   return async (state, description) => {
     try {
       const note = settings['deployment-note'];
-      // GitHub keeps at most 140 characters of a status description.
-      await recorder.status(state, (note ? `${description} · ${note}` : description).slice(0, 140));
+      await recorder.status(state, deploymentDescription(description, note));
     } catch (error) {
       runtime.warning(`Deployment record not written: ${(error as Error).message}`);
     }

@@ -32,6 +32,11 @@ export const LEASE_RULES: LeaseRules = { staleAfterMs: 6 * 3_600_000, settleMs: 
 
 const LIVE_STATES = new Set(['queued', 'pending', 'in_progress']);
 
+/** A deployment status that says a rollout is still under way. */
+export function isLive(state: string): boolean {
+  return LIVE_STATES.has(state);
+}
+
 /** Claims that might hold the environment ahead of ours, lowest id first. */
 export function claimsAhead(
   own: number,

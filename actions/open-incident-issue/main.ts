@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/adapters/clock.js';
-import type { IncidentTracker } from '../../shared/adapters/github.js';
+import type { IncidentTracker } from '../../shared/adapters/incident-tracker.js';
 import type { WorkflowRuns } from '../../shared/adapters/workflow-runs.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import { incidentResult } from '../../shared/core/incident/incident.js';

@@ -4,7 +4,7 @@
  * and calls run() itself: `npx local-action run <name> actions/<name>/run.ts .env`.
  */
 import { githubWorkflowRuns } from '../../shared/adapters/workflow-runs.js';
-import { githubTracker } from '../../shared/adapters/github.js';
+import { githubTracker } from '../../shared/adapters/incident-tracker.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
 import { realDependencies } from '../../shared/runtime/real-dependencies.js';
 import { run as main } from './main.js';

@@ -1,7 +1,7 @@
 /** Issue bodies that hold release checklists, read through the shared Octokit. */
 import { OperationalError } from '../core/errors.js';
-import { githubCall, githubClient } from './octokit.js';
-import type { GitHubOptions } from './github.js';
+import { labelledIssues } from './labelled-issues.js';
+import { githubCall, githubClient, type GitHubOptions } from './octokit.js';
 
 export interface ChecklistIssue {
   number: number;
@@ -31,19 +31,9 @@ export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
     },
     async openWithLabel(label) {
       const issues = await githubCall('list issues', 'issues: read', () =>
-        octokit.paginate(octokit.rest.issues.listForRepo, {
-          owner,
-          repo,
-          state: 'open',
-          labels: label,
-          sort: 'created',
-          direction: 'desc',
-          per_page: 100,
-        }),
+        labelledIssues(octokit, { owner, repo }, { label, state: 'open', sort: 'created', pages: 'all' }),
       );
-      return issues
-        .filter((i) => !i.pull_request)
-        .map((i) => ({ number: i.number, title: i.title, body: i.body ?? '' }));
+      return issues.map((i) => ({ number: i.number, title: i.title, body: i.body ?? '' }));
     },
   };
 }

@@ -21,6 +21,13 @@ export interface ClientOptions {
   retryAfterMs?: number;
 }
 
+/** A client for one repository, with the server its pages live on. */
+export interface GitHubOptions extends ClientOptions {
+  serverUrl: string;
+  owner: string;
+  repo: string;
+}
+
 export const MAX_RATE_LIMIT_WAIT_S = 60;
 
 export function githubClient(options: ClientOptions): GitHubClient {

@@ -2,7 +2,7 @@
  * Opening, updating and resolving the one incident issue, over the tracker: each
  * step asks the core what to do (decideOpen, incidentFor, duplicatesOf) and does it.
  */
-import type { IncidentTracker } from '../adapters/github.js';
+import type { IncidentTracker } from '../adapters/incident-tracker.js';
 import {
   customBody,
   decideOpen,

@@ -1,0 +1,152 @@
+/**
+ * GitHub issues for incidents, over Octokit with its retry and throttling plugins:
+ * 5xx answers and dropped connections are retried, secondary rate limits are
+ * waited out. A missing permission becomes a sentence naming the `permissions:`
+ * entry to add.
+ */
+import type { OpenIncident, ResolvedIncident } from '../core/incident/incident.js';
+import {
+  lastOwnActivityOf,
+  lastResolvedOf,
+  openIncidentsOf,
+  writtenBy,
+  type IncidentIssue,
+  type IssueAuthor,
+} from '../core/incident/issues.js';
+import { labelledIssues } from './labelled-issues.js';
+import { githubCall as call, githubClient, type GitHubClient, type GitHubOptions } from './octokit.js';
+
+export interface IncidentTracker {
+  listOpen(label: string): Promise<OpenIncident[]>;
+  create(issue: {
+    title: string;
+    body: string;
+    labels: string[];
+    assignees: string[];
+  }): Promise<{ number: number; url: string }>;
+  comment(issue: number, body: string): Promise<void>;
+  /** The incident with this fingerprint this identity last resolved (closed as completed), if any is recent. */
+  lastResolved(label: string, fingerprint: string): Promise<ResolvedIncident | undefined>;
+  /** When this identity last wrote on the issue (a comment, else opening it). */
+  lastOwnActivity(issue: number, openedAt: Date): Promise<Date>;
+  close(issue: number, reason: 'completed' | 'not_planned'): Promise<void>;
+  ensureLabel(name: string, color: string, description: string): Promise<void>;
+  urlOf(issue: number): string;
+}
+
+export function githubTracker(options: GitHubOptions): IncidentTracker {
+  return new GitHubIncidents(options);
+}
+
+type Issue = Awaited<ReturnType<typeof labelledIssues>>[number];
+
+class GitHubIncidents implements IncidentTracker {
+  private readonly octokit: GitHubClient;
+  private identity: Promise<string | undefined> | undefined;
+
+  constructor(private readonly options: GitHubOptions) {
+    this.octokit = githubClient(options);
+  }
+
+  private get repository() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+
+  /** Who this token writes as; an installation token is refused at GET /user. */
+  private ownLogin(): Promise<string | undefined> {
+    return (this.identity ??= this.octokit.rest.users.getAuthenticated().then(
+      (r) => r.data.login,
+      () => undefined,
+    ));
+  }
+
+  private async ours(author: IssueAuthor | null | undefined): Promise<boolean> {
+    return writtenBy(await this.ownLogin(), author);
+  }
+
+  private async asIncidentIssue(i: Issue): Promise<IncidentIssue> {
+    return {
+      number: i.number,
+      body: i.body,
+      createdAt: i.created_at,
+      updatedAt: i.updated_at,
+      closedAt: i.closed_at,
+      stateReason: i.state_reason,
+      ours: await this.ours(i.user),
+    };
+  }
+
+  async listOpen(label: string): Promise<OpenIncident[]> {
+    const issues = await call('list issues', 'issues: read', () =>
+      labelledIssues(this.octokit, this.repository, { label, state: 'open', sort: 'created', pages: 'all' }),
+    );
+    return openIncidentsOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))));
+  }
+
+  async lastResolved(label: string, fingerprint: string): Promise<ResolvedIncident | undefined> {
+    // One page of the most recently updated closed incidents: a link to an incident
+    // from long ago is not worth paging through the whole history for.
+    const issues = await call('list issues', 'issues: read', () =>
+      labelledIssues(this.octokit, this.repository, { label, state: 'closed', sort: 'updated', pages: 50 }),
+    );
+    return lastResolvedOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))), fingerprint);
+  }
+
+  async create(issue: { title: string; body: string; labels: string[]; assignees: string[] }) {
+    const { data } = await call('create issues', 'issues: write', () =>
+      this.octokit.rest.issues.create({ ...this.repository, ...issue }),
+    );
+    return { number: data.number, url: data.html_url };
+  }
+
+  async lastOwnActivity(issue: number, openedAt: Date): Promise<Date> {
+    const comments = await call('read issue comments', 'issues: read', () =>
+      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.repository,
+        issue_number: issue,
+        per_page: 100,
+      }),
+    );
+    const mine = await Promise.all(
+      comments.map(async (c) => ({ createdAt: c.created_at, ours: await this.ours(c.user) })),
+    );
+    return lastOwnActivityOf(mine, openedAt);
+  }
+
+  async comment(issue: number, body: string): Promise<void> {
+    await call('comment on issues', 'issues: write', () =>
+      this.octokit.rest.issues.createComment({ ...this.repository, issue_number: issue, body }),
+    );
+  }
+
+  async close(issue: number, reason: 'completed' | 'not_planned'): Promise<void> {
+    await call('close issues', 'issues: write', () =>
+      this.octokit.rest.issues.update({
+        ...this.repository,
+        issue_number: issue,
+        state: 'closed',
+        state_reason: reason,
+      }),
+    );
+  }
+
+  async ensureLabel(name: string, color: string, description: string): Promise<void> {
+    try {
+      await this.octokit.rest.issues.getLabel({ ...this.repository, name });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+      await call('create labels', 'issues: write', () =>
+        this.octokit.rest.issues
+          .createLabel({ ...this.repository, name, color, description })
+          .catch((e: { status?: number }) => {
+            // Another run created it first: that is what we wanted.
+            if (e.status !== 422) throw e;
+          }),
+      );
+    }
+  }
+
+  urlOf(issue: number): string {
+    return `${this.options.serverUrl}/${this.options.owner}/${this.options.repo}/issues/${issue}`;
+  }
+}

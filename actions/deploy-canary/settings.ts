@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import type { DeployRequest } from '../../shared/adapters/providers/provider.js';
 import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
 import { z } from 'zod';
@@ -41,36 +42,23 @@ export const deployCanaryInputs = z
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
     if (s.provider !== 'cloud-run' && !s['canary-revision']) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary-revision'],
-        message: `is required with provider: ${s.provider}`,
-      });
+      refuse(ctx, 'canary-revision', `is required with provider: ${s.provider}`);
     }
     if ((s.provider === 'cloud-run' || s.provider === 'kubernetes') && !s.image)
-      ctx.addIssue({ code: 'custom', path: ['image'], message: `is required with provider: ${s.provider}` });
+      refuse(ctx, 'image', `is required with provider: ${s.provider}`);
     if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-tag'],
-        message: 'must be lower-case letters, digits and hyphens',
-      });
+      refuse(ctx, 'cloud-run-tag', 'must be lower-case letters, digits and hyphens');
     }
     // HAProxy's runtime API takes an IP, never a host name ("Invalid addr 'localhost'").
     if (s.provider === 'haproxy' && !parseServerAddress(s['canary-address'])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary-address'],
-        message:
-          'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
-      });
+      refuse(
+        ctx,
+        'canary-address',
+        'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
+      );
     }
     if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary-revision'],
-        message: 'must differ from stable-revision',
-      });
+      refuse(ctx, 'canary-revision', 'must differ from stable-revision');
     }
   });
 

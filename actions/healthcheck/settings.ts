@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { probeList, type ProbeDefaults } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
@@ -26,11 +27,7 @@ export const healthcheckInputs = z
   })
   .superRefine((s, ctx) => {
     if (!s.probes?.length && !s.config) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['probes'],
-        message: 'is empty: give probes (a YAML list) or config (a file with probes)',
-      });
+      refuse(ctx, 'probes', 'is empty: give probes (a YAML list) or config (a file with probes)');
     }
   });
 

@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
@@ -10,7 +11,7 @@ const report = z
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: "is not JSON (pass healthcheck's report output as it is)" });
+      refuse(ctx, [], "is not JSON (pass healthcheck's report output as it is)");
       return z.NEVER;
     }
   })
@@ -125,15 +126,13 @@ export const incidentInputs = z
     'record-dir': optionalInput(z.string().trim()),
   })
   .superRefine((s, ctx) => {
-    if (s.mode === 'auto' && !s.report)
-      ctx.addIssue({ code: 'custom', path: ['report'], message: 'is required with mode: auto' });
+    if (s.mode === 'auto' && !s.report) refuse(ctx, 'report', 'is required with mode: auto');
     if (!s['github-token'] && !s['record-dir'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['github-token'],
-        message:
-          'is required (the default is github.token); leave it empty only with record-dir, to keep incidents in files',
-      });
+      refuse(
+        ctx,
+        'github-token',
+        'is required (the default is github.token); leave it empty only with record-dir, to keep incidents in files',
+      );
   });
 
 export type IncidentSettings = z.output<typeof incidentInputs>;

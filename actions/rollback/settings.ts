@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { wholeNumber } from '../../shared/core/schema-kit.js';
@@ -26,11 +27,7 @@ export const rollbackInputs = z
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
     if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to-revision'],
-        message: `is required with provider ${s.provider}, which keeps no revision history`,
-      });
+      refuse(ctx, 'to-revision', `is required with provider ${s.provider}, which keeps no revision history`);
     }
   });
 

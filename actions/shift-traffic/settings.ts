@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
@@ -31,7 +32,7 @@ const finiteNumber = z
   .transform((text, ctx) => {
     const value = Number(text);
     if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text) || !Number.isFinite(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a number such as 0.05 or 250' });
+      refuse(ctx, [], 'must be a number such as 0.05 or 250');
       return z.NEVER;
     }
     return value;
@@ -44,7 +45,7 @@ const ratio = z
     const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text) ?? /^(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(text);
     const value = match ? (text.endsWith('%') ? Number(match[1]) / 100 : Number(match[1])) : NaN;
     if (!(value >= 0 && value <= 1)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a percentage such as 5% or a ratio such as 0.05' });
+      refuse(ctx, [], 'must be a percentage such as 5% or a ratio such as 0.05');
       return z.NEVER;
     }
     return value;
@@ -105,14 +106,9 @@ export const shiftTrafficInputs = z
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
     if (s['stable-revision'] === s['canary-revision']) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary-revision'],
-        message: 'must differ from stable-revision',
-      });
+      refuse(ctx, 'canary-revision', 'must differ from stable-revision');
     }
-    if (s['check-interval'] < 100)
-      ctx.addIssue({ code: 'custom', path: ['check-interval'], message: 'must be at least 100ms' });
+    if (s['check-interval'] < 100) refuse(ctx, 'check-interval', 'must be at least 100ms');
     checkPrometheusInputs(s, ctx);
   });
 
@@ -126,7 +122,7 @@ function checkPrometheusInputs(
   },
   ctx: z.RefinementCtx,
 ): void {
-  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const issue = (path: string, message: string) => refuse(ctx, path, message);
   if (!s['prometheus-url']) {
     for (const input of ['prometheus-query', 'prometheus-samples-query'] as const)
       if (s[input]) issue('prometheus-url', `is required with ${input}`);

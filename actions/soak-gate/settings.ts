@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import type { SoakPolicy } from '../../shared/core/soak.js';
 import type { SoakContext } from '../../shared/core/soak-result.js';
@@ -33,14 +34,9 @@ export const soakInputs = z
     'fail-while-waiting': booleanInput,
   })
   .superRefine((s, ctx) => {
-    if (s.duration <= 0)
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0s' });
+    if (s.duration <= 0) refuse(ctx, 'duration', 'must be longer than 0s');
     if (s.interval <= 0 || s.interval > s.duration)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['interval'],
-        message: 'must be longer than 0s and at most the duration',
-      });
+      refuse(ctx, 'interval', 'must be longer than 0s and at most the duration');
   });
 
 export type SoakSettings = z.output<typeof soakInputs>;

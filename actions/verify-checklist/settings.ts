@@ -1,3 +1,4 @@
+import { refuse } from '../../shared/core/schema-kit.js';
 import { patternProblem } from '../../shared/core/user-pattern.js';
 import { z } from 'zod';
 import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
@@ -40,7 +41,7 @@ const sources = z.string().transform((text, ctx) => {
   for (const entry of listOf(text)) {
     const ref = sourceRef(entry);
     if (typeof ref === 'string') {
-      ctx.addIssue({ code: 'custom', message: ref });
+      refuse(ctx, [], ref);
       return z.NEVER;
     }
     refs.push(ref);
@@ -79,7 +80,7 @@ const weekday = z.string().transform((s, ctx) => {
       d.toLowerCase() === s.trim().toLowerCase() || d.slice(0, 3).toLowerCase() === s.trim().toLowerCase(),
   );
   if (!day) {
-    ctx.addIssue({ code: 'custom', message: 'must be weekday names such as Friday' });
+    refuse(ctx, [], 'must be weekday names such as Friday');
     return z.NEVER;
   }
   return day as Weekday;
@@ -115,12 +116,12 @@ const window = z
             z.union([z.string(), z.date()]).transform((d, ctx) => {
               const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
               if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
-                ctx.addIssue({ code: 'custom', message: 'must be dates written YYYY-MM-DD' });
+                refuse(ctx, [], 'must be dates written YYYY-MM-DD');
                 return z.NEVER;
               }
               // 2026-02-30 has the shape of a date but never comes: the freeze it lists never holds.
               if (new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
-                ctx.addIssue({ code: 'custom', message: `must be real dates (${text} does not exist)` });
+                refuse(ctx, [], `must be real dates (${text} does not exist)`);
                 return z.NEVER;
               }
               return text;
@@ -174,7 +175,7 @@ export const checklistInputs = z.object({
     for (const entry of listOf(text)) {
       const ref = parseVersionFileRef(entry);
       if (!ref) {
-        ctx.addIssue({ code: 'custom', message: `names "${entry}", which is not a file or file#json.path` });
+        refuse(ctx, [], `names "${entry}", which is not a file or file#json.path`);
         return z.NEVER;
       }
       refs.push(ref);

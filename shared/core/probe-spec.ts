@@ -1,3 +1,4 @@
+import { refuse } from './schema-kit.js';
 /**
  * Probes as users write them (YAML in an input or a config file) and their
  * translation into the Probe model. Validation happens here, before any request.
@@ -25,10 +26,7 @@ const statusItem = z.union([z.number(), z.string()]).transform((value, ctx): Sta
     const max = Number(match[2] ?? match[1]);
     if (min >= 100 && max <= 599 && min <= max) return { min, max };
   }
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be a status code (200), a range (200-299) or a class (2xx)',
-  });
+  refuse(ctx, [], 'must be a status code (200), a range (200-299) or a class (2xx)');
   return z.NEVER;
 });
 
@@ -43,10 +41,11 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 const regexSource = z.string().superRefine((source, ctx) => {
   const problem = patternProblem(source);
   if (problem)
-    ctx.addIssue({
-      code: 'custom',
-      message: `is not a regular expression this gate can run in linear time (${problem}); backreferences and lookaround are not supported`,
-    });
+    refuse(
+      ctx,
+      [],
+      `is not a regular expression this gate can run in linear time (${problem}); backreferences and lookaround are not supported`,
+    );
 });
 
 const expectSpec = z.strictObject({
@@ -58,21 +57,12 @@ const expectSpec = z.strictObject({
     .unknown()
     .superRefine((fields, ctx) => {
       if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['__proto__'],
-          message: 'cannot be checked: "__proto__" is not a field a probe can read',
-        });
+        refuse(ctx, '__proto__', 'cannot be checked: "__proto__" is not a field a probe can read');
     })
     .pipe(z.record(z.string(), z.unknown()))
     .superRefine((fields, ctx) => {
       for (const key of Object.keys(fields)) {
-        if (!parseJsonPath(key))
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: 'is not a JSON path like version or data.items[0].id',
-          });
+        if (!parseJsonPath(key)) refuse(ctx, [key], 'is not a JSON path like version or data.items[0].id');
       }
     })
     .optional(),
@@ -112,11 +102,7 @@ export const probeSpec = z.strictObject({
     .superRefine((headers, ctx) => {
       for (const name of Object.keys(headers))
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-          ctx.addIssue({
-            code: 'custom',
-            path: [name],
-            message: 'must be a header name made of token characters (RFC 9110)',
-          });
+          refuse(ctx, [name], 'must be a header name made of token characters (RFC 9110)');
     })
     .default({}),
   body: z
@@ -143,11 +129,7 @@ export const probeList = z
     const seen = new Set<string>();
     probes.forEach((p, i) => {
       if (seen.has(p.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'name'],
-          message: `'${p.name}' is used by two probes; names must be unique`,
-        });
+        refuse(ctx, [i, 'name'], `'${p.name}' is used by two probes; names must be unique`);
       seen.add(p.name);
     });
   });
@@ -172,95 +154,111 @@ export interface BuiltProbes {
   secrets: string[];
 }
 
+interface BuildContext {
+  input: string;
+  baseUrl: string;
+  defaults: ProbeDefaults;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Fills one template, naming where a missing variable was used; `secret` values join the mask list. */
+type Fill = (field: string, template: string, secret: boolean) => string;
+
 /**
  * Fills placeholders, joins URLs onto the base and applies defaults. Throws a
  * ConfigurationError naming `input` when a probe cannot be sent as written.
  */
-export function buildProbes(
-  specs: readonly ProbeSpec[],
-  context: {
-    input: string;
-    baseUrl: string;
-    defaults: ProbeDefaults;
-    env: Readonly<Record<string, string | undefined>>;
-  },
-): BuiltProbes {
+export function buildProbes(specs: readonly ProbeSpec[], context: BuildContext): BuiltProbes {
   const secrets = new Set<string>();
-  const probes: Probe[] = [];
-  const displayUrls: string[] = [];
   const base = fillPlaceholders(context.baseUrl, context.env);
   if (base.missing.length > 0) throw missingVariable('base-url', 'base-url', base.missing[0] as string);
   base.used.forEach((v) => secrets.add(v));
 
-  specs.forEach((spec, index) => {
+  const built = specs.map((spec, index) => {
     const where = `${context.input}[${index}] (${spec.name})`;
-    const fill = (field: string, template: string, secret: boolean) => {
+    const fill: Fill = (field, template, secret) => {
       const filled = fillPlaceholders(template, context.env);
       if (filled.missing.length > 0)
         throw missingVariable(context.input, `${where} ${field}`, filled.missing[0] as string);
       if (secret) filled.used.forEach((v) => secrets.add(v));
       return filled.text;
     };
-
-    // Join on the filled value: `${SUPABASE_URL}/rest` is absolute once filled.
-    const filledUrl = fill('url', spec.url, true);
-    const absolute = hasScheme(filledUrl);
-    const url = absolute ? filledUrl : joinUrl(base.text, filledUrl);
-    const urlTemplate = absolute ? spec.url : joinUrl(context.baseUrl, spec.url);
-    if (!isHttpUrl(url)) {
-      throw new ConfigurationError(
-        context.input,
-        `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl || hasScheme(urlTemplate) ? '' : ' (set base-url to use paths)'}`,
-        `url: https://api.example.com/health`,
-      );
-    }
-    urlSecrets(url).forEach((v) => secrets.add(v));
-
-    const headers: Record<string, string> = {};
-    for (const [name, template] of Object.entries(spec.headers)) {
-      const value = fill(`header '${name}'`, template, true);
-      headers[name.toLowerCase()] = value;
-      if (CREDENTIAL_HEADER.test(name)) {
-        secrets.add(value);
-        const scheme = /^\S+\s+(\S.*)$/.exec(value);
-        if (scheme?.[1]) secrets.add(scheme[1]);
-      }
-    }
-
-    const e = spec.expect;
-    const expect: Expectations = {
-      status: e.status ?? DEFAULT_STATUS,
-      bodyContains: (e['body-contains'] ?? []).map((s) => fill('expect.body-contains', s, false)),
-      bodyMatches: e['body-matches'] ?? [],
-      json: Object.entries(e.json ?? {}).map(([path, equals]) => ({
-        path: parseJsonPath(path) as (string | number)[],
-        equals: typeof equals === 'string' ? fill(`expect.json '${path}'`, equals, false) : equals,
-      })),
-      headers: Object.entries(e.headers ?? {}).map(([name, equals]) => ({
-        name: name.toLowerCase(),
-        ...(typeof equals === 'string' && { equals: fill(`expect.headers '${name}'`, equals, false) }),
-      })),
-      ...(e['max-latency'] !== undefined && { maxLatencyMs: e['max-latency'] }),
-      ...(e['p95-latency'] !== undefined && { p95BudgetMs: e['p95-latency'] }),
-    };
-
-    probes.push({
-      name: spec.name,
-      url,
-      method: spec.method,
-      headers,
-      ...(spec.body !== undefined && { body: fill('body', spec.body, true) }),
-      timeoutMs: spec.timeout ?? context.defaults.timeoutMs,
-      samples: spec.samples ?? context.defaults.samples,
-      retries: spec.retries ?? context.defaults.retries,
-      retryDelayMs: spec['retry-delay'] ?? context.defaults.retryDelayMs,
-      followRedirects: spec['follow-redirects'],
-      expect,
-    });
-    displayUrls.push(redactUrl(urlTemplate));
+    return buildProbe(spec, where, { ...context, baseText: base.text }, fill, secrets);
   });
+  return {
+    probes: built.map((b) => b.probe),
+    displayUrls: built.map((b) => b.displayUrl),
+    secrets: [...secrets].filter((s) => s.length >= 3),
+  };
+}
 
-  return { probes, displayUrls, secrets: [...secrets].filter((s) => s.length >= 3) };
+function buildProbe(
+  spec: ProbeSpec,
+  where: string,
+  context: BuildContext & { baseText: string },
+  fill: Fill,
+  secrets: Set<string>,
+): { probe: Probe; displayUrl: string } {
+  // Join on the filled value: `${SUPABASE_URL}/rest` is absolute once filled.
+  const filledUrl = fill('url', spec.url, true);
+  const absolute = hasScheme(filledUrl);
+  const url = absolute ? filledUrl : joinUrl(context.baseText, filledUrl);
+  const urlTemplate = absolute ? spec.url : joinUrl(context.baseUrl, spec.url);
+  if (!isHttpUrl(url)) {
+    throw new ConfigurationError(
+      context.input,
+      `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl || hasScheme(urlTemplate) ? '' : ' (set base-url to use paths)'}`,
+      `url: https://api.example.com/health`,
+    );
+  }
+  urlSecrets(url).forEach((v) => secrets.add(v));
+  const probe: Probe = {
+    name: spec.name,
+    url,
+    method: spec.method,
+    headers: headersOf(spec, fill, secrets),
+    ...(spec.body !== undefined && { body: fill('body', spec.body, true) }),
+    timeoutMs: spec.timeout ?? context.defaults.timeoutMs,
+    samples: spec.samples ?? context.defaults.samples,
+    retries: spec.retries ?? context.defaults.retries,
+    retryDelayMs: spec['retry-delay'] ?? context.defaults.retryDelayMs,
+    followRedirects: spec['follow-redirects'],
+    expect: expectationsOf(spec.expect, fill),
+  };
+  return { probe, displayUrl: redactUrl(urlTemplate) };
+}
+
+/** Header names lower-cased; a credential header's value (and its token after the scheme) is a secret. */
+function headersOf(spec: ProbeSpec, fill: Fill, secrets: Set<string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(spec.headers)) {
+    const value = fill(`header '${name}'`, template, true);
+    headers[name.toLowerCase()] = value;
+    if (CREDENTIAL_HEADER.test(name)) {
+      secrets.add(value);
+      const scheme = /^\S+\s+(\S.*)$/.exec(value);
+      if (scheme?.[1]) secrets.add(scheme[1]);
+    }
+  }
+  return headers;
+}
+
+function expectationsOf(e: ProbeSpec['expect'], fill: Fill): Expectations {
+  return {
+    status: e.status ?? DEFAULT_STATUS,
+    bodyContains: (e['body-contains'] ?? []).map((s) => fill('expect.body-contains', s, false)),
+    bodyMatches: e['body-matches'] ?? [],
+    json: Object.entries(e.json ?? {}).map(([path, equals]) => ({
+      path: parseJsonPath(path) as (string | number)[],
+      equals: typeof equals === 'string' ? fill(`expect.json '${path}'`, equals, false) : equals,
+    })),
+    headers: Object.entries(e.headers ?? {}).map(([name, equals]) => ({
+      name: name.toLowerCase(),
+      ...(typeof equals === 'string' && { equals: fill(`expect.headers '${name}'`, equals, false) }),
+    })),
+    ...(e['max-latency'] !== undefined && { maxLatencyMs: e['max-latency'] }),
+    ...(e['p95-latency'] !== undefined && { p95BudgetMs: e['p95-latency'] }),
+  };
 }
 
 function missingVariable(input: string, where: string, name: string): ConfigurationError {

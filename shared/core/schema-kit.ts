@@ -14,15 +14,15 @@ export const duration = (what = 'a duration', bounds: { min?: number } = {}) =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
     const ms = parseDuration(String(value));
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `must be ${what} such as 500ms, 10s or 2m` });
+      refuse(ctx, [], `must be ${what} such as 500ms, 10s or 2m`);
       return z.NEVER;
     }
     if (ms > MAX_DURATION_MS) {
-      ctx.addIssue({ code: 'custom', message: 'must be at most 24d (a runner timer holds no more)' });
+      refuse(ctx, [], 'must be at most 24d (a runner timer holds no more)');
       return z.NEVER;
     }
     if (bounds.min !== undefined && ms < bounds.min) {
-      ctx.addIssue({ code: 'custom', message: `must be at least ${bounds.min}ms` });
+      refuse(ctx, [], `must be at least ${bounds.min}ms`);
       return z.NEVER;
     }
     return ms;
@@ -55,7 +55,7 @@ export const booleanInput = z.union([z.boolean(), z.string()]).transform((value,
   if (typeof value === 'boolean') return value;
   if (/^(true|True|TRUE)$/.test(value)) return true;
   if (/^(false|False|FALSE)$/.test(value)) return false;
-  ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+  refuse(ctx, [], 'must be true or false');
   return z.NEVER;
 });
 
@@ -95,7 +95,7 @@ export function yamlText<T extends z.ZodType>(inner: T) {
       try {
         return parseYaml(text) as unknown;
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `is not valid YAML (${yamlErrorLine(error)})` });
+        refuse(ctx, [], `is not valid YAML (${yamlErrorLine(error)})`);
         return z.NEVER;
       }
     })
@@ -110,4 +110,12 @@ export function optionalInput<T extends z.ZodType>(inner: T) {
 /** The first line of a YAML error ("… at line 2, column 17"); later lines quote the source. */
 export function yamlErrorLine(error: unknown): string {
   return (String((error as Error).message).split('\n')[0] ?? '').replace(/:$/, '');
+}
+
+/**
+ * The one way a refinement refuses an input: `refuse(ctx, 'image', 'is required
+ * with provider: kubernetes')`. A path of [] refuses the value being refined itself.
+ */
+export function refuse(ctx: z.RefinementCtx, path: string | readonly PropertyKey[], message: string): void {
+  ctx.addIssue({ code: 'custom', path: typeof path === 'string' ? [path] : [...path], message });
 }

@@ -1,3 +1,4 @@
+import { refuse } from '../schema-kit.js';
 /**
  * A rollout plan is a list of steps, each exactly one kind: set the canary's
  * weight, pause, or run an analysis (gates checked at an interval for a while).
@@ -31,13 +32,13 @@ export const stepSpec = z.unknown().transform((value, ctx): Step => {
   const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
   const kinds = keys.filter((k) => k === 'weight' || k === 'pause' || k === 'analysis');
   if (kinds.length !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        kinds.length === 0
-          ? 'must have exactly one of weight, pause or analysis'
-          : `has ${kinds.join(' and ')}; a step is exactly one of weight, pause or analysis`,
-    });
+    refuse(
+      ctx,
+      [],
+      kinds.length === 0
+        ? 'must have exactly one of weight, pause or analysis'
+        : `has ${kinds.join(' and ')}; a step is exactly one of weight, pause or analysis`,
+    );
     return z.NEVER;
   }
   const schema = kinds[0] === 'weight' ? weightStep : kinds[0] === 'pause' ? pauseStep : analysisStep;
@@ -64,16 +65,11 @@ export const planSpec = z
     steps.forEach((step, i) => {
       if (step.kind !== 'weight') return;
       if (step.percent <= last) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'weight'],
-          message: `must be more than the previous weight (${last})`,
-        });
+        refuse(ctx, [i, 'weight'], `must be more than the previous weight (${last})`);
       }
       last = step.percent;
     });
-    if (!steps.some((s) => s.kind === 'weight'))
-      ctx.addIssue({ code: 'custom', message: 'must set a weight at least once' });
+    if (!steps.some((s) => s.kind === 'weight')) refuse(ctx, [], 'must set a weight at least once');
   });
 
 /**

@@ -1,3 +1,4 @@
+import { refuse } from '../schema-kit.js';
 /**
  * The inputs that choose and reach a traffic router, shared by deploy-canary,
  * shift-traffic and rollback.
@@ -14,7 +15,7 @@ export const providerInputs = {
     .trim()
     .superRefine((value, ctx) => {
       if (!(PROVIDERS as readonly string[]).includes(value))
-        ctx.addIssue({ code: 'custom', message: `must be one of ${PROVIDERS.join(', ')}` });
+        refuse(ctx, [], `must be one of ${PROVIDERS.join(', ')}`);
     }),
   /** HAProxy: path of the admin stats socket. */
   'haproxy-socket': z.string().trim(),
@@ -70,133 +71,103 @@ export const providerExamples = {
   'command-metrics': 'command-metrics: ./scripts/traffic.sh metrics',
 };
 
-export interface ProviderSettings {
-  provider: string;
-  'haproxy-socket': string;
-  'haproxy-backend': string;
-  'cloud-run-service': string;
-  'cloud-run-region': string;
-  'cloud-run-project': string;
-  'kubernetes-route': string;
-  'kubernetes-namespace': string;
-  'kubernetes-context': string;
-  'kubernetes-deployment': string;
-  'kubernetes-container': string;
-  'local-router-url': string;
-  'command-get-split': string;
-  'command-set-split': string;
-  'command-list-revisions': string;
-  'command-deploy': string;
-  'command-metrics': string;
+export type ProviderSettings = z.output<z.ZodObject<typeof providerInputs>>;
+type ProviderInput = keyof ProviderSettings;
+
+/** One input's rule under a provider: required (with this sentence), and when given, valid. */
+interface InputRule {
+  input: ProviderInput;
+  required?: string;
+  valid?: (value: string) => boolean;
+  message?: string;
 }
 
-/** Cross-field rules: each provider's own inputs must be there. Adds issues to ctx. */
-export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): void {
-  if (s.provider === 'haproxy') {
-    if (!s['haproxy-socket'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['haproxy-socket'],
-        message: 'is required with provider: haproxy',
-      });
-    else if (!s['haproxy-socket'].startsWith('/') || /\p{Cc}/u.test(s['haproxy-socket']))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['haproxy-socket'],
-        message: 'must be an absolute path to a unix socket, without control characters',
-      });
-    if (!s['haproxy-backend'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['haproxy-backend'],
-        message: 'is required with provider: haproxy',
-      });
+const required = (provider: string, why = '') => `is required with provider: ${provider}${why}`;
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const kubernetesName = (input: ProviderInput): InputRule => ({
+  input,
+  valid: (v) => KUBERNETES_NAME.test(v),
+  message: 'must be a Kubernetes object name: lower-case letters, digits, - and .',
+});
+
+const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
+  haproxy: [
+    {
+      input: 'haproxy-socket',
+      required: required('haproxy'),
+      valid: (v) => v.startsWith('/') && !/\p{Cc}/u.test(v),
+      message: 'must be an absolute path to a unix socket, without control characters',
+    },
     // HAProxy's own rule for proxy names (configuration manual, "names"); it also keeps
     // ';' and line breaks, which separate runtime API commands, off the admin socket.
-    else if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(s['haproxy-backend']))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['haproxy-backend'],
-        message: "must be an HAProxy backend name: letters, digits, '-', '_', '.' and ':'",
-      });
-  }
-  if (s.provider === 'cloud-run') {
-    if (!s['cloud-run-service'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-service'],
-        message: 'is required with provider: cloud-run',
-      });
-    else if (!/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(s['cloud-run-service'])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-service'],
-        message: 'must be a Cloud Run service name: lower-case letters, digits and hyphens, up to 49',
-      });
-    }
-    if (!s['cloud-run-region'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-region'],
-        message: 'is required with provider: cloud-run',
-      });
-    else if (!/^[a-z]+-[a-z]+\d+$/.test(s['cloud-run-region'])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-region'],
-        message: 'must be a region such as us-central1',
-      });
-    }
-    if (s['cloud-run-project'] && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(s['cloud-run-project'])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cloud-run-project'],
-        message: 'must be a project ID such as my-project-123',
-      });
-    }
-  }
-  if (s.provider === 'kubernetes') {
-    const dnsName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-    if (!s['kubernetes-route'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kubernetes-route'],
-        message: 'is required with provider: kubernetes (the HTTPRoute that splits the traffic)',
-      });
-    for (const input of ['kubernetes-route', 'kubernetes-namespace', 'kubernetes-deployment'] as const) {
-      if (s[input] && !dnsName.test(s[input]))
-        ctx.addIssue({
-          code: 'custom',
-          path: [input],
-          message: 'must be a Kubernetes object name: lower-case letters, digits, - and .',
-        });
-    }
-    if (s['kubernetes-container'] && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s['kubernetes-container']))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kubernetes-container'],
-        message: 'must be a container name: lower-case letters, digits and -',
-      });
+    {
+      input: 'haproxy-backend',
+      required: required('haproxy'),
+      valid: (v) => /^[A-Za-z0-9_.:-]{1,64}$/.test(v),
+      message: "must be an HAProxy backend name: letters, digits, '-', '_', '.' and ':'",
+    },
+  ],
+  'cloud-run': [
+    {
+      input: 'cloud-run-service',
+      required: required('cloud-run'),
+      valid: (v) => /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/.test(v),
+      message: 'must be a Cloud Run service name: lower-case letters, digits and hyphens, up to 49',
+    },
+    {
+      input: 'cloud-run-region',
+      required: required('cloud-run'),
+      valid: (v) => /^[a-z]+-[a-z]+\d+$/.test(v),
+      message: 'must be a region such as us-central1',
+    },
+    {
+      input: 'cloud-run-project',
+      valid: (v) => /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(v),
+      message: 'must be a project ID such as my-project-123',
+    },
+  ],
+  kubernetes: [
+    {
+      ...kubernetesName('kubernetes-route'),
+      required: required('kubernetes', ' (the HTTPRoute that splits the traffic)'),
+    },
+    kubernetesName('kubernetes-namespace'),
+    kubernetesName('kubernetes-deployment'),
+    {
+      input: 'kubernetes-container',
+      valid: (v) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v),
+      message: 'must be a container name: lower-case letters, digits and -',
+    },
     // Context names are free-form in a kubeconfig (arn:aws:eks:…/name, gke_p_z_c), but
     // one that starts with '-' would be read by kubectl as a flag.
-    if (s['kubernetes-context'] && /\s|\p{Cc}|^-/u.test(s['kubernetes-context']))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kubernetes-context'],
-        message: "must be a context name without spaces or control characters, not starting with '-'",
-      });
-  }
-  if (s.provider === 'local' && !/^https?:\/\/[^/\s]+\/?$/.test(s['local-router-url'])) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['local-router-url'],
+    {
+      input: 'kubernetes-context',
+      valid: (v) => !/\s|\p{Cc}|^-/u.test(v),
+      message: "must be a context name without spaces or control characters, not starting with '-'",
+    },
+  ],
+  local: [
+    {
+      input: 'local-router-url',
+      required: "must be the router's address, such as http://127.0.0.1:8080",
+      valid: (v) => /^https?:\/\/[^/\s]+\/?$/.test(v),
       message: "must be the router's address, such as http://127.0.0.1:8080",
-    });
-  }
-  if (s.provider === 'command') {
-    for (const input of ['command-get-split', 'command-set-split'] as const) {
-      if (!s[input].trim())
-        ctx.addIssue({ code: 'custom', path: [input], message: 'is required with provider: command' });
+    },
+  ],
+  command: [
+    { input: 'command-get-split', required: required('command') },
+    { input: 'command-set-split', required: required('command') },
+  ],
+};
+
+/** Cross-field rules: each provider's own inputs must be there and well formed. */
+export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): void {
+  for (const rule of PROVIDER_RULES[s.provider] ?? []) {
+    const value = s[rule.input];
+    if (!value.trim()) {
+      if (rule.required) refuse(ctx, rule.input, rule.required);
+    } else if (rule.valid && !rule.valid(value)) {
+      refuse(ctx, rule.input, rule.message as string);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
-import { patternProblem } from '../../shared/core/user-pattern.js';
+import { linearPattern } from '../../shared/core/user-pattern.js';
 import { z } from 'zod';
 import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
 import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
@@ -49,12 +49,9 @@ const sources = z.string().transform((text, ctx) => {
   return refs;
 });
 
-const regex = z
-  .string()
-  .refine(
-    (p) => patternProblem(p) === undefined,
-    'must be regular expressions without backreferences or lookaround (they run in linear time)',
-  );
+const regex = linearPattern(
+  () => 'must be regular expressions without backreferences or lookaround (they run in linear time)',
+);
 
 const rules = z
   .strictObject({

@@ -9,7 +9,7 @@ import { parseJsonPath } from './json-path.js';
 import { fillPlaceholders } from './placeholders.js';
 import { DEFAULT_STATUS, type Expectations, type Probe, type StatusRange } from './probe.js';
 import { duration, timeLimit } from './schema-kit.js';
-import { patternProblem } from './user-pattern.js';
+import { linearPattern } from './user-pattern.js';
 import { hasScheme, isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -38,15 +38,10 @@ const count = (min: number, max: number) => {
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
-const regexSource = z.string().superRefine((source, ctx) => {
-  const problem = patternProblem(source);
-  if (problem)
-    refuse(
-      ctx,
-      [],
-      `is not a regular expression this gate can run in linear time (${problem}); backreferences and lookaround are not supported`,
-    );
-});
+const regexSource = linearPattern(
+  (problem) =>
+    `is not a regular expression this gate can run in linear time (${problem}); backreferences and lookaround are not supported`,
+);
 
 const expectSpec = z.strictObject({
   status: oneOrMany(statusItem).optional(),

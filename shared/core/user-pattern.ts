@@ -6,6 +6,8 @@
  * are refused when the input is read.
  */
 import { RE2JS } from 're2js';
+import { z } from 'zod';
+import { refuse } from './schema-kit.js';
 
 export interface UserPattern {
   test(text: string): boolean;
@@ -28,4 +30,12 @@ export function patternProblem(source: string): string | undefined {
   } catch (error) {
     return (error as Error).message.replace(/^error parsing regexp: /, '');
   }
+}
+
+/** A pattern a user wrote, refused unless it runs in linear time; `message` says so in the input's words. */
+export function linearPattern(message: (problem: string) => string) {
+  return z.string().superRefine((source, ctx) => {
+    const problem = patternProblem(source);
+    if (problem) refuse(ctx, [], message(problem));
+  });
 }

@@ -74,85 +74,15 @@ function ruleFor(keys: readonly string[], item: ChecklistItem): string | undefin
 }
 
 export function judgeChecklists(items: readonly ChecklistItem[], rules: ChecklistRules): ChecklistVerdict {
-  const ignore = rules.ignore.map((p) => userPattern(p, { ignoreCase: true }));
-  const optional = rules.optional.map((m) => m.toLowerCase());
-  const minimumKeys = Object.keys(rules.minimum);
-
-  const judged: JudgedItem[] = items.map((item) => {
-    const inScope =
-      rules.sections.length === 0 ||
-      ruleFor(rules.sections, item) !== undefined ||
-      ruleFor(minimumKeys, item) !== undefined;
-    const status: ItemStatus = !inScope
-      ? 'out-of-scope'
-      : ignore.some((re) => re.test(item.text))
-        ? 'ignored'
-        : item.struck || NOT_APPLICABLE.test(item.text)
-          ? 'not-applicable'
-          : item.checked
-            ? 'ticked'
-            : optional.some((m) => item.text.toLowerCase().includes(m))
-              ? 'optional'
-              : 'unticked';
-    return { ...item, status };
-  });
-
-  const problems: string[] = [];
-  if (items.length === 0) problems.push('no checklist items (- [ ] …) were found in any source');
-  for (const key of [...rules.sections, ...minimumKeys]) {
-    if (!items.some((i) => ruleFor([key], i) !== undefined))
-      problems.push(`no checklist has a section "${key}", which the rules require`);
-  }
-
-  const tallies = new Map<string, SectionTally>();
-  for (const item of judged) {
-    if (item.status === 'out-of-scope' || item.status === 'ignored') continue;
-    const id = `${item.source}\u0000${sectionName(item)}`;
-    const tally = tallies.get(id) ?? {
-      source: item.source,
-      section: sectionName(item),
-      ticked: 0,
-      unticked: 0,
-      optional: 0,
-      notApplicable: 0,
-      passed: true,
-    };
-    tallies.set(id, tally);
-    if (item.status === 'ticked') tally.ticked++;
-    else if (item.status === 'unticked') tally.unticked++;
-    else if (item.status === 'optional') tally.optional++;
-    else tally.notApplicable++;
-  }
-
-  // A minimum applies to everything under its heading, across sub-sections of one source.
-  const underMinimum = new Set<JudgedItem>();
-  for (const key of minimumKeys) {
-    const need = rules.minimum[key] as number;
-    for (const source of new Set(judged.map((i) => i.source))) {
-      const covered = judged.filter(
-        (i) => i.source === source && i.status !== 'out-of-scope' && ruleFor([key], i) !== undefined,
-      );
-      if (covered.length === 0) continue;
-      for (const i of covered) underMinimum.add(i);
-      const ticked = covered.filter((i) => i.status === 'ticked').length;
-      for (const i of covered) {
-        const tally = tallies.get(`${i.source}\u0000${sectionName(i)}`);
-        if (tally) tally.minimum = need;
-      }
-      if (ticked < need) {
-        problems.push(`${source}: "${key}" has ${ticked} of the ${need} ticked items it needs`);
-        for (const i of covered) {
-          const tally = tallies.get(`${i.source}\u0000${sectionName(i)}`);
-          if (tally) tally.passed = false;
-        }
-      }
-    }
-  }
-
+  const status = statusRule(rules);
+  const judged = items.map((item) => ({ ...item, status: status(item) }));
+  const problems = missingSections(items, rules);
+  const tallies = tally(judged);
+  const underMinimum = applyMinimums(judged, rules, tallies, problems);
   const unticked = judged.filter((i) => i.status === 'unticked' && !underMinimum.has(i));
   for (const item of unticked) {
-    const tally = tallies.get(`${item.source}\u0000${sectionName(item)}`);
-    if (tally) tally.passed = false;
+    const t = tallies.get(tallyId(item));
+    if (t) t.passed = false;
   }
   return {
     passed: problems.length === 0 && unticked.length === 0,
@@ -161,4 +91,86 @@ export function judgeChecklists(items: readonly ChecklistItem[], rules: Checklis
     unticked,
     problems,
   };
+}
+
+/** Each item's status under the rules; patterns compiled once for every item. */
+function statusRule(rules: ChecklistRules): (item: ChecklistItem) => ItemStatus {
+  const ignore = rules.ignore.map((p) => userPattern(p, { ignoreCase: true }));
+  const optional = rules.optional.map((m) => m.toLowerCase());
+  const scoped = [...rules.sections, ...Object.keys(rules.minimum)];
+  return (item) => {
+    if (rules.sections.length > 0 && ruleFor(scoped, item) === undefined) return 'out-of-scope';
+    if (ignore.some((re) => re.test(item.text))) return 'ignored';
+    if (item.struck || NOT_APPLICABLE.test(item.text)) return 'not-applicable';
+    if (item.checked) return 'ticked';
+    const text = item.text.toLowerCase();
+    return optional.some((m) => text.includes(m)) ? 'optional' : 'unticked';
+  };
+}
+
+/** A gate must not pass because its checklist vanished: no items, or a section the rules name is gone. */
+function missingSections(items: readonly ChecklistItem[], rules: ChecklistRules): string[] {
+  const problems: string[] = [];
+  if (items.length === 0) problems.push('no checklist items (- [ ] …) were found in any source');
+  for (const key of [...rules.sections, ...Object.keys(rules.minimum)]) {
+    if (!items.some((i) => ruleFor([key], i) !== undefined))
+      problems.push(`no checklist has a section "${key}", which the rules require`);
+  }
+  return problems;
+}
+
+const tallyId = (item: ChecklistItem) => `${item.source}\u0000${sectionName(item)}`;
+
+/** Counts per source and section, leaving out items the rules put aside. */
+function tally(judged: readonly JudgedItem[]): Map<string, SectionTally> {
+  const tallies = new Map<string, SectionTally>();
+  for (const item of judged) {
+    if (item.status === 'out-of-scope' || item.status === 'ignored') continue;
+    const t = tallies.get(tallyId(item)) ?? {
+      source: item.source,
+      section: sectionName(item),
+      ticked: 0,
+      unticked: 0,
+      optional: 0,
+      notApplicable: 0,
+      passed: true,
+    };
+    tallies.set(tallyId(item), t);
+    if (item.status === 'ticked') t.ticked++;
+    else if (item.status === 'unticked') t.unticked++;
+    else if (item.status === 'optional') t.optional++;
+    else t.notApplicable++;
+  }
+  return tallies;
+}
+
+/**
+ * A minimum applies to everything under its heading, across sub-sections of one
+ * source. Marks the tallies and adds a problem per minimum not reached; returns the
+ * items a minimum governs (they do not fail one by one).
+ */
+function applyMinimums(
+  judged: readonly JudgedItem[],
+  rules: ChecklistRules,
+  tallies: Map<string, SectionTally>,
+  problems: string[],
+): Set<JudgedItem> {
+  const underMinimum = new Set<JudgedItem>();
+  for (const [key, need] of Object.entries(rules.minimum)) {
+    for (const source of new Set(judged.map((i) => i.source))) {
+      const covered = judged.filter(
+        (i) => i.source === source && i.status !== 'out-of-scope' && ruleFor([key], i) !== undefined,
+      );
+      const ticked = covered.filter((i) => i.status === 'ticked').length;
+      if (ticked < need && covered.length > 0)
+        problems.push(`${source}: "${key}" has ${ticked} of the ${need} ticked items it needs`);
+      for (const i of covered) {
+        underMinimum.add(i);
+        const t = tallies.get(tallyId(i));
+        if (t) t.minimum = need;
+        if (t && ticked < need) t.passed = false;
+      }
+    }
+  }
+  return underMinimum;
 }

@@ -34,74 +34,82 @@ export interface WorkspaceFiles {
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export function workspaceFiles(workspace: string): WorkspaceFiles {
-  const inside = (input: string, relativePath: string, example: string) => {
+  return new Workspace(workspace);
+}
+
+class Workspace implements WorkspaceFiles {
+  constructor(private readonly root: string) {}
+
+  /** The absolute path of `relativePath`, refused unless it stays inside the workspace. */
+  private inside(input: string, relativePath: string, example: string): string {
     const fail = (problem: string) => new ConfigurationError(input, problem, example);
-    if (path.isAbsolute(relativePath))
-      throw fail(`must be a path relative to the repository, not ${JSON.stringify(relativePath)}`);
-    const root = realpathSync(workspace);
+    const quoted = JSON.stringify(relativePath);
+    if (path.isAbsolute(relativePath)) throw fail(`must be a path relative to the repository, not ${quoted}`);
+    const root = realpathSync(this.root);
     const target = path.resolve(root, relativePath);
-    if (!isInside(root, target))
-      throw fail(`points outside the repository (${JSON.stringify(relativePath)})`);
+    if (!isInside(root, target)) throw fail(`points outside the repository (${quoted})`);
     // A link along the path that leads nowhere (a dangling symlink) would make a write
     // land wherever it points, or fail with a raw error: refused here in one line.
     for (let p = target; isInside(root, p) && p !== root; p = path.dirname(p)) {
-      const link = linkAt(p);
-      if (link === 'dangling')
-        throw fail(`passes through a symbolic link that points nowhere (${JSON.stringify(relativePath)})`);
+      if (linkAt(p) === 'dangling')
+        throw fail(`passes through a symbolic link that points nowhere (${quoted})`);
     }
     // The deepest folder that exists must not lead out through a link either.
     let existing = target;
     while (!existsSync(existing)) existing = path.dirname(existing);
     if (!isInside(root, realpathSync(existing)))
-      throw fail(`points outside the repository through a symbolic link (${JSON.stringify(relativePath)})`);
+      throw fail(`points outside the repository through a symbolic link (${quoted})`);
     return target;
-  };
-  return {
-    write(input, relativePath, content, example, options = {}) {
-      const target = inside(input, relativePath, example);
-      const fail = (problem: string) => new ConfigurationError(input, problem, example);
-      // Only folders on the way and a regular file at the end: writing into a FIFO
-      // would block the step forever, and a file where a folder belongs fails raw.
-      for (let p = path.dirname(target); !existsSync(p) || !statSync(p).isDirectory(); p = path.dirname(p))
-        if (existsSync(p))
-          throw fail(
-            `needs ${JSON.stringify(path.relative(realpathSync(workspace), p))} to be a folder, and it is a file`,
-          );
-      if (existsSync(target) && !statSync(target).isFile())
-        throw fail(`names ${JSON.stringify(relativePath)}, which is not a regular file`);
-      mkdirSync(path.dirname(target), { recursive: true });
-      if (options.append) appendFileSync(target, content);
-      else writeFileSync(target, content);
-      return target;
-    },
-    list(input, relativeDir, example) {
-      const target = inside(input, relativeDir, example);
-      return existsSync(target) && statSync(target).isDirectory() ? readdirSync(target) : [];
-    },
-    read(input, relativePath, example, maxBytes = MAX_CONFIG_BYTES) {
-      const fail = (problem: string) => new ConfigurationError(input, problem, example);
-      const target = inside(input, relativePath, example);
-      let real: string;
-      try {
-        real = realpathSync(target);
-      } catch {
+  }
+
+  write(
+    input: string,
+    relativePath: string,
+    content: string,
+    example: string,
+    options: { append?: boolean } = {},
+  ) {
+    const target = this.inside(input, relativePath, example);
+    const fail = (problem: string) => new ConfigurationError(input, problem, example);
+    // Only folders on the way and a regular file at the end: writing into a FIFO
+    // would block the step forever, and a file where a folder belongs fails raw.
+    for (let p = path.dirname(target); !existsSync(p) || !statSync(p).isDirectory(); p = path.dirname(p))
+      if (existsSync(p))
         throw fail(
-          `names ${JSON.stringify(relativePath)}, which does not exist in the workspace (did the job run actions/checkout?)`,
+          `needs ${JSON.stringify(path.relative(realpathSync(this.root), p))} to be a folder, and it is a file`,
         );
-      }
-      const stat = statSync(real);
-      if (!stat.isFile()) throw fail(`names ${JSON.stringify(relativePath)}, which is not a file`);
-      if (stat.size > maxBytes)
-        throw fail(`names ${JSON.stringify(relativePath)}, which is larger than ${sizeText(maxBytes)}`);
-      try {
-        return readFileSync(real, 'utf8');
-      } catch (error) {
-        throw fail(
-          `names ${JSON.stringify(relativePath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        );
-      }
-    },
-  };
+    if (existsSync(target) && !statSync(target).isFile())
+      throw fail(`names ${JSON.stringify(relativePath)}, which is not a regular file`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    if (options.append) appendFileSync(target, content);
+    else writeFileSync(target, content);
+    return target;
+  }
+
+  list(input: string, relativeDir: string, example: string): string[] {
+    const target = this.inside(input, relativeDir, example);
+    return existsSync(target) && statSync(target).isDirectory() ? readdirSync(target) : [];
+  }
+
+  read(input: string, relativePath: string, example: string, maxBytes = MAX_CONFIG_BYTES): string {
+    const fail = (problem: string) =>
+      new ConfigurationError(input, `names ${JSON.stringify(relativePath)}, which ${problem}`, example);
+    const target = this.inside(input, relativePath, example);
+    let real: string;
+    try {
+      real = realpathSync(target);
+    } catch {
+      throw fail('does not exist in the workspace (did the job run actions/checkout?)');
+    }
+    const stat = statSync(real);
+    if (!stat.isFile()) throw fail('is not a file');
+    if (stat.size > maxBytes) throw fail(`is larger than ${sizeText(maxBytes)}`);
+    try {
+      return readFileSync(real, 'utf8');
+    } catch (error) {
+      throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
 }
 
 const sizeText = (bytes: number) =>

@@ -8,7 +8,7 @@ import { CloudMonitoringUnavailable, cloudRunRequestCounts } from '../adapters/c
 import type { Clock } from '../adapters/clock.js';
 import { execRunner } from '../adapters/exec.js';
 import type { HttpClient } from '../adapters/http.js';
-import type { TrafficProvider } from '../adapters/providers/provider.js';
+import { withMetrics, type TrafficProvider } from '../adapters/providers/provider.js';
 import { ConfigurationError, OperationalError } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
 
@@ -63,7 +63,7 @@ export async function withCloudRunMetrics(
   }
   const delay = settings['cloud-run-metrics-delay'];
   return {
-    provider: { ...provider, metrics: () => counts.metrics() },
+    provider: withMetrics(provider, () => counts.metrics()),
     metricsDelayMs: delay,
     notes: [
       `Error rate: Cloud Monitoring's run.googleapis.com/request_count per revision. Its counts arrive up to ${formatDuration(delay)} late, so a step without a verdict checks that much longer before holding.`,

@@ -21,73 +21,83 @@ interface NamedRevisions {
 /** An empty (or blank) input means "not given". */
 const optional = (text: string) => (text.trim() ? text : undefined);
 
-export function providerFor(settings: ProviderSettings & NamedRevisions): TrafficProvider {
-  switch (settings.provider) {
-    case 'haproxy':
-      return haproxyProvider({
-        socket: settings['haproxy-socket'],
-        backend: settings['haproxy-backend'],
-        ...(settings['hang-after'] && { hangAfterMs: settings['hang-after'] }),
-      });
-    case 'cloud-run':
-      return cloudRunProvider(
-        {
-          service: settings['cloud-run-service'],
-          region: settings['cloud-run-region'],
-          ...(settings['cloud-run-project'] && { project: settings['cloud-run-project'] }),
-          ...(settings['cloud-run-tag'] && { tag: settings['cloud-run-tag'] }),
-        },
-        execRunner(),
-      );
-    case 'kubernetes': {
-      const namespace = optional(settings['kubernetes-namespace']);
-      const context = optional(settings['kubernetes-context']);
-      const deployment = optional(settings['kubernetes-deployment']);
-      const container = optional(settings['kubernetes-container']);
-      return kubernetesProvider(
-        {
-          route: settings['kubernetes-route'],
-          revisions: [
-            settings['stable-revision'],
-            settings['canary-revision'],
-            settings['to-revision'],
-          ].filter((r): r is string => !!r),
-          ...(namespace && { namespace }),
-          ...(context && { context }),
-          ...(deployment && { deployment }),
-          ...(container && { container }),
-          rolloutTimeoutMs: settings['rollout-timeout'] ?? 600_000,
-          // Tests poll faster than a cluster needs.
-          pollMs: Number(process.env['RELEASE_ACTIONS_POLL_MS'] ?? 2000),
-        },
-        execRunner(),
-        systemClock,
-      );
-    }
-    case 'local':
-      return localProvider(settings['local-router-url']);
-    case 'command': {
-      const env: Record<string, string> = {};
-      if (settings['stable-revision']) env['STABLE_REVISION'] = settings['stable-revision'];
-      if (settings['canary-revision']) env['CANARY_REVISION'] = settings['canary-revision'];
-      if (settings['to-revision']) env['TARGET_REVISION'] = settings['to-revision'];
-      const list = optional(settings['command-list-revisions']);
-      const deploy = optional(settings['command-deploy']);
-      const metrics = optional(settings['command-metrics']);
-      return commandProvider(
-        {
-          getSplit: settings['command-get-split'],
-          setSplit: settings['command-set-split'],
-          ...(list && { listRevisions: list }),
-          ...(deploy && { deploy }),
-          ...(metrics && { metrics }),
-          env,
-        },
-        execRunner(),
-      );
-    }
-    default:
-      // Settings validation admits only available providers; reaching here is a bug.
-      throw new Error(`provider ${settings.provider} has no adapter`);
-  }
+type Settings = ProviderSettings & NamedRevisions;
+
+const haproxyFrom = (s: Settings) =>
+  haproxyProvider({
+    socket: s['haproxy-socket'],
+    backend: s['haproxy-backend'],
+    ...(s['hang-after'] && { hangAfterMs: s['hang-after'] }),
+  });
+
+const cloudRunFrom = (s: Settings) =>
+  cloudRunProvider(
+    {
+      service: s['cloud-run-service'],
+      region: s['cloud-run-region'],
+      ...(s['cloud-run-project'] && { project: s['cloud-run-project'] }),
+      ...(s['cloud-run-tag'] && { tag: s['cloud-run-tag'] }),
+    },
+    execRunner(),
+  );
+
+function kubernetesFrom(s: Settings): TrafficProvider {
+  const namespace = optional(s['kubernetes-namespace']);
+  const context = optional(s['kubernetes-context']);
+  const deployment = optional(s['kubernetes-deployment']);
+  const container = optional(s['kubernetes-container']);
+  const revisions = [s['stable-revision'], s['canary-revision'], s['to-revision']].filter(
+    (r): r is string => !!r,
+  );
+  return kubernetesProvider(
+    {
+      route: s['kubernetes-route'],
+      revisions,
+      ...(namespace && { namespace }),
+      ...(context && { context }),
+      ...(deployment && { deployment }),
+      ...(container && { container }),
+      rolloutTimeoutMs: s['rollout-timeout'] ?? 600_000,
+      // Tests poll faster than a cluster needs.
+      pollMs: Number(process.env['RELEASE_ACTIONS_POLL_MS'] ?? 2000),
+    },
+    execRunner(),
+    systemClock,
+  );
+}
+
+function commandFrom(s: Settings): TrafficProvider {
+  const env: Record<string, string> = {};
+  if (s['stable-revision']) env['STABLE_REVISION'] = s['stable-revision'];
+  if (s['canary-revision']) env['CANARY_REVISION'] = s['canary-revision'];
+  if (s['to-revision']) env['TARGET_REVISION'] = s['to-revision'];
+  const list = optional(s['command-list-revisions']);
+  const deploy = optional(s['command-deploy']);
+  const metrics = optional(s['command-metrics']);
+  return commandProvider(
+    {
+      getSplit: s['command-get-split'],
+      setSplit: s['command-set-split'],
+      ...(list && { listRevisions: list }),
+      ...(deploy && { deploy }),
+      ...(metrics && { metrics }),
+      env,
+    },
+    execRunner(),
+  );
+}
+
+const PROVIDERS: Readonly<Record<string, (settings: Settings) => TrafficProvider>> = {
+  haproxy: haproxyFrom,
+  'cloud-run': cloudRunFrom,
+  kubernetes: kubernetesFrom,
+  local: (s) => localProvider(s['local-router-url']),
+  command: commandFrom,
+};
+
+export function providerFor(settings: Settings): TrafficProvider {
+  const build = PROVIDERS[settings.provider];
+  // Settings validation admits only these providers; reaching here is a bug.
+  if (!build) throw new Error(`provider ${settings.provider} has no adapter`);
+  return build(settings);
 }

@@ -16,6 +16,7 @@ import {
   ruleIndexes,
   splitOfRule,
   splitPatch,
+  trafficWithoutService,
 } from '../../core/traffic/kubernetes-json.js';
 import { sameSplit, type Split } from '../../core/traffic/split.js';
 import type { Clock } from '../clock.js';
@@ -44,116 +45,141 @@ export function kubernetesProvider(
   runner: CommandRunner,
   clock: Pick<Clock, 'now' | 'sleep'>,
 ): TrafficProvider {
-  const scope = [
-    ...(options.context ? ['--context', options.context] : []),
-    ...(options.namespace ? ['--namespace', options.namespace] : []),
-    '--request-timeout',
-    '30s',
-  ];
+  return new KubernetesRouter(options, runner, clock);
+}
+
+class KubernetesRouter implements TrafficProvider {
+  readonly kind = 'kubernetes';
+  private readonly scope: string[];
+
+  constructor(
+    private readonly options: KubernetesOptions,
+    private readonly runner: CommandRunner,
+    private readonly clock: Pick<Clock, 'now' | 'sleep'>,
+  ) {
+    this.scope = [
+      ...(options.context ? ['--context', options.context] : []),
+      ...(options.namespace ? ['--namespace', options.namespace] : []),
+      '--request-timeout',
+      '30s',
+    ];
+  }
+
   // The verb first, so an error names what failed (`kubectl get httproute shop …`).
-  const kubectl = async (...args: string[]) => (await runner.run('kubectl', [...args, ...scope])).stdout;
-  const route = async () => parseRoute(await kubectl('get', 'httproute', options.route, '--output', 'json'));
-  const services = async () => parseServices(await kubectl('get', 'services', '--output', 'json'));
+  private async kubectl(...args: string[]): Promise<string> {
+    return (await this.runner.run('kubectl', [...args, ...this.scope])).stdout;
+  }
+
+  private async route() {
+    return parseRoute(await this.kubectl('get', 'httproute', this.options.route, '--output', 'json'));
+  }
+
+  private async services() {
+    return parseServices(await this.kubectl('get', 'services', '--output', 'json'));
+  }
+
+  async readSplit(): Promise<Split> {
+    const r = await this.route();
+    return splitOfRule(r.rules[ruleIndexes(r, this.options.revisions)[0] as number] ?? []);
+  }
+
+  async setSplit(split: Split): Promise<void> {
+    const r = await this.route();
+    const indexes = ruleIndexes(r, [...this.options.revisions, ...Object.keys(split)]);
+    if (indexes.every((i) => sameSplit(splitOfRule(r.rules[i] ?? []), split))) return;
+    const patch = JSON.stringify(splitPatch(r, indexes, split));
+    const patched = parseRoute(
+      await this.kubectl(
+        'patch',
+        'httproute',
+        this.options.route,
+        '--type',
+        'json',
+        '--patch',
+        patch,
+        '--output',
+        'json',
+      ),
+    );
+    await this.applied(patched.generation, split);
+  }
 
   /**
    * Weights are only asked for until the Gateway says it took them: wait for its
    * report on this generation and fail the step on a route it refused, or on a
    * backend with traffic that does not resolve (its users get 500s).
    */
-  const applied = async (generation: number, split: Split) => {
-    const deadline = clock.now() + (options.routeTimeoutMs ?? 30_000);
+  private async applied(generation: number, split: Split): Promise<void> {
+    const timeoutMs = this.options.routeTimeoutMs ?? 30_000;
+    const deadline = this.clock.now() + timeoutMs;
     for (;;) {
-      const verdict = routeVerdict(await route(), generation);
+      const verdict = routeVerdict(await this.route(), generation);
       if (verdict.kind === 'ok') return;
       if (verdict.kind === 'failed') {
         if (!verdict.unresolved) throw new ProviderError(verdict.detail);
-        // Only a backend with weight hurts users; one left at 0 may stay unresolved.
-        const known = new Set((await services()).map((s) => s.name));
-        const missing = Object.entries(split).filter(([name, percent]) => percent > 0 && !known.has(name));
-        if (missing.length > 0)
-          throw new ProviderError(
-            `${verdict.detail}: ${missing.map(([n, p]) => `${n} (${p}%)`).join(', ')} has no Service, so the Gateway answers its share with 500s`,
-          );
+        const known = new Set((await this.services()).map((s) => s.name));
+        const harm = trafficWithoutService(split, known, verdict.detail);
+        if (harm) throw new ProviderError(harm);
         return;
       }
-      if (clock.now() >= deadline)
+      if (this.clock.now() >= deadline)
         throw new ProviderError(
-          `${verdict.detail} after ${Math.round((options.routeTimeoutMs ?? 30_000) / 1000)}s: without the route's status there is no telling the weights took effect`,
+          `${verdict.detail} after ${Math.round(timeoutMs / 1000)}s: without the route's status there is no telling the weights took effect`,
         );
-      await clock.sleep(options.pollMs ?? 2000);
+      await this.clock.sleep(this.options.pollMs ?? 2000);
     }
-  };
+  }
 
-  return {
-    kind: 'kubernetes',
-    async readSplit() {
-      const r = await route();
-      return splitOfRule(r.rules[ruleIndexes(r, options.revisions)[0] as number] ?? []);
-    },
-    async setSplit(split) {
-      const r = await route();
-      const indexes = ruleIndexes(r, [...options.revisions, ...Object.keys(split)]);
-      if (indexes.every((i) => sameSplit(splitOfRule(r.rules[i] ?? []), split))) return;
-      const patched = parseRoute(
-        await kubectl(
-          'patch',
-          'httproute',
-          options.route,
-          '--type',
-          'json',
-          '--patch',
-          JSON.stringify(splitPatch(r, indexes, split)),
-          '--output',
-          'json',
-        ),
-      );
-      await applied(patched.generation, split);
-    },
-    async listRevisions(): Promise<Revision[]> {
-      const [r, all, replicaSets, deployments] = await Promise.all([
-        route(),
-        services(),
-        kubectl('get', 'replicasets', '--output', 'json'),
-        kubectl('get', 'deployments', '--output', 'json'),
-      ]);
-      const inRoute = new Set(r.rules.flat().map((ref) => ref.name));
-      // The route's Services, and any Service that says where it answers (a canary not
-      // routed yet), newest rollout first.
-      return newestFirst(
-        all.filter((s) => inRoute.has(s.name) || s.url),
-        replicaSets,
-        deployments,
-      ).map((s) => ({ name: s.name, ...(s.url && { url: s.url }) }));
-    },
-    async deploy(request: DeployRequest): Promise<Revision> {
-      if (!request.image) throw new ProviderError('kubernetes needs the image to deploy');
-      const deployment = options.deployment ?? request.revision;
-      const current = await kubectl('get', 'deployment', deployment, '--output', 'json');
-      await kubectl(
-        'patch',
-        'deployment',
-        deployment,
-        '--type',
-        'json',
-        '--patch',
-        JSON.stringify(imagePatch(current, request.image, options.container)),
-        '--output',
-        'name',
-      );
-      const deadline = clock.now() + options.rolloutTimeoutMs;
-      for (;;) {
-        const state = rolloutState(await kubectl('get', 'deployment', deployment, '--output', 'json'));
-        if (state.kind === 'done') break;
-        if (state.kind === 'failed')
-          throw new ProviderError(`the rollout of deployment ${deployment} failed: ${state.detail}`);
-        if (clock.now() >= deadline)
-          throw new ProviderError(
-            `deployment ${deployment} did not finish rolling out in time (${state.detail})`,
-          );
-        await clock.sleep(options.pollMs ?? 2000);
-      }
-      const url = (await services()).find((s) => s.name === request.revision)?.url;
-      return { name: request.revision, ...(url && { url }) };
-    },
-  };
+  async listRevisions(): Promise<Revision[]> {
+    const [r, all, replicaSets, deployments] = await Promise.all([
+      this.route(),
+      this.services(),
+      this.kubectl('get', 'replicasets', '--output', 'json'),
+      this.kubectl('get', 'deployments', '--output', 'json'),
+    ]);
+    const inRoute = new Set(r.rules.flat().map((ref) => ref.name));
+    // The route's Services, and any Service that says where it answers (a canary not
+    // routed yet), newest rollout first.
+    return newestFirst(
+      all.filter((s) => inRoute.has(s.name) || s.url),
+      replicaSets,
+      deployments,
+    ).map((s) => ({ name: s.name, ...(s.url && { url: s.url }) }));
+  }
+
+  async deploy(request: DeployRequest): Promise<Revision> {
+    if (!request.image) throw new ProviderError('kubernetes needs the image to deploy');
+    const deployment = this.options.deployment ?? request.revision;
+    const current = await this.kubectl('get', 'deployment', deployment, '--output', 'json');
+    const patch = JSON.stringify(imagePatch(current, request.image, this.options.container));
+    await this.kubectl(
+      'patch',
+      'deployment',
+      deployment,
+      '--type',
+      'json',
+      '--patch',
+      patch,
+      '--output',
+      'name',
+    );
+    await this.rolledOut(deployment);
+    const url = (await this.services()).find((s) => s.name === request.revision)?.url;
+    return { name: request.revision, ...(url && { url }) };
+  }
+
+  private async rolledOut(deployment: string): Promise<void> {
+    const deadline = this.clock.now() + this.options.rolloutTimeoutMs;
+    for (;;) {
+      const state = rolloutState(await this.kubectl('get', 'deployment', deployment, '--output', 'json'));
+      if (state.kind === 'done') return;
+      if (state.kind === 'failed')
+        throw new ProviderError(`the rollout of deployment ${deployment} failed: ${state.detail}`);
+      if (this.clock.now() >= deadline)
+        throw new ProviderError(
+          `deployment ${deployment} did not finish rolling out in time (${state.detail})`,
+        );
+      await this.clock.sleep(this.options.pollMs ?? 2000);
+    }
+  }
 }

@@ -38,3 +38,21 @@ export interface DeployRequest {
 export class ProviderError extends OperationalError {
   override readonly name = 'ProviderError';
 }
+
+/**
+ * The same router with its metrics read elsewhere (Cloud Monitoring for Cloud Run).
+ * Delegates call by call, so a provider written as a class keeps its methods.
+ */
+export function withMetrics(
+  provider: TrafficProvider,
+  metrics: () => Promise<RouterMetrics>,
+): TrafficProvider {
+  return {
+    kind: provider.kind,
+    readSplit: () => provider.readSplit(),
+    setSplit: (split) => provider.setSplit(split),
+    listRevisions: () => provider.listRevisions(),
+    ...(provider.deploy && { deploy: (request: DeployRequest) => provider.deploy!(request) }),
+    metrics,
+  };
+}

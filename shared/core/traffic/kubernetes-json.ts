@@ -5,7 +5,7 @@
  * the JSON; these functions decide what it means and what to patch.
  */
 import { OperationalError } from '../errors.js';
-import { normalizeSplit, type Split } from './split.js';
+import { normalizeSplit, splitFromWeights, type Split } from './split.js';
 
 type Json = Record<string, unknown>;
 
@@ -103,17 +103,22 @@ export function ruleIndexes(route: RouteRules, revisions: readonly string[]): nu
 export function splitOfRule(refs: readonly BackendRef[]): Split {
   const weights: Record<string, number> = {};
   for (const ref of refs) weights[refKey(ref)] = (weights[refKey(ref)] ?? 0) + (ref.weight ?? 1);
-  const total = Object.values(weights).reduce((a, b) => a + b, 0);
-  if (total === 0) return {};
-  // Largest remainder, so the percents add up to 100 (weights 1:1:1 → 34/33/33).
-  const exact = Object.entries(weights).map(([name, w]) => ({ name, value: (w * 100) / total }));
-  const percents = Object.fromEntries(exact.map((e) => [e.name, Math.floor(e.value)]));
-  let left = 100 - Object.values(percents).reduce((a, b) => a + b, 0);
-  for (const e of [...exact].sort((a, b) => (b.value % 1) - (a.value % 1))) {
-    if (left-- <= 0) break;
-    percents[e.name] = (percents[e.name] ?? 0) + 1;
-  }
-  return normalizeSplit(percents);
+  return splitFromWeights(weights);
+}
+
+/**
+ * A route the Gateway could not resolve hurts users only where a backend with
+ * traffic has no Service (its share is answered with 500s); one left at 0 may stay
+ * unresolved. The sentence that fails the step, or undefined.
+ */
+export function trafficWithoutService(
+  split: Split,
+  services: ReadonlySet<string>,
+  detail: string,
+): string | undefined {
+  const missing = Object.entries(split).filter(([name, percent]) => percent > 0 && !services.has(name));
+  if (missing.length === 0) return undefined;
+  return `${detail}: ${missing.map(([n, p]) => `${n} (${p}%)`).join(', ')} has no Service, so the Gateway answers its share with 500s`;
 }
 
 /**

@@ -7,14 +7,8 @@
  * honoured, as gcloud would.
  */
 import { OperationalError } from '../core/errors.js';
-import {
-  googleErrorMessage,
-  requestCountQuery,
-  requestCounts,
-  type CloudRunService,
-} from '../core/traffic/cloud-monitoring.js';
+import { countsAnswer, requestCountQuery, type CloudRunService } from '../core/traffic/cloud-monitoring.js';
 import type { RouterMetrics } from '../core/traffic/gates.js';
-import { PromQLResultError } from '../core/traffic/prometheus-gate.js';
 import type { Clock } from './clock.js';
 import type { CommandRunner } from './exec.js';
 import type { HttpClient } from './http.js';
@@ -45,76 +39,90 @@ const TOKEN_TTL_MS = 30 * 60_000;
 
 export function cloudRunRequestCounts(
   options: CloudMonitoringOptions,
-  deps: { http: HttpClient; runner: CommandRunner; clock: Clock; mask: (secret: string) => void },
+  deps: CounterDeps,
 ): CloudRunRequestCounts {
-  const endpoint = (options.endpoint ?? 'https://monitoring.googleapis.com/').replace(/\/*$/, '/');
-  // A minute before the first read, so the first window is a full sample wide.
-  const origin = deps.clock.now() - 60_000;
-  let project = options.project;
-  let token: { value: string; at: number } | undefined;
+  return new RequestCounter(options, deps);
+}
 
-  const gcloud = async (...args: string[]) => (await deps.runner.run('gcloud', args)).stdout.trim();
-  const accessToken = async (fresh: boolean) => {
-    if (!token || fresh || deps.clock.now() - token.at > TOKEN_TTL_MS) {
-      const value = await gcloud('auth', 'print-access-token', '--quiet');
+interface CounterDeps {
+  http: HttpClient;
+  runner: CommandRunner;
+  clock: Clock;
+  mask: (secret: string) => void;
+}
+
+class RequestCounter implements CloudRunRequestCounts {
+  private readonly endpoint: string;
+  /** A minute before the first read, so the first window is a full sample wide. */
+  private readonly origin: number;
+  private project: string | undefined;
+  private token: { value: string; at: number } | undefined;
+
+  constructor(
+    private readonly options: CloudMonitoringOptions,
+    private readonly deps: CounterDeps,
+  ) {
+    this.endpoint = (options.endpoint ?? 'https://monitoring.googleapis.com/').replace(/\/*$/, '/');
+    this.origin = deps.clock.now() - 60_000;
+    this.project = options.project;
+  }
+
+  private async gcloud(...args: string[]): Promise<string> {
+    return (await this.deps.runner.run('gcloud', args)).stdout.trim();
+  }
+
+  private async accessToken(fresh: boolean): Promise<string> {
+    const { clock, mask } = this.deps;
+    if (!this.token || fresh || clock.now() - this.token.at > TOKEN_TTL_MS) {
+      const value = await this.gcloud('auth', 'print-access-token', '--quiet');
       if (!value) throw new CloudMonitoringUnavailable('gcloud printed no access token', true);
-      deps.mask(value);
-      token = { value, at: deps.clock.now() };
+      mask(value);
+      this.token = { value, at: clock.now() };
     }
-    return token.value;
-  };
-  const projectId = async () => {
-    project ??= (await gcloud('config', 'get-value', 'project', '--quiet')) || undefined;
-    if (!project)
+    return this.token.value;
+  }
+
+  private async projectId(): Promise<string> {
+    this.project ??= (await this.gcloud('config', 'get-value', 'project', '--quiet')) || undefined;
+    if (!this.project)
       throw new CloudMonitoringUnavailable(
         'no project to read Cloud Monitoring in: set cloud-run-project, or configure gcloud with one',
         true,
       );
-    return project;
-  };
+    return this.project;
+  }
 
-  const query = async (expression: string, fresh = false) =>
-    deps.http.send({
-      url: `${endpoint}v1/projects/${encodeURIComponent(await projectId())}/location/global/prometheus/api/v1/query`,
+  private async query(expression: string, fresh = false) {
+    const project = encodeURIComponent(await this.projectId());
+    return this.deps.http.send({
+      url: `${this.endpoint}v1/projects/${project}/location/global/prometheus/api/v1/query`,
       method: 'POST',
       headers: {
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Bearer ${await accessToken(fresh)}`,
+        authorization: `Bearer ${await this.accessToken(fresh)}`,
       },
       // No time: the server evaluates at its own now, whatever the runner's clock says.
       body: new URLSearchParams({ query: expression }).toString(),
       timeoutMs: 15_000,
       followRedirects: false,
     });
+  }
 
-  return {
-    async metrics() {
-      const expression = requestCountQuery(
-        { ...options, ...(project && { project }) },
-        (deps.clock.now() - origin) / 1000,
-      );
-      let outcome = await query(expression);
-      // An expired token is worth one retry with a new one; a refusal is not.
-      if (outcome.kind === 'response' && outcome.response.status === 401)
-        outcome = await query(expression, true);
-      if (outcome.kind === 'error')
-        throw new CloudMonitoringUnavailable(`Cloud Monitoring unreachable: ${outcome.error}`);
-      const { status, body } = outcome.response;
-      if (status === 200) return requestCounts(body);
-      // PromQL errors come back as Prometheus' own JSON with 400/422.
-      if (status === 400 || status === 422) {
-        try {
-          return requestCounts(body);
-        } catch (error) {
-          if (error instanceof PromQLResultError) throw new CloudMonitoringUnavailable(error.message);
-          throw error;
-        }
-      }
-      throw new CloudMonitoringUnavailable(
-        `Cloud Monitoring answered ${googleErrorMessage(status, body)}`,
-        status === 401 || status === 403 || status === 404,
-      );
-    },
-  };
+  async metrics(): Promise<RouterMetrics> {
+    const since = (this.deps.clock.now() - this.origin) / 1000;
+    const expression = requestCountQuery(
+      { ...this.options, ...(this.project && { project: this.project }) },
+      since,
+    );
+    let outcome = await this.query(expression);
+    // An expired token is worth one retry with a new one; a refusal is not.
+    if (outcome.kind === 'response' && outcome.response.status === 401)
+      outcome = await this.query(expression, true);
+    if (outcome.kind === 'error')
+      throw new CloudMonitoringUnavailable(`Cloud Monitoring unreachable: ${outcome.error}`);
+    const answer = countsAnswer(outcome.response.status, outcome.response.body);
+    if (answer.kind === 'counts') return answer.metrics;
+    throw new CloudMonitoringUnavailable(answer.message, answer.denied);
+  }
 }

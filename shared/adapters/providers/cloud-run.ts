@@ -8,7 +8,7 @@ import {
   revisionUrl,
   toRevisionsArgument,
 } from '../../core/traffic/cloud-run-json.js';
-import { sameSplit } from '../../core/traffic/split.js';
+import { sameSplit, type Split } from '../../core/traffic/split.js';
 import type { CommandRunner } from '../exec.js';
 import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
 
@@ -22,82 +22,98 @@ export interface CloudRunOptions {
 }
 
 export function cloudRunProvider(options: CloudRunOptions, runner: CommandRunner): TrafficProvider {
-  const where = [
-    '--region',
-    options.region,
-    ...(options.project ? ['--project', options.project] : []),
-    '--quiet',
-  ];
-  const gcloud = async (...args: string[]) => (await runner.run('gcloud', [...args, ...where])).stdout;
-  const describe = async () => {
+  return new CloudRunService(options, runner);
+}
+
+class CloudRunService implements TrafficProvider {
+  readonly kind = 'cloud-run';
+  private readonly where: string[];
+
+  constructor(
+    private readonly options: CloudRunOptions,
+    private readonly runner: CommandRunner,
+  ) {
+    this.where = [
+      '--region',
+      options.region,
+      ...(options.project ? ['--project', options.project] : []),
+      '--quiet',
+    ];
+  }
+
+  private async gcloud(...args: string[]): Promise<string> {
+    return (await this.runner.run('gcloud', [...args, ...this.where])).stdout;
+  }
+
+  private async describe() {
+    const { service, region, project } = this.options;
     try {
-      return parseService(await gcloud('run', 'services', 'describe', options.service, '--format', 'json'));
+      return parseService(await this.gcloud('run', 'services', 'describe', service, '--format', 'json'));
     } catch (error) {
       // gcloud: "Cannot find service [api]". A canary needs a serving revision to start from.
-      if (/Cannot find service \[/.test((error as Error).message))
-        throw new ProviderError(
-          `Cloud Run has no service ${options.service} in ${options.region}${options.project ? ` (project ${options.project})` : ''} yet: ` +
-            `a canary starts next to a serving revision, so deploy the first one once yourself ` +
-            `(gcloud run deploy ${options.service} --image IMAGE --region ${options.region}), then release with deploy-canary`,
-        );
-      throw error;
+      if (!/Cannot find service \[/.test((error as Error).message)) throw error;
+      throw new ProviderError(
+        `Cloud Run has no service ${service} in ${region}${project ? ` (project ${project})` : ''} yet: ` +
+          `a canary starts next to a serving revision, so deploy the first one once yourself ` +
+          `(gcloud run deploy ${service} --image IMAGE --region ${region}), then release with deploy-canary`,
+      );
     }
-  };
+  }
 
-  return {
-    kind: 'cloud-run',
-    async readSplit() {
-      return (await describe()).split;
-    },
-    async setSplit(split) {
-      const current = (await describe()).split;
-      if (sameSplit(current, split)) return;
-      await gcloud(
-        'run',
-        'services',
-        'update-traffic',
-        options.service,
-        '--to-revisions',
-        toRevisionsArgument(split, current),
-        '--format',
-        'json',
-      );
-    },
-    async listRevisions(): Promise<Revision[]> {
-      const [revisions, service] = await Promise.all([
-        gcloud('run', 'revisions', 'list', '--service', options.service, '--format', 'json').then(
-          parseRevisions,
-        ),
-        describe(),
-      ]);
-      return revisions.map((r) => {
-        const url = revisionUrl(service, r.name);
-        return { name: r.name, ready: r.ready, ...(url && { url }) };
-      });
-    },
-    async deploy(request: DeployRequest): Promise<Revision> {
-      if (!request.image) throw new ProviderError('Cloud Run needs the image to deploy');
-      const tag = options.tag ?? 'canary';
-      await gcloud(
-        'run',
-        'deploy',
-        options.service,
-        '--image',
-        request.image,
-        '--no-traffic',
-        '--tag',
-        tag,
-        '--format',
-        'json',
-      );
-      const service = await describe();
-      const tagged = service.tags.find((t) => t.tag === tag);
-      const name = tagged?.revision ?? service.latestCreatedRevision;
-      if (!name)
-        throw new ProviderError(
-          `gcloud deployed ${options.service}, but the service reports no new revision`,
-        );
-      return { name, ...(tagged && { url: tagged.url }) };
-    },
-  };
+  async readSplit(): Promise<Split> {
+    return (await this.describe()).split;
+  }
+
+  async setSplit(split: Split): Promise<void> {
+    const current = (await this.describe()).split;
+    if (sameSplit(current, split)) return;
+    const to = toRevisionsArgument(split, current);
+    await this.gcloud(
+      'run',
+      'services',
+      'update-traffic',
+      this.options.service,
+      '--to-revisions',
+      to,
+      '--format',
+      'json',
+    );
+  }
+
+  async listRevisions(): Promise<Revision[]> {
+    const [revisions, service] = await Promise.all([
+      this.gcloud('run', 'revisions', 'list', '--service', this.options.service, '--format', 'json').then(
+        parseRevisions,
+      ),
+      this.describe(),
+    ]);
+    return revisions.map((r) => {
+      const url = revisionUrl(service, r.name);
+      return { name: r.name, ready: r.ready, ...(url && { url }) };
+    });
+  }
+
+  async deploy(request: DeployRequest): Promise<Revision> {
+    if (!request.image) throw new ProviderError('Cloud Run needs the image to deploy');
+    const { service: name } = this.options;
+    const tag = this.options.tag ?? 'canary';
+    await this.gcloud(
+      'run',
+      'deploy',
+      name,
+      '--image',
+      request.image,
+      '--no-traffic',
+      '--tag',
+      tag,
+      '--format',
+      'json',
+    );
+    const service = await this.describe();
+    const tagged = service.tags.find((t) => t.tag === tag);
+    const revision = tagged?.revision ?? service.latestCreatedRevision;
+    if (!revision)
+      throw new ProviderError(`gcloud deployed ${name}, but the service reports no new revision`);
+    return { name: revision, ...(tagged && { url: tagged.url }) };
+  }
 }

@@ -85,3 +85,27 @@ export function googleErrorMessage(status: number, body: string): string {
   }
   return `HTTP ${status}`;
 }
+
+export type CountsAnswer =
+  | { kind: 'counts'; metrics: RouterMetrics }
+  | { kind: 'unavailable'; message: string; /** 401/403/404: waiting will not fix it. */ denied: boolean };
+
+/** What an answer of the PromQL API means: counts, or why there are none. */
+export function countsAnswer(status: number, body: string): CountsAnswer {
+  if (status === 200) return { kind: 'counts', metrics: requestCounts(body) };
+  // PromQL errors come back as Prometheus' own JSON with 400/422.
+  if (status === 400 || status === 422) {
+    try {
+      return { kind: 'counts', metrics: requestCounts(body) };
+    } catch (error) {
+      if (error instanceof PromQLResultError)
+        return { kind: 'unavailable', message: error.message, denied: false };
+      throw error;
+    }
+  }
+  return {
+    kind: 'unavailable',
+    message: `Cloud Monitoring answered ${googleErrorMessage(status, body)}`,
+    denied: status === 401 || status === 403 || status === 404,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What the command provider's scripts are given and must answer: the split in
+ * the environment, and JSON on the last line of stdout in the shapes below.
+ */
+import { z } from 'zod';
+import { OperationalError } from '../errors.js';
+import { normalizeSplit, splitTotal, type Split } from './split.js';
+
+export const splitJson = z.record(z.string().min(1), z.number().min(0).max(100));
+export const revisionsJson = z.array(
+  z.union([
+    z
+      .string()
+      .min(1)
+      .transform((name) => ({ name })),
+    z.object({ name: z.string().min(1), url: z.string().optional() }),
+  ]),
+);
+export const metricsJson = z.record(
+  z.string(),
+  z.object({ requests: z.number().min(0), errors5xx: z.number().min(0) }),
+);
+
+/** `SPLIT_GREEN_V2=10` for revision green-v2: a name made safe for the environment. */
+export function splitVariable(revision: string): string {
+  return `SPLIT_${revision.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * SPLIT_JSON and one SPLIT_<REVISION> per revision, 0 included for every revision
+ * the provider has seen: a rollback to {off: 100} still sets SPLIT_ON=0, so a
+ * recipe that reads SPLIT_ON never sends an empty value.
+ */
+export function splitEnv(split: Split, known: Iterable<string> = []): Record<string, string> {
+  const env: Record<string, string> = { SPLIT_JSON: JSON.stringify(normalizeSplit(split)) };
+  for (const revision of known) env[splitVariable(revision)] = '0';
+  for (const [revision, percent] of Object.entries(split)) env[splitVariable(revision)] = String(percent);
+  return env;
+}
+
+export const deployJson = z.object({ name: z.string().optional(), url: z.string().optional() });
+
+/** The JSON a command printed on its last line, in the shape `schema` wants. */
+export function commandAnswer<T>(what: string, text: string, schema: z.ZodType<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.trim().split('\n').pop() ?? '');
+  } catch {
+    throw new OperationalError(
+      `the ${what} command must print JSON on its last line; it printed ${JSON.stringify(text.trim().slice(-120))}`,
+    );
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new OperationalError(
+      `the ${what} command printed JSON of the wrong shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
+  return parsed.data;
+}
+
+/** The split get-split reported: shares that add up to 100, or no traffic at all. */
+export function reportedSplit(read: Readonly<Record<string, number>>): Split {
+  const split = normalizeSplit(read);
+  if (Object.keys(split).length > 0 && splitTotal(split) !== 100)
+    throw new OperationalError(
+      `the get-split command reported shares that add up to ${splitTotal(split)}%, not 100%`,
+    );
+  return split;
+}
+
+/** A deploy command may print {"name", "url"} last; anything else means "deployed as asked". */
+export function deployedRevision(revision: string, out: string): { name: string; url?: string } {
+  const last = out.trim().split('\n').pop() ?? '';
+  if (!last.startsWith('{')) return { name: revision };
+  const info = commandAnswer('deploy', out, deployJson);
+  return { name: info.name ?? revision, ...(info.url && { url: info.url }) };
+}

@@ -13,4 +13,6 @@ export default {
     ],
   },
   testTimeout: 30000,
+  // A run that includes the bundles' tests refuses a stale dist/ (scripts/source-hash.mjs).
+  globalSetup: '<rootDir>/__tests__/support/fresh-bundles.mjs',
 };

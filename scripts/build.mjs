@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { RECORD, sourceHash } from './source-hash.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 // @actions/core imports @actions/http-client (and with it undici, ~300 KiB) only for
@@ -33,6 +34,8 @@ if (names.length === 0) {
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, availableParallelism()) }, worker));
+  // What these bundles were built from, for the tests that run them (source-hash.mjs).
+  writeFileSync(RECORD, `${sourceHash()}\n`);
 }
 
 for (const name of names) {

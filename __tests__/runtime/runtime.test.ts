@@ -8,7 +8,7 @@ import {
   wholeNumber,
   yamlText,
 } from '../../shared/core/schema-kit.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { maskSecrets, publish, Redactor } from '../../shared/runtime/report.js';
 import { recordingRuntime } from '../support/recording-runtime.js';
 
@@ -65,10 +65,10 @@ describe('parseSettings', () => {
   });
 });
 
-describe('runAction', () => {
+describe('runStep', () => {
   it('prints a configuration error as its own sentence, on one line', async () => {
     const rt = recordingRuntime({});
-    await runAction('healthcheck', rt, async () => {
+    await runStep('healthcheck', rt, async () => {
       throw new ConfigurationError('probes', 'is empty\nreally', 'probes: []');
     });
     expect(rt.failed).toBe("Input 'probes' is empty really. Example: probes: []");
@@ -77,7 +77,7 @@ describe('runAction', () => {
 
   it('calls anything else a bug, with the stack only in debug output', async () => {
     const rt = recordingRuntime({});
-    await runAction('healthcheck', rt, async () => {
+    await runStep('healthcheck', rt, async () => {
       throw new TypeError('cannot read x of undefined');
     });
     expect(rt.failed).toMatch(

@@ -5,7 +5,7 @@ import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probe
 import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import {
@@ -19,7 +19,7 @@ export type DeployCanaryDeps = TrafficActionDeps<DeployCanarySettings>;
 
 export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('deploy-canary', runtime, async () => {
+  return runStep('deploy-canary', runtime, async () => {
     const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));

@@ -9,7 +9,7 @@ import {
   PROBE_FILE_EXAMPLE,
 } from '../../shared/core/probe-plan.js';
 import { runProbes } from '../../shared/engine/probe-runner.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
@@ -26,7 +26,7 @@ export interface HealthcheckDeps {
 
 export function run(deps: HealthcheckDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('healthcheck', runtime, async () => {
+  return runStep('healthcheck', runtime, async () => {
     const settings = readSettings(runtime, healthcheckInputs, healthcheckExamples);
     const config = settings.config;
     const fromFile = config

@@ -4,7 +4,7 @@ import type { WorkflowRuns } from '../../shared/adapters/workflow-runs.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import { incidentResult } from '../../shared/core/incident/incident.js';
 import { trackIncident } from '../../shared/engine/incidents.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
@@ -32,7 +32,7 @@ export interface IncidentDeps {
 
 export function run(deps: IncidentDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('open-incident-issue', runtime, async () => {
+  return runStep('open-incident-issue', runtime, async () => {
     const settings = readSettings(runtime, incidentInputs, incidentExamples);
     const template = settings.template
       ? deps.files.read('template', settings.template, incidentExamples.template)

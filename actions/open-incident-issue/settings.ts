@@ -2,7 +2,7 @@ import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
-import { duration, wholeNumber } from '../../shared/core/schema-kit.js';
+import { duration, listInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 
 const report = z
@@ -73,40 +73,24 @@ export const incidentInputs = z
     rollback: shortened(2000),
     /** healthcheck's report output. */
     report: optionalInput(report),
-    labels: z
-      .string()
-      .transform((s) =>
-        s
-          .split(/[,\n]/)
-          .map((l) => l.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .max(50, 'must have labels of at most 50 characters')
-              .regex(
-                /^[^\p{Cc}\p{Cf}]+$/u,
-                'must have labels without line breaks, control or invisible characters',
-              ),
-          )
-          .min(1, 'must name at least one label'),
+    labels: listInput(
+      z
+        .array(
+          z
+            .string()
+            .max(50, 'must have labels of at most 50 characters')
+            .regex(
+              /^[^\p{Cc}\p{Cf}]+$/u,
+              'must have labels without line breaks, control or invisible characters',
+            ),
+        )
+        .min(1, 'must name at least one label'),
+    ),
+    assignees: listInput(
+      z.array(
+        z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'),
       ),
-    assignees: z
-      .string()
-      .transform((s) =>
-        s
-          .split(/[,\n]/)
-          .map((l) => l.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'),
-        ),
-      ),
+    ),
     // Lands in the issue body: only a plain http(s) address, nothing that could ping or script.
     'runbook-url': optionalInput(
       z

@@ -6,7 +6,7 @@ import { probeOnce, revisionProbes } from '../../shared/engine/revision-probes.j
 import { setAndConfirm } from '../../shared/engine/set-split.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import { rollbackExamples, rollbackInputs, type RollbackSettings } from './settings.js';
@@ -19,7 +19,7 @@ export interface RollbackDeps extends TrafficActionDeps<RollbackSettings> {
 /** Immediately, without gates: the point of a rollback is to stop the harm now. */
 export function run(deps: RollbackDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('rollback', runtime, async () => {
+  return runStep('rollback', runtime, async () => {
     const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));

@@ -7,7 +7,7 @@ import {
 } from '../../shared/core/traffic/shift-traffic-result.js';
 import { runRollout } from '../../shared/engine/rollout.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import { rolloutGates } from './gates.js';
@@ -22,7 +22,7 @@ export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings
 
 export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('shift-traffic', runtime, async () => {
+  return runStep('shift-traffic', runtime, async () => {
     const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));

@@ -1,6 +1,6 @@
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
 import { leftShifting } from './state.js';
@@ -33,7 +33,7 @@ type PostSettings = ProviderSettings & { 'stable-revision': string; 'canary-revi
  * goes back to stable here.
  */
 export function post(runtime: Runtime, providerFor: (s: PostSettings) => TrafficProvider): Promise<void> {
-  return runAction('shift-traffic (post)', runtime, async () => {
+  return runStep('shift-traffic (post)', runtime, async () => {
     if (!leftShifting(runtime)) return;
     const settings = readSettings(runtime, postInputs, postExamples);
     const stable = settings['stable-revision'];

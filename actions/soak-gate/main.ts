@@ -3,7 +3,7 @@ import type { SoakRecords } from '../../shared/adapters/soak-evidence.js';
 import { judgeSoak } from '../../shared/core/soak.js';
 import { soakLine, soakResult } from '../../shared/core/soak-result.js';
 import { gatherSoakEvidence } from '../../shared/engine/soak-evidence.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
@@ -17,7 +17,7 @@ export interface SoakDeps {
 
 export function run(deps: SoakDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('soak-gate', runtime, async () => {
+  return runStep('soak-gate', runtime, async () => {
     const settings = readSettings(runtime, soakInputs, soakExamples);
     const redactor = maskSecrets(runtime, [settings['github-token']]);
     const records = deps.recordsFor(settings, (m) => runtime.info(redactor.redact(m)));

@@ -6,7 +6,7 @@ import { defaultRules, judgeChecklists } from '../../shared/core/checklist/gate.
 import { parseChecklist } from '../../shared/core/checklist/parse.js';
 import { checklistResult } from '../../shared/core/checklist/report.js';
 import { releaseFacts } from '../../shared/engine/release-facts.js';
-import { runAction } from '../../shared/runtime/errors.js';
+import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import { maskSecrets, publish } from '../../shared/runtime/report.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
@@ -25,7 +25,7 @@ export interface ChecklistDeps {
 
 export function run(deps: ChecklistDeps): Promise<void> {
   const { runtime } = deps;
-  return runAction('verify-checklist', runtime, async () => {
+  return runStep('verify-checklist', runtime, async () => {
     const settings = readSettings(runtime, checklistInputs, checklistExamples);
     const release = releaseOf(settings, deps.env['GITHUB_REF']);
     // Everything the user named in the repository is read before any request is made.

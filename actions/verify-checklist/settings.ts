@@ -6,19 +6,19 @@ import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/rele
 import { WEEKDAYS, type ReleaseWindow, type Weekday } from '../../shared/core/release/release-window.js';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { versionOfTag } from '../../shared/core/release/version.js';
-import { booleanInput, optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
+import {
+  booleanInput,
+  listEntries,
+  optionalInput,
+  yamlText,
+  type InputExamples,
+} from '../../shared/core/schema-kit.js';
 
 export type ChecklistSourceRef =
   | { kind: 'pull-request' }
   | { kind: 'release-issue' }
   | { kind: 'issue'; number: number }
   | { kind: 'file'; path: string };
-
-const listOf = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 function sourceRef(entry: string): ChecklistSourceRef | string {
   if (entry === 'pull-request') return { kind: 'pull-request' };
@@ -38,7 +38,7 @@ function sourceRef(entry: string): ChecklistSourceRef | string {
 
 const sources = z.string().transform((text, ctx) => {
   const refs: ChecklistSourceRef[] = [];
-  for (const entry of listOf(text)) {
+  for (const entry of listEntries(text)) {
     const ref = sourceRef(entry);
     if (typeof ref === 'string') {
       refuse(ctx, [], ref);
@@ -169,7 +169,7 @@ export const checklistInputs = z.object({
   changelog: optionalInput(repoPath),
   'version-files': z.string().transform((text, ctx) => {
     const refs: VersionFileRef[] = [];
-    for (const entry of listOf(text)) {
+    for (const entry of listEntries(text)) {
       const ref = parseVersionFileRef(entry);
       if (!ref) {
         refuse(ctx, [], `names "${entry}", which is not a file or file#json.path`);

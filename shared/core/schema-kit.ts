@@ -119,3 +119,16 @@ export function yamlErrorLine(error: unknown): string {
 export function refuse(ctx: z.RefinementCtx, path: string | readonly PropertyKey[], message: string): void {
   ctx.addIssue({ code: 'custom', path: typeof path === 'string' ? [path] : [...path], message });
 }
+
+/** The entries of a list input: one per line or comma-separated, blanks dropped. */
+export function listEntries(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** A list input (one per line or comma-separated), the entries checked by `list`. */
+export function listInput<T extends z.ZodType<unknown, string>>(list: z.ZodArray<T>) {
+  return z.string().transform(listEntries).pipe(list);
+}

@@ -6,7 +6,7 @@
 import { ConfigurationError, OperationalError } from '../core/errors.js';
 import type { Runtime } from './runtime.js';
 
-export async function runAction(action: string, runtime: Runtime, body: () => Promise<void>): Promise<void> {
+export async function runStep(action: string, runtime: Runtime, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {

@@ -20,9 +20,4 @@ export const deploymentExamples = {
   'github-token': 'github-token: ${{ github.token }}',
 };
 
-export interface DeploymentSettings {
-  'github-environment': string;
-  'environment-url'?: string | undefined;
-  'deployment-note': string;
-  'github-token': string;
-}
+export type DeploymentSettings = z.output<z.ZodObject<typeof deploymentInputs>>;

@@ -3,39 +3,11 @@
  * the engine sleeps: every outcome in milliseconds of test time, however long the
  * plan's analyses are.
  */
-import type { Clock } from '../../shared/adapters/clock.js';
-import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import type { CheckResult, Verdict } from '../../shared/core/traffic/gates.js';
 import { shorthandPlan, type Plan } from '../../shared/core/traffic/plan.js';
 import type { Split } from '../../shared/core/traffic/split.js';
 import { runRollout } from '../../shared/engine/rollout.js';
-
-function virtualClock(): Clock & { elapsed: () => number } {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-    date: () => new Date(Date.UTC(2026, 10, 30) + now),
-    elapsed: () => now,
-  };
-}
-
-function memoryRouter(initial: Split, onSet?: (split: Split, router: { split: Split }) => void) {
-  const router = { split: initial, sets: [] as Split[] };
-  const provider: TrafficProvider = {
-    kind: 'memory',
-    readSplit: async () => router.split,
-    setSplit: async (split) => {
-      router.sets.push(split);
-      router.split = split;
-      onSet?.(split, router);
-    },
-    listRevisions: async () => [{ name: 'green' }, { name: 'blue' }],
-  };
-  return { provider, router };
-}
+import { memoryRouter, virtualClock } from '../support/in-memory.js';
 
 const check = (verdict: Verdict, reason: string = verdict): CheckResult => ({ verdict, reasons: [reason] });
 const plan = (weights: string): Plan => shorthandPlan(weights, 60_000, 10_000) as Plan;
@@ -49,7 +21,10 @@ async function rollout(options: {
   signal?: AbortSignal;
 }) {
   const clock = virtualClock();
-  const { provider, router } = memoryRouter(options.start ?? { blue: 100 }, options.onSet);
+  const router = memoryRouter(options.start ?? { blue: 100 }, {
+    ...(options.onSet && { onSet: options.onSet }),
+  });
+  const { provider } = router;
   let calls = 0;
   const started = performance.now();
   const result = await runRollout(
@@ -180,7 +155,8 @@ describe('with router metrics', () => {
     delayMs?: number;
   }) {
     const clock = virtualClock();
-    const { provider, router } = memoryRouter({ blue: 100 });
+    const router = memoryRouter({ blue: 100 });
+    const { provider } = router;
     const logs: string[] = [];
     const result = await runRollout(
       {

@@ -50,7 +50,10 @@ export function memoryRouter(
       },
       listRevisions: async () => revisions,
       deploy: async (request) => {
-        const revision = { name: request.revision || `app-${revisions.length + 1}`, url: 'http://127.0.0.1:9/' };
+        const revision = {
+          name: request.revision || `app-${revisions.length + 1}`,
+          url: 'http://127.0.0.1:9/',
+        };
         revisions.unshift(revision);
         router.deployed.push(revision.name);
         return revision;

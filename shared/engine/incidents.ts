@@ -6,7 +6,6 @@ import type { IncidentTracker } from '../adapters/incident-tracker.js';
 import {
   customBody,
   decideOpen,
-  duplicatesOf,
   incidentBody,
   incidentFor,
   incidentTitle,
@@ -14,6 +13,7 @@ import {
   resolutionComment,
   type IncidentFacts,
 } from '../core/incident/incident.js';
+import { afterCreate, resolvePlan, streakTooShort } from '../core/incident/open-rules.js';
 
 export type IncidentAction = 'created' | 'updated' | 'resolved' | 'nothing';
 
@@ -40,14 +40,13 @@ export async function resolveIncident(
   label: string,
   facts: IncidentFacts,
 ): Promise<IncidentOutcome> {
-  const open = await tracker.listOpen(label);
-  const existing = incidentFor(open, facts.fingerprint);
-  if (!existing)
-    return { done: 'nothing', note: `no open incident for ${facts.fingerprint}; nothing to resolve` };
-  await tracker.comment(existing.number, resolutionComment(facts, existing.createdAt));
-  await tracker.close(existing.number, 'completed');
-  for (const dup of duplicatesOf(open, facts.fingerprint)) await tracker.close(dup, 'not_planned');
-  return { done: 'resolved', number: existing.number };
+  const plan = resolvePlan(await tracker.listOpen(label), facts.fingerprint);
+  if (plan.kind === 'nothing') return { done: 'nothing', note: plan.note };
+  const { incident, duplicates } = plan;
+  await tracker.comment(incident.number, resolutionComment(facts, incident.createdAt));
+  await tracker.close(incident.number, 'completed');
+  for (const dup of duplicates) await tracker.close(dup, 'not_planned');
+  return { done: 'resolved', number: incident.number };
 }
 
 export interface OpenPolicy {
@@ -85,11 +84,8 @@ export async function openIncident(
   }
   if (decision.kind === 'nothing') return { done: 'nothing', number: decision.issue, note: decision.reason };
   const streak = policy.openAfter > 1 ? await policy.streak() : policy.openAfter;
-  if (streak < policy.openAfter)
-    return {
-      done: 'nothing',
-      note: `failed check ${streak} of ${policy.openAfter} in a row; the incident opens when ${policy.openAfter} checks in a row fail`,
-    };
+  const tooShort = streakTooShort(streak, policy.openAfter);
+  if (tooShort) return { done: 'nothing', note: tooShort };
   return create(tracker, facts, policy);
 }
 
@@ -109,22 +105,19 @@ async function create(
     labels,
     assignees: [...policy.assignees],
   });
-  // A concurrent run may have created one too: the lowest number wins, the rest close.
-  const keep = incidentFor(await tracker.listOpen(policy.label), facts.fingerprint);
-  if (!keep || keep.number === created.number) return { done: 'created', number: created.number };
-  // The one kept may be this run's own: GitHub created it, answered 502, and the
-  // retry made a second. Then this run did open the incident, and says so.
-  const ownEarlier = keep.detectedBy === facts.runUrl;
-  await tracker.comment(
+  const after = afterCreate(
+    incidentFor(await tracker.listOpen(policy.label), facts.fingerprint),
     created.number,
-    `Duplicate of #${keep.number}, opened ${ownEarlier ? 'by this run before a retried request' : 'by a concurrent run'}.`,
+    facts.runUrl,
   );
-  await tracker.close(created.number, 'not_planned');
-  return ownEarlier
-    ? { done: 'created', number: keep.number }
+  if (after.kind === 'kept') return { done: 'created', number: after.number };
+  await tracker.comment(after.close, after.comment);
+  await tracker.close(after.close, 'not_planned');
+  return after.ownEarlier
+    ? { done: 'created', number: after.keep }
     : {
         done: 'nothing',
-        number: keep.number,
-        note: `another run opened #${keep.number} at the same time; this one's duplicate was closed`,
+        number: after.keep,
+        note: `another run opened #${after.keep} at the same time; this one's duplicate was closed`,
       };
 }

@@ -50,9 +50,9 @@ const runnerEnv = {
   GITHUB_STATE: files[1],
   GITHUB_STEP_SUMMARY: files[2],
 };
-const healthcheckEnv = (probes, concurrency = 8) => ({
+const healthcheckEnv = (probes, bounds = {}) => ({
   ...runnerEnv,
-  ...actionInputs('healthcheck', { probes, samples: '1', retries: '0', concurrency: String(concurrency) }),
+  ...actionInputs('healthcheck', { probes, samples: '1', retries: '0', ...bounds }),
 });
 
 /** Wall-clock ms of one process, from spawn to exit. */
@@ -108,14 +108,20 @@ const fifty = JSON.stringify(delays.map((d, i) => ({ name: `p${i}`, url: `${base
 const slowest = JSON.stringify([{ name: 'slowest', url: `${base}/slow?ms=${Math.max(...delays)}` }]);
 const bundle = path.join(root, 'dist', 'healthcheck', 'index.js');
 const sequential = delays.reduce((a, b) => a + b, 0);
-for (const concurrency of [8, 50]) {
+// All 50 against one host, so the per-host bound is what limits them. Goal (issue 17):
+// the defaults within 1.5× of the slowest probe alone.
+const settings = [
+  ['defaults (concurrency 50, per-host 25), goal ≤ 1.5×', {}],
+  ['concurrency 8 (the default before)', { concurrency: '8' }],
+];
+for (const [label, bounds] of settings) {
   const [fiftyMs, oneMs] = await versus(
-    [[bundle], healthcheckEnv(fifty, concurrency)],
+    [[bundle], healthcheckEnv(fifty, bounds)],
     [[bundle], healthcheckEnv(slowest)],
     Math.max(3, Math.floor(RUNS / 3)),
   );
   row(
-    `healthcheck: 50 probes of 20–400 ms (${(sequential / 1000).toFixed(1)} s one after another), concurrency ${concurrency}${concurrency === 8 ? ' (default)' : ''}`,
+    `healthcheck: 50 probes of 20–400 ms at one host (${(sequential / 1000).toFixed(1)} s one after another), ${label}`,
     ms(fiftyMs),
     `slowest probe alone: ${ms(oneMs)}`,
     ratio(fiftyMs, oneMs),

@@ -241,4 +241,11 @@ describe('healthcheck verdicts', () => {
     expect(wide.durationMs).toBeLessThan(narrow.durationMs);
     expect(narrow.durationMs).toBeGreaterThanOrEqual(1600); // 8 probes, 2 at a time, 400 ms each
   });
+
+  it('bounds the probes against one host with per-host, whatever the overall bound', async () => {
+    const probes = `[${Array.from({ length: 8 }, (_, i) => `{name: p${i}, url: "/slow?ms=400"}`).join(', ')}]`;
+    const run = await check(probes, { concurrency: '8', 'per-host': '2' });
+    expect(run.code).toBe(0);
+    expect(run.durationMs).toBeGreaterThanOrEqual(1600);
+  });
 });

@@ -97,6 +97,10 @@ const numbers: Attack[] = [
     ['0', 'no probe could run', /at least 1/],
     ['100000', 'a flood of sockets', /at most/],
   ]),
+  ...refused('healthcheck', 'per-host', hc('per-host'), [
+    ['0', 'no probe could run', /at least 1/],
+    ['100000', 'a flood of sockets at one host', /at most/],
+  ]),
   ...refused('shift-traffic', 'steps', (t, v) => on.shift(t, { steps: v }), [
     ['0,100', 'a zero step', /steps/],
     ['10,101', 'past 100 %', /100/],

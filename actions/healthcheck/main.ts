@@ -41,7 +41,8 @@ export function run(deps: HealthcheckDeps): Promise<void> {
     const say = (message: string) => runtime.info(redactor.redact(message));
 
     say(probingLine(built.probes.length, settings.concurrency));
-    const report = await runProbes(built.probes, built.displayUrls, settings.concurrency, {
+    const bounds = { concurrency: settings.concurrency, perHost: settings['per-host'] };
+    const report = await runProbes(built.probes, built.displayUrls, bounds, {
       http: deps.http,
       clock: deps.clock,
       log: say,

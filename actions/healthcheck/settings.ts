@@ -22,6 +22,8 @@ export const healthcheckInputs = z
     'retry-delay': duration(),
     /** Probes in flight at once. */
     concurrency: wholeNumber(1, 64),
+    /** Probes in flight at once against one host (host:port), so many probes never crowd one service. */
+    'per-host': wholeNumber(1, 64),
     /** true: a gate that fails the step; false: a monitor that only reports. */
     'fail-on-unhealthy': booleanInput,
   })
@@ -51,6 +53,7 @@ export const healthcheckExamples: InputExamples<typeof healthcheckInputs> = {
   samples: 'samples: 5',
   retries: 'retries: 2',
   'retry-delay': 'retry-delay: 1s',
-  concurrency: 'concurrency: 8',
+  concurrency: 'concurrency: 50',
+  'per-host': 'per-host: 25',
   'fail-on-unhealthy': 'fail-on-unhealthy: false',
 };

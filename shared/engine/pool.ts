@@ -1,17 +1,55 @@
-/** Runs `work` over `items` with at most `limit` in flight, keeping input order in the result. */
-export async function mapBounded<T, R>(
+export interface Bounds<T> {
+  /** Items in flight at once. */
+  limit: number;
+  /** Items in flight at once that share a key (probes to one host); default: `limit`. */
+  perKey?: number;
+  keyOf?: (item: T) => string;
+}
+
+/**
+ * Runs `work` over `items` within the bounds, keeping input order in the result.
+ * Items start in input order, except that one whose key is full waits while later
+ * items of other keys go ahead: one slow host never holds back the others.
+ */
+export function mapBounded<T, R>(
   items: readonly T[],
-  limit: number,
+  bounds: Bounds<T>,
   work: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
+  const limit = Math.max(1, bounds.limit);
+  const perKey = Math.max(1, bounds.perKey ?? limit);
+  const keyOf = (index: number) => bounds.keyOf?.(items[index] as T) ?? '';
   const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
+  const pending = items.map((_, index) => index);
+  const inFlight = new Map<string, number>();
+  let running = 0;
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const pump = () => {
+      if (failed) return;
+      if (pending.length === 0 && running === 0) return resolve(results);
+      while (running < limit) {
+        const at = pending.findIndex((index) => (inFlight.get(keyOf(index)) ?? 0) < perKey);
+        if (at < 0) return;
+        const index = pending.splice(at, 1)[0] as number;
+        const key = keyOf(index);
+        inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+        running++;
+        work(items[index] as T, index)
+          .then(
+            (result) => void (results[index] = result),
+            (error: unknown) => {
+              failed = true;
+              reject(error);
+            },
+          )
+          .finally(() => {
+            running--;
+            inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+            pump();
+          });
+      }
+    };
+    pump();
+  });
 }

@@ -57,14 +57,26 @@ export async function runProbe(
   return judgeProbe(probe, displayUrl, samples);
 }
 
+/** Probes in flight at once, and at once against one host (host:port). */
+export interface ProbeBounds {
+  concurrency: number;
+  perHost?: number;
+}
+
 export async function runProbes(
   probes: readonly Probe[],
   displayUrls: readonly string[],
-  concurrency: number,
+  bounds: ProbeBounds,
   deps: ProbeRunnerDeps,
 ): Promise<HealthReport> {
-  const verdicts = await mapBounded(probes, concurrency, (probe, i) =>
-    runProbe(probe, displayUrls[i] ?? probe.name, deps),
+  const verdicts = await mapBounded(
+    probes,
+    {
+      limit: bounds.concurrency,
+      perKey: bounds.perHost ?? bounds.concurrency,
+      keyOf: (probe) => new URL(probe.url).host,
+    },
+    (probe, i) => runProbe(probe, displayUrls[i] ?? probe.name, deps),
   );
   return healthReport(verdicts);
 }

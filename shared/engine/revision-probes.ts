@@ -11,6 +11,9 @@ import { revisionProbesAt, type RevisionProbeVerdict } from '../core/traffic/rev
 import type { PrometheusGate } from './prometheus-check.js';
 import { runProbes } from './probe-runner.js';
 
+/** As healthcheck's defaults: every probe at once, at most 25 against one host. */
+const REVISION_PROBE_BOUNDS = { concurrency: 50, perHost: 25 };
+
 /** Which revision each variable points at: `{ CANARY_URL: 'app-00042' }`. */
 export type RevisionVariables = Record<string, string>;
 
@@ -37,7 +40,7 @@ export async function probeOnce(
   deps: { http: HttpClient; clock: Clock },
 ): Promise<RevisionProbeVerdict> {
   if (!probes) return { kind: 'none' };
-  const report = await runProbes(probes.probes, probes.displayUrls, 8, deps);
+  const report = await runProbes(probes.probes, probes.displayUrls, REVISION_PROBE_BOUNDS, deps);
   if (report.healthy) return { kind: 'passed' };
   return {
     kind: 'failed',
@@ -58,7 +61,7 @@ export function rolloutCheck(
   return async () => {
     const checks: CheckResult[] = [];
     if (probes) {
-      const report = await runProbes(probes.probes, probes.displayUrls, 8, deps);
+      const report = await runProbes(probes.probes, probes.displayUrls, REVISION_PROBE_BOUNDS, deps);
       checks.push(
         probeCheck(
           report.probes.filter((p) => !p.healthy),

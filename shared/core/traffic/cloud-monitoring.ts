@@ -14,9 +14,6 @@
 import { PromQLResultError, sampleValue } from './prometheus-gate.js';
 import type { RouterMetrics } from './gates.js';
 
-/** How late Cloud Run's request counts can be: 60 s sampling + up to 180 s before they show. */
-export const CLOUD_RUN_METRICS_DELAY_MS = 180_000;
-
 export interface CloudRunService {
   service: string;
   region: string;

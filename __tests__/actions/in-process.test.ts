@@ -82,44 +82,33 @@ describe('shift-traffic', () => {
     advisory: 'false',
   };
 
-  it('promotes step by step under the gate of its probes', async () => {
-    const service = await serve(() => 200);
-    const router = memoryRouter(
-      { blue: 100 },
-      {
-        revisions: [
-          { name: 'green', url: service.url },
-          { name: 'blue', url: service.url },
-        ],
-      },
-    );
+  /** A rollout whose canary answers its probe with `status`, from a real local service. */
+  async function rollout(status: number) {
+    const service = await serve(() => status);
+    const revisions = [
+      { name: 'green', url: service.url },
+      { name: 'blue', url: service.url },
+    ];
+    const router = memoryRouter({ blue: 100 }, { revisions });
     const probes = `[{name: canary, url: "\${CANARY_URL}/health"}]`;
     const deps = trafficDeps('shift-traffic', { ...inputs, probes }, router);
     await shiftTraffic(deps);
     await service.close();
-    expect(deps.runtime.failed).toBeUndefined();
-    expect(deps.runtime.outputs['outcome']).toBe('promoted');
+    return { router, runtime: deps.runtime };
+  }
+
+  it('promotes step by step under the gate of its probes', async () => {
+    const { router, runtime } = await rollout(200);
+    expect(runtime.failed).toBeUndefined();
+    expect(runtime.outputs['outcome']).toBe('promoted');
     expect(router.sets.map((s: Split) => s['green'] ?? 0)).toEqual([50, 100]);
   });
 
   it('rolls back to stable when the canary fails its probes', async () => {
-    const service = await serve(() => 503);
-    const router = memoryRouter(
-      { blue: 100 },
-      {
-        revisions: [
-          { name: 'green', url: service.url },
-          { name: 'blue', url: service.url },
-        ],
-      },
-    );
-    const probes = `[{name: canary, url: "\${CANARY_URL}/health"}]`;
-    const deps = trafficDeps('shift-traffic', { ...inputs, probes }, router);
-    await shiftTraffic(deps);
-    await service.close();
-    expect(deps.runtime.outputs['outcome']).toBe('rolled-back');
+    const { router, runtime } = await rollout(503);
+    expect(runtime.outputs['outcome']).toBe('rolled-back');
     expect(router.split).toEqual({ blue: 100 });
-    expect(deps.runtime.failed).toMatch(/rolled back/i);
+    expect(runtime.failed).toMatch(/rolled back/i);
   });
 });
 

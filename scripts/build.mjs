@@ -1,6 +1,7 @@
 // Bundles each action's entry with ncc into dist/<name>/index.js (ESM, minified).
 // Usage: node scripts/build.mjs [name ...]
 import ncc from '@vercel/ncc';
+import { transform } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -63,7 +64,12 @@ async function buildEntry(name, entry, bundle, out) {
   writeFileSync(path.join(out, bundle), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
-    writeFileSync(path.join(out, file), asset.source);
+    // ncc minifies the entry but not the chunks of a dynamic import (post-index.ts's).
+    const chunk = /^\d+\.index\.js$/.test(file);
+    const source = chunk
+      ? (await transform(asset.source.toString(), { minify: true, format: 'esm' })).code
+      : asset.source;
+    writeFileSync(path.join(out, file), source);
   }
   const kb = (Buffer.byteLength(code) / 1024).toFixed(0);
   console.log(`dist/${name}/${bundle}  ${kb} KiB  (${Math.round(performance.now() - started)} ms)`);

@@ -1,5 +1,14 @@
-import { providerFor } from '../../shared/adapters/providers/index.js';
-import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
-import { post } from './post.js';
+/**
+ * The post step runs after every job that used shift-traffic, and nearly always
+ * finds the traffic settled: it reads the state the runner hands over
+ * (STATE_<name>, as @actions/core's getState does) and loads the router code only
+ * when the main step left traffic mid-shift.
+ */
+import { leftShifting } from './state.js';
 
-await post(actionsRuntime(), providerFor);
+const handedOver = { getState: (name: string) => process.env[`STATE_${name}`] ?? '' };
+
+if (leftShifting(handedOver)) {
+  const { postWithRealDependencies } = await import('./post.js');
+  await postWithRealDependencies();
+}

@@ -1,4 +1,6 @@
+import { providerFor as realProviderFor } from '../../shared/adapters/providers/index.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
 import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
@@ -51,4 +53,9 @@ export function post(runtime: Runtime, providerFor: (s: PostSettings) => Traffic
       },
     );
   });
+}
+
+/** The post step with the real runner and routers; post-index loads it only when needed. */
+export function postWithRealDependencies(): Promise<void> {
+  return post(actionsRuntime(), realProviderFor);
 }

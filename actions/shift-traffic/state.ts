@@ -13,4 +13,4 @@ export const markShifting = (runtime: Runtime) => runtime.saveState(PHASE, 'shif
 /** The main step settled the traffic (promoted, rolled back, held …). */
 export const markSettled = (runtime: Runtime, outcome: string) => runtime.saveState(PHASE, outcome);
 
-export const leftShifting = (runtime: Runtime) => runtime.getState(PHASE) === 'shifting';
+export const leftShifting = (runtime: Pick<Runtime, 'getState'>) => runtime.getState(PHASE) === 'shifting';

@@ -161,6 +161,9 @@ export function cliStandIns(initial: { eas?: EasState; eb?: EbState }): StandIns
   writeFileSync(files.eas, JSON.stringify(initial.eas ?? { branches: {} }));
   writeFileSync(files.eb, JSON.stringify(initial.eb ?? { environments: [], swapMs: 0 }));
   writeFileSync(files.log, '');
+  // The stand-ins are CommonJS scripts without an extension: Node takes their module
+  // type from the nearest package.json, so this one says it, whatever /tmp holds.
+  writeFileSync(path.join(bin, 'package.json'), '{"type": "commonjs"}\n');
   for (const [name, source] of [
     ['eas', EAS],
     ['aws', AWS],

@@ -54,6 +54,6 @@ export const healthcheckExamples: InputExamples<typeof healthcheckInputs> = {
   retries: 'retries: 2',
   'retry-delay': 'retry-delay: 1s',
   concurrency: 'concurrency: 50',
-  'per-host': 'per-host: 25',
+  'per-host': 'per-host: 32',
   'fail-on-unhealthy': 'fail-on-unhealthy: false',
 };

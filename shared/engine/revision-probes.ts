@@ -11,8 +11,8 @@ import { revisionProbesAt, type RevisionProbeVerdict } from '../core/traffic/rev
 import type { PrometheusGate } from './prometheus-check.js';
 import { runProbes } from './probe-runner.js';
 
-/** As healthcheck's defaults: every probe at once, at most 25 against one host. */
-const REVISION_PROBE_BOUNDS = { concurrency: 50, perHost: 25 };
+/** As healthcheck's defaults: every probe at once, at most 32 against one host. */
+const REVISION_PROBE_BOUNDS = { concurrency: 50, perHost: 32 };
 
 /** Which revision each variable points at: `{ CANARY_URL: 'app-00042' }`. */
 export type RevisionVariables = Record<string, string>;

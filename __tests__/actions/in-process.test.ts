@@ -4,8 +4,6 @@
  * in milliseconds; the bundles' own suites (*.e2e.test.ts) run the same code as
  * the runner does, against real HAProxy, gcloud, kubectl and GitHub stand-ins.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +19,7 @@ import { run as shiftTraffic } from '../../actions/shift-traffic/main.js';
 import { run as soakGate } from '../../actions/soak-gate/main.js';
 import { memoryRouter, virtualClock, type MemoryRouter } from '../support/in-memory.js';
 import { recordingRuntime } from '../support/recording-runtime.js';
+import { startService } from '../support/service.js';
 import { actionDefaults } from '../support/run-action.js';
 
 // The command provider's inputs pass validation; providerFor hands back the memory router.
@@ -82,9 +81,10 @@ describe('shift-traffic', () => {
     advisory: 'false',
   };
 
-  /** A rollout whose canary answers its probe with `status`, from a real local service. */
-  async function rollout(status: number) {
-    const service = await serve(() => status);
+  /** A rollout whose canary, a real local service, answers its probe as `mode` says. */
+  async function rollout(mode: 'ok' | 'error') {
+    const service = await startService();
+    service.setMode(mode);
     const revisions = [
       { name: 'green', url: service.url },
       { name: 'blue', url: service.url },
@@ -98,14 +98,14 @@ describe('shift-traffic', () => {
   }
 
   it('promotes step by step under the gate of its probes', async () => {
-    const { router, runtime } = await rollout(200);
+    const { router, runtime } = await rollout('ok');
     expect(runtime.failed).toBeUndefined();
     expect(runtime.outputs['outcome']).toBe('promoted');
     expect(router.sets.map((s: Split) => s['green'] ?? 0)).toEqual([50, 100]);
   });
 
   it('rolls back to stable when the canary fails its probes', async () => {
-    const { router, runtime } = await rollout(503);
+    const { router, runtime } = await rollout('error');
     expect(runtime.outputs['outcome']).toBe('rolled-back');
     expect(router.split).toEqual({ blue: 100 });
     expect(runtime.failed).toMatch(/rolled back/i);
@@ -133,10 +133,10 @@ describe('rollback', () => {
 
 describe('healthcheck', () => {
   it('probes a real local service and fails the gate on a 5xx', async () => {
-    const service = await serve((url) => (url === '/down' ? 503 : 200));
+    const service = await startService();
     const runtime = recordingRuntime({
       ...actionDefaults('healthcheck'),
-      probes: `[{name: up, url: "${service.url}/up"}, {name: down, url: "${service.url}/down"}]`,
+      probes: `[{name: up, url: "${service.url}/health"}, {name: down, url: "${service.url}/error"}]`,
       retries: '0',
     });
     const clock = virtualClock();
@@ -151,7 +151,7 @@ describe('healthcheck', () => {
     await service.close();
     expect(runtime.outputs['healthy']).toBe('false');
     expect(runtime.outputs['failed']).toBe('down');
-    expect(runtime.failed).toMatch(/^1 of 2 probes down: down \(status 503/);
+    expect(runtime.failed).toMatch(/^1 of 2 probes down: down \(status 500/);
   });
 });
 
@@ -221,16 +221,3 @@ describe('open-incident-issue, offline', () => {
     expect(readFileSync(path.join(workspace, 'incidents', files[0]!), 'utf8')).toMatch(/still failing/);
   });
 });
-
-async function serve(status: (url: string) => number): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    res.writeHead(status(req.url ?? '/'));
-    res.end('ok');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}

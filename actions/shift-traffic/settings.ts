@@ -122,21 +122,21 @@ function checkPrometheusInputs(
   },
   ctx: z.RefinementCtx,
 ): void {
-  const issue = (path: string, message: string) => refuse(ctx, path, message);
   if (!s['prometheus-url']) {
     for (const input of ['prometheus-query', 'prometheus-samples-query'] as const)
-      if (s[input]) issue('prometheus-url', `is required with ${input}`);
+      if (s[input]) refuse(ctx, 'prometheus-url', `is required with ${input}`);
     return;
   }
-  if (!s['prometheus-query']) issue('prometheus-query', 'is required with prometheus-url');
+  if (!s['prometheus-query']) refuse(ctx, 'prometheus-query', 'is required with prometheus-url');
   else if (!/\{\{\s*revision\s*\}\}/.test(s['prometheus-query']))
-    issue(
+    refuse(
+      ctx,
       'prometheus-query',
       'must name the revision as {{revision}}, so canary and stable are measured apart',
     );
-  if (s['prometheus-max'] === undefined) issue('prometheus-max', 'is required with prometheus-url');
+  if (s['prometheus-max'] === undefined) refuse(ctx, 'prometheus-max', 'is required with prometheus-url');
   if (s['prometheus-min-samples'] > 0 && !s['prometheus-samples-query'])
-    issue('prometheus-samples-query', 'is required when prometheus-min-samples is above 0');
+    refuse(ctx, 'prometheus-samples-query', 'is required when prometheus-min-samples is above 0');
 }
 
 /** The plan the steps input describes; the shorthand needs step-duration and check-interval. */

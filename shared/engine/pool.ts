@@ -18,7 +18,8 @@ export function mapBounded<T, R>(
 ): Promise<R[]> {
   const limit = Math.max(1, bounds.limit);
   const perKey = Math.max(1, bounds.perKey ?? limit);
-  const keyOf = (index: number) => bounds.keyOf?.(items[index] as T) ?? '';
+  const keys = items.map((item) => bounds.keyOf?.(item) ?? '');
+  const keyOf = (index: number) => keys[index] as string;
   const results = new Array<R>(items.length);
   const pending = items.map((_, index) => index);
   const inFlight = new Map<string, number>();

@@ -11,7 +11,7 @@ import { revisionProbesAt, type RevisionProbeVerdict } from '../core/traffic/rev
 import type { PrometheusGate } from './prometheus-check.js';
 import { runProbes } from './probe-runner.js';
 
-/** As healthcheck's defaults: every probe at once, at most 32 against one host. */
+/** healthcheck's defaults: up to 50 probes at once, at most 32 against one host. */
 const REVISION_PROBE_BOUNDS = { concurrency: 50, perHost: 32 };
 
 /** Which revision each variable points at: `{ CANARY_URL: 'app-00042' }`. */

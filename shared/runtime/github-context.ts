@@ -1,7 +1,5 @@
 import { runUrlOf } from '../core/run-url.js';
 
-export { runUrlOf };
-
 /** Where this run lives on GitHub, read once from the runner's environment. */
 export interface GitHubContext {
   owner: string;

@@ -1,12 +1,16 @@
-// Benchmark (not a test): detection → rollback on real HAProxy.
-// A load of ~100 requests/s runs through HAProxy; shift-traffic (the built bundle)
-// puts the canary at 10 %; then the canary breaks completely. Per trial we record the
-// time from the first failed request a user saw to the canary's weight reaching 0,
-// and how many requests failed. Then a healthy canary runs under the same gates and
-// load for --healthy-seconds: it must never be rolled back.
-// Usage: node bench/detection.mjs [--trials 10] [--healthy-seconds 120]
+// Benchmark (not a test): a bad canary on real HAProxy, as users see it.
+// A traffic lab sends ~100 requests/s through HAProxy; shift-traffic (the built
+// bundle, default gates) puts the canary at 10 %; then the canary breaks (answers
+// 500) or hangs (never answers). The lab's own clock times the first failed
+// request (or the first request the hung canary took) to the canary's weight
+// reaching 0, and counts the requests that failed; shift-traffic's report gives its
+// own detection figure, compared here. Baselines in the same run: the gates without
+// the tripwire, checked every 250 ms and every 10 s. Last, a healthy canary with
+// 0.1 % background errors on both versions runs the default plan under load: it
+// must never be rolled back.
+// Usage: node bench/detection.mjs [--trials 10] [--baseline-trials 3] [--healthy-seconds 600]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { createConnection, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,23 +19,29 @@ import { actionInputs } from './inputs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node24 = path.join(root, 'node_modules', 'node', 'bin', 'node');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const TRIALS = arg('--trials', 10);
-const HEALTHY_SECONDS = arg('--healthy-seconds', 120);
 const RATE = 100;
+const HAPROXY = process.env.HAPROXY_BIN ?? 'haproxy';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function service() {
-  let broken = false;
+/** A revision: healthy, broken (500), or hung (never answers); `noise` is its background 5xx share. */
+function service(noise = 0) {
+  const state = { mode: 'healthy', firstHungAt: undefined };
   const server = createServer((_req, res) => {
-    res.writeHead(broken ? 500 : 200, { 'content-type': 'application/json' });
-    res.end(broken ? '{"error":"broken"}' : '{"status":"ok"}');
+    if (state.mode === 'hung') {
+      state.firstHungAt ??= performance.now();
+      return; // never answers; HAProxy's timeout server ends it
+    }
+    const fail = state.mode === 'broken' || Math.random() < noise;
+    res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' });
+    res.end(fail ? '{"error":"broken"}' : '{"status":"ok"}');
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ port: server.address().port, break: () => (broken = true), close: () => server.close() }),
+      resolve({
+        port: server.address().port,
+        state,
+        close: () => (server.closeAllConnections(), server.close()),
+      }),
     ),
   );
 }
@@ -50,8 +60,8 @@ async function haproxy(bluePort, greenPort) {
   const port = await freePort();
   const cfg = `global\n  stats socket ${socket} mode 600 level admin\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 10s\n  timeout server 2s\nfrontend web\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  balance roundrobin\n  server blue 127.0.0.1:${bluePort} weight 100\n  server green 127.0.0.1:${greenPort} weight 0\n`;
   writeFileSync(path.join(dir, 'haproxy.cfg'), cfg);
-  const child = spawn('haproxy', ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
-  while (!existsSync(socket)) await new Promise((r) => setTimeout(r, 10));
+  const child = spawn(HAPROXY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+  while (!existsSync(socket)) await sleep(10);
   return { port, socket, stop: () => new Promise((r) => (child.on('exit', r), child.kill('SIGTERM'))) };
 }
 
@@ -68,27 +78,32 @@ const greenWeight = async (socket) =>
   Number(/^(\d+)/.exec(await ask(socket, 'get weight app/green'))?.[1] ?? -1);
 
 function load(port) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const stats = { sent: 0, failed: 0, firstFailureAt: undefined };
+  const failed = () => {
+    stats.failed++;
+    stats.firstFailureAt ??= performance.now();
+  };
   const timer = setInterval(() => {
     stats.sent++;
     const req = request({ host: '127.0.0.1', port, path: '/health', agent, timeout: 5000 }, (res) => {
       res.resume();
-      if (res.statusCode >= 500) {
-        stats.failed++;
-        stats.firstFailureAt ??= performance.now();
-      }
+      if (res.statusCode >= 500) failed();
     });
-    req.on('error', () => {
-      stats.failed++;
-      stats.firstFailureAt ??= performance.now();
-    });
+    req.on('error', failed);
     req.end();
   }, 1000 / RATE);
   return { stats, stop: () => (clearInterval(timer), agent.destroy()) };
 }
 
-function shiftTraffic(socket, steps, stepDuration, interval = '250ms') {
+/** The report output's JSON, from the GITHUB_OUTPUT file the bundle wrote. */
+function reportOf(outputFile) {
+  const text = readFileSync(outputFile, 'utf8');
+  const match = /^report<<(\S+)\n([\s\S]*?)\n\1$/m.exec(text);
+  return match ? JSON.parse(match[2]) : undefined;
+}
+
+function shiftTraffic(socket, inputs) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ra-bench-run-'));
   const files = ['output', 'state', 'summary'].map((f) => path.join(dir, f));
   files.forEach((f) => writeFileSync(f, ''));
@@ -103,18 +118,15 @@ function shiftTraffic(socket, steps, stepDuration, interval = '250ms') {
       'haproxy-backend': 'app',
       'stable-revision': 'blue',
       'canary-revision': 'green',
-      steps,
-      'step-duration': stepDuration,
-      'check-interval': interval,
-      'max-error-rate': '5%',
-      'min-requests': '5',
-      'failure-limit': '0',
+      ...inputs,
     }),
   };
   const child = spawn(node24, [path.join(root, 'dist', 'shift-traffic', 'index.js')], { env, stdio: 'pipe' });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, report: reportOf(files[0]) })),
+  );
 }
 
 const median = (xs) => {
@@ -122,15 +134,25 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function trials(count, interval) {
-  const detection = [];
-  const failures = [];
+/** The gates a scenario runs with: the defaults, or without the tripwire at a check interval. */
+export const GATES = {
+  defaults: {},
+  'checks every 250 ms, no tripwire': { tripwire: 'false', 'check-interval': '250ms', 'min-requests': '5' },
+  'checks every 10 s, no tripwire': { tripwire: 'false', 'check-interval': '10s', 'min-requests': '5' },
+};
+
+/**
+ * `count` trials of one fault under one set of gates. Per trial: the lab's
+ * detection (ms), failed requests, and the report's detectionToRollbackMs.
+ */
+async function trials(count, fault, gates) {
+  const out = { detection: [], failures: [], reported: [] };
   for (let trial = 0; trial < count; trial++) {
     const blue = await service();
     const green = await service();
     const proxy = await haproxy(blue.port, green.port);
     const traffic = load(proxy.port);
-    const run = shiftTraffic(proxy.socket, '10,100', '60s', interval);
+    const run = shiftTraffic(proxy.socket, { steps: '10,100', 'step-duration': '60s', ...GATES[gates] });
     let ended;
     run.then((r) => (ended = r));
     const waitFor = async (weight, pause) => {
@@ -138,84 +160,90 @@ async function trials(count, interval) {
         // A run that ended early (bad input, a broken bundle) would leave this loop waiting forever.
         if (ended && weight === 10)
           throw new Error(`shift-traffic exited ${ended.code}: ${ended.stdout.trim()}`);
-        await new Promise((r) => setTimeout(r, pause));
+        await sleep(pause);
       }
     };
     await waitFor(10, 5);
-    await new Promise((r) => setTimeout(r, 300 + Math.random() * 500)); // break at an arbitrary moment
-    green.break();
-    await waitFor(0, 2);
+    await sleep(300 + Math.random() * 500); // the fault comes at an arbitrary moment
+    green.state.mode = fault;
+    await waitFor(0, 1);
     const zeroAt = performance.now();
-    await new Promise((r) => setTimeout(r, 200)); // let in-flight requests land
+    // Hung requests fail only when HAProxy's timeout server (2 s) ends them.
+    await sleep(fault === 'hung' ? 2300 : 200);
     traffic.stop();
-    const { code } = await run;
-    detection.push(zeroAt - traffic.stats.firstFailureAt);
-    failures.push(traffic.stats.failed);
+    const { code, report } = await run;
+    const from = fault === 'hung' ? green.state.firstHungAt : traffic.stats.firstFailureAt;
+    out.detection.push(zeroAt - from);
+    out.failures.push(traffic.stats.failed);
+    out.reported.push(report?.detectionToRollbackMs ?? NaN);
     console.error(
-      `check every ${interval}, trial ${trial + 1}: ${Math.round(zeroAt - traffic.stats.firstFailureAt)} ms, ${traffic.stats.failed} failed requests, exit ${code}`,
+      `${fault}, ${gates}, trial ${trial + 1}: ${Math.round(zeroAt - from)} ms (report: ${Math.round(report?.detectionToRollbackMs ?? NaN)} ms), ${traffic.stats.failed} failed requests, exit ${code}`,
     );
     await proxy.stop();
     blue.close();
     green.close();
   }
-  return { detection, failures };
+  return out;
 }
 
 /**
- * Detection → rollback with the gate checked every 250 ms, and the baseline measured
- * in the same run: the same gate checked every 10 s, the analysis interval a
- * controller such as Argo Rollouts is usually given.
+ * A healthy canary with `noise` background 5xx on both versions, the default plan
+ * (10,25,50,100) and default gates, under load for about `seconds`.
  */
-export async function detectionToRollback(count, baselineCount) {
-  const fast = await trials(count, '250ms');
-  const slow = await trials(baselineCount, '10s');
-  return { fast, slow, median };
+export async function healthyUnderNoise(seconds, noise = 0.001) {
+  const blue = await service(noise);
+  const green = await service(noise);
+  const proxy = await haproxy(blue.port, green.port);
+  const traffic = load(proxy.port);
+  const per = Math.max(Math.floor(seconds / 4), 1);
+  const { code, stdout, report } = await shiftTraffic(proxy.socket, { 'step-duration': `${per}s` });
+  traffic.stop();
+  await proxy.stop();
+  blue.close();
+  green.close();
+  return {
+    code,
+    outcome: report?.outcome?.kind,
+    holds: (stdout.match(/\(hold\)/g) ?? []).length,
+    sent: traffic.stats.sent,
+    failed: traffic.stats.failed,
+  };
 }
 
-// Run directly, it prints its own tables; bench/run.mjs imports it for one row.
+/** Broken and hung canaries under the default gates and the baselines. */
+export async function detectionToRollback(count, baselineCount) {
+  return {
+    broken: await trials(count, 'broken', 'defaults'),
+    hung: await trials(count, 'hung', 'defaults'),
+    brokenChecks: await trials(count, 'broken', 'checks every 250 ms, no tripwire'),
+    hungChecks: await trials(baselineCount, 'hung', 'checks every 250 ms, no tripwire'),
+    brokenSlow: await trials(baselineCount, 'broken', 'checks every 10 s, no tripwire'),
+  };
+}
+
+export { median };
+
+// Run directly, it prints its own table; bench/run.mjs imports it for its rows.
 if (process.argv[1] === import.meta.filename) {
-  const BASELINE_TRIALS = arg('--baseline-trials', 3);
-  const { fast, slow } = await detectionToRollback(TRIALS, BASELINE_TRIALS);
-
-  let healthy = { code: undefined, rollbacks: undefined, sent: 0, failed: 0 };
-  if (HEALTHY_SECONDS > 0) {
-    const blue = await service();
-    const green = await service();
-    const proxy = await haproxy(blue.port, green.port);
-    const traffic = load(proxy.port);
-    const per = Math.max(Math.floor(HEALTHY_SECONDS / 3), 1);
-    const { code, stdout } = await shiftTraffic(proxy.socket, '10,25,50,100', `${per}s`);
-    traffic.stop();
-    healthy = {
-      code,
-      rollbacks: (stdout.match(/\(rollback\)/g) ?? []).length,
-      sent: traffic.stats.sent,
-      failed: traffic.stats.failed,
-    };
-    await proxy.stop();
-    blue.close();
-    green.close();
-  }
-
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const results = await detectionToRollback(arg('--trials', 10), arg('--baseline-trials', 3));
   const ms = (x) => `${Math.round(x)} ms`;
-  console.log(`\nDetection → rollback on real HAProxy, ${RATE} req/s, canary at 10 % breaks fully`);
   console.log(
-    '| gate checked every | trials | first failed request → canary weight 0 (median / max) | failed requests users saw (median / max) |',
+    '| fault, gates | trials | lab: first failure → weight 0 (median / max) | report (median) | failed requests (median / max) |',
   );
-  console.log('|---|---|---|---|');
-  console.log(
-    `| 250 ms (shift-traffic) | ${TRIALS} | ${ms(median(fast.detection))} / ${ms(Math.max(...fast.detection))} | ${median(fast.failures)} / ${Math.max(...fast.failures)} |`,
-  );
-  console.log(
-    `| 10 s (baseline) | ${BASELINE_TRIALS} | ${ms(median(slow.detection))} / ${ms(Math.max(...slow.detection))} | ${median(slow.failures)} / ${Math.max(...slow.failures)} |`,
-  );
-  console.log(
-    `| ratio 250 ms / 10 s | | ${(median(fast.detection) / median(slow.detection)).toFixed(3)}× | ${(median(fast.failures) / median(slow.failures)).toFixed(3)}× |`,
-  );
-  console.log('Aim: at most 3000 ms and 30 failed requests.');
-  if (HEALTHY_SECONDS > 0) {
+  console.log('|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(results))
     console.log(
-      `\nHealthy canary, 10→25→50→100 over ~${HEALTHY_SECONDS}s under the same gates: exit ${healthy.code}, rollbacks ${healthy.rollbacks}, ${healthy.sent} requests, ${healthy.failed} failed`,
+      `| ${name} | ${r.detection.length} | ${ms(median(r.detection))} / ${ms(Math.max(...r.detection))} | ${ms(median(r.reported))} | ${median(r.failures)} / ${Math.max(...r.failures)} |`,
+    );
+  const seconds = arg('--healthy-seconds', 600);
+  if (seconds > 0) {
+    const h = await healthyUnderNoise(seconds);
+    console.log(
+      `\nHealthy canary, 0.1 % noise on both, default plan and gates over ~${seconds}s: ${h.outcome} (exit ${h.code}), ${h.holds} tripwire holds, ${h.sent} requests, ${h.failed} failed`,
     );
   }
 }

@@ -92,12 +92,25 @@ describe.each(haproxyVersions())('HAProxy %s server states', (_version, binary) 
     expect(await router().readSplit()).toEqual({ blue: 100 });
   });
 
-  it("rolls back a hung canary in seconds, long before HAProxy's 30 s timeout server", async () => {
+  it("takes a hung canary out in well under a second, long before HAProxy's 30 s timeout server", async () => {
+    await start({ blue: 100, green: 0 }, '30s');
+    green.setMode('hang');
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', { inputs: inputs(), timeoutMs: 40_000 });
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(run.outputs['reason']).toMatch(
+      /^a canary request went unanswered for \d+ ms \(the limit is 250 ms: .*\); asked directly for \/, the canary failed 3 of 3 \(no answer within 1000ms \(timeout\)/,
+    );
+    expect(JSON.parse(run.outputs['report']!).detectionToRollbackMs).toBeLessThan(600);
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+  }, 60_000);
+
+  it('without the tripwire, hang-after counts the hung requests as failed at the next check', async () => {
     await start({ blue: 100, green: 0 }, '30s');
     green.setMode('hang');
     load = startLoad(`${proxy.url}/health`, 100);
     const run = await runAction('shift-traffic', {
-      inputs: inputs({ 'hang-after': '1s' }),
+      inputs: inputs({ 'hang-after': '1s', tripwire: 'false' }),
       timeoutMs: 40_000,
     });
     expect(run.outputs['outcome']).toBe('rolled-back');

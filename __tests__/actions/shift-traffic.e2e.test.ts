@@ -80,20 +80,57 @@ describe('shift-traffic over real HAProxy', () => {
     expect((await load.stop()).failed).toBe(0);
   });
 
-  it('rolls a canary that fails from the start back to stable within seconds', async () => {
+  it('takes a canary that fails from the start out at its first failed request, then rolls back once direct requests confirm it', async () => {
     green.setMode('error');
     load = startLoad(`${proxy.url}/health`, 100);
     const run = await runAction('shift-traffic', { inputs: inputs({ 'step-duration': '10s' }) });
     expect(run.code).toBe(1);
     expect(run.outputs['outcome']).toBe('rolled-back');
-    expect(run.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+    expect(run.outputs['reason']).toMatch(
+      /^the router saw the canary fail (a request|\d+ requests) \(5xx or no answer\); asked directly for \/, the canary failed 3 of 3 \(500, 500, 500\) and stable 0 of 3 \(404, 404, 404\)$/,
+    );
     expect(await router().readSplit()).toEqual({ blue: 100 });
-    expect(visibleLog(run).trim().split('\n').pop()).toMatch(
-      /^::error::Rolled back to blue: canary 5xx rate/,
+    expect(visibleLog(run)).toMatch(
+      /Traffic: blue 100% \(hold\)\n.*Tripwire: the router saw the canary fail/,
     );
     expect(run.durationMs).toBeLessThan(5000);
     const report = JSON.parse(run.outputs['report']!);
+    // Read every 10 ms: the first failure is seen within a reading or two of happening.
+    expect(report.detectionToRollbackMs).toBeLessThan(200);
+    expect(report.steps.map((step: { result: string }) => step.result)).toEqual(['set', 'failed']);
+  });
+
+  it('without the tripwire, the error-rate gate rolls the failing canary back at a check', async () => {
+    green.setMode('error');
+    load = startLoad(`${proxy.url}/health`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '10s', tripwire: 'false' }),
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+    expect(await router().readSplit()).toEqual({ blue: 100 });
+    expect(visibleLog(run)).not.toMatch(/\(hold\)/);
+    expect(visibleLog(run).trim().split('\n').pop()).toMatch(
+      /^::error::Rolled back to blue: canary 5xx rate/,
+    );
+    const report = JSON.parse(run.outputs['report']!);
+    // Dated from the last check that passed: at most a check interval before the failure.
     expect(report.detectionToRollbackMs).toBeLessThan(1000);
+  });
+
+  it("a failure the canary's confirm-path does not share restores the split; the error-rate gate then judges", async () => {
+    green.setMode('users-error'); // /health answers; what users ask for fails
+    load = startLoad(`${proxy.url}/orders`, 100);
+    const run = await runAction('shift-traffic', {
+      inputs: inputs({ 'step-duration': '3s', 'check-interval': '1s', 'confirm-path': '/health' }),
+    });
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(visibleLog(run)).toMatch(
+      /Tripwire: not confirmed \(asked directly for \/health, the canary failed 0 of 3 \(200, 200, 200\) and stable 0 of 3 \(200, 200, 200\)\)/,
+    );
+    expect(visibleLog(run)).toMatch(/Traffic: blue 90% \/ green 10% \(resume\)/);
+    expect(run.outputs['reason']).toMatch(/^canary 5xx rate/);
+    expect(await router().readSplit()).toEqual({ blue: 100 });
   });
 
   it('rolls back a canary that breaks at a later step', async () => {

@@ -8,6 +8,8 @@ import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probe
 import type { Plan } from '../../shared/core/traffic/plan.js';
 import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/prometheus-check.js';
 import { revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
+import { askAtRouterAddresses, type TripwireOptions } from '../../shared/engine/tripwire.js';
+import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { maskSecrets } from '../../shared/runtime/report.js';
 import type { ShiftTrafficDeps } from './main.js';
@@ -50,5 +52,28 @@ export async function rolloutGates(
     },
   );
   await prometheus?.preflight();
-  return { ...gated, redactor, check: rolloutCheck(probes, prometheus, deps) };
+  return {
+    ...gated,
+    redactor,
+    check: rolloutCheck(probes, prometheus, deps),
+    tripwire: tripwireOf(settings, gated.provider, deps),
+  };
+}
+
+/** Between checks, the tripwire (on routers that count requests live); never in advisory mode. */
+function tripwireOf(
+  settings: ShiftTrafficSettings,
+  provider: TrafficProvider,
+  deps: ShiftTrafficDeps,
+): TripwireOptions | undefined {
+  if (!settings.tripwire || settings.advisory || !provider.liveCounts) return undefined;
+  const path = settings['confirm-path'];
+  return {
+    read: () => provider.liveCounts!(),
+    ask: askAtRouterAddresses(provider, deps.http, path),
+    path,
+    pollMs: 10,
+    hangAfterMs: settings['hang-after'],
+    restMs: settings['check-interval'],
+  };
 }

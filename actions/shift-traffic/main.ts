@@ -48,6 +48,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         ...(deps.signal && { signal: deps.signal }),
         ...(gates.metricsDelayMs !== undefined && { metricsDelayMs: gates.metricsDelayMs }),
         ...(gates.check && { probe: gates.check }),
+        ...(gates.tripwire && { tripwire: gates.tripwire }),
       },
     );
     markSettled(runtime, result.outcome.kind);

@@ -76,6 +76,13 @@ export const shiftTrafficInputs = z
     advisory: booleanInput,
     /** HAProxy: a request unanswered this long counts as failed (a hung canary); 0 turns it off. */
     'hang-after': timeLimit(),
+    /** HAProxy: read the router every 10 ms and hold traffic on stable at the canary's first failure. */
+    tripwire: booleanInput,
+    /** The path asked of both revisions directly to confirm a trip. */
+    'confirm-path': z
+      .string()
+      .trim()
+      .regex(/^\/[^\s?#]*(\?[^\s#]*)?$/, 'must be a path such as /healthz (a leading /, no spaces)'),
     /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
     'cloud-run-metrics': booleanInput,
     /** Cloud Run: how late Cloud Monitoring's request counts may arrive. */
@@ -176,6 +183,8 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'min-requests': 'min-requests: 20',
   'failure-limit': 'failure-limit: 0',
   'hang-after': 'hang-after: 5s',
+  tripwire: 'tripwire: true',
+  'confirm-path': 'confirm-path: /healthz',
   'cloud-run-metrics': 'cloud-run-metrics: true',
   'cloud-run-metrics-delay': 'cloud-run-metrics-delay: 3m',
   advisory: 'advisory: false',

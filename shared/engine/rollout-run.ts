@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../adapters/clock.js';
 import type { TrafficProvider } from '../adapters/providers/provider.js';
-import type { CheckResult, GatePolicy, GateHistory } from '../core/traffic/gates.js';
+import type { CheckResult, GatePolicy, GateHistory, Verdict } from '../core/traffic/gates.js';
 import { describeStep, type Plan } from '../core/traffic/plan.js';
 import type {
   RolloutOutcome,
@@ -15,6 +15,7 @@ import type {
 } from '../core/traffic/rollout-report.js';
 import { driftResponse } from '../core/traffic/rollout-rules.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from '../core/traffic/split.js';
+import { Tripwire, type TripwireOptions } from './tripwire.js';
 
 export interface RolloutSpec {
   stable: string;
@@ -40,6 +41,8 @@ export interface RolloutDeps {
    * so a step is judged on its own traffic rather than on no data.
    */
   metricsDelayMs?: number;
+  /** Reads the router between checks and takes a failing canary out at once. */
+  tripwire?: TripwireOptions;
 }
 
 export class Cancelled extends Error {}
@@ -49,8 +52,15 @@ export class RolloutRun {
   readonly steps: StepReport[] = [];
   /** The split this run set last (or found at the start). */
   expected: Split;
-  /** When a check first failed: the start of detection-to-rollback. */
+  /** When the first failure was seen (a trip, or else a failed check): detection starts here. */
   firstFailureAt: number | undefined;
+  /** The last check that passed: a failure the next check finds happened after it. */
+  private clearAt = 0;
+  /** When traffic last left the canary for a failure's sake (a tripwire's hold). */
+  private heldAt: number | undefined;
+  /** When the router last took a split from this run. */
+  private movedAt = 0;
+  readonly tripwire: Tripwire | undefined;
   private readonly started: number;
 
   constructor(
@@ -60,6 +70,7 @@ export class RolloutRun {
   ) {
     this.started = deps.clock.now();
     this.expected = observed;
+    this.tripwire = deps.tripwire && new Tripwire(this, deps.tripwire);
   }
 
   /** Milliseconds since the rollout started. */
@@ -71,10 +82,13 @@ export class RolloutRun {
     return percentOf(this.expected, this.spec.canary);
   }
 
-  async setSplit(split: Split, event: string): Promise<void> {
+  /** `record: false` for a tripwire's brief hold and resume, which deployments need not list. */
+  async setSplit(split: Split, event: string, { record = true } = {}): Promise<void> {
     await this.deps.provider.setSplit(split);
+    this.movedAt = this.at();
+    if (event === 'hold') this.heldAt = this.movedAt;
     this.expected = split;
-    await this.deps.onSplit?.(split);
+    if (record) await this.deps.onSplit?.(split);
     this.timeline.push({ atMs: this.at(), canaryPercent: this.canaryPercent(), event });
     this.deps.log(`Traffic: ${describeSplit(split)} (${event})`);
   }
@@ -82,11 +96,29 @@ export class RolloutRun {
   async rollback(reason: string): Promise<RolloutResult> {
     const stable = allOn(this.spec.stable);
     await this.setSplit(stable, 'rollback');
-    const detection = this.firstFailureAt === undefined ? undefined : this.at() - this.firstFailureAt;
+    const detection =
+      this.firstFailureAt === undefined ? undefined : (this.heldAt ?? this.movedAt) - this.firstFailureAt;
     return {
       ...this.result({ kind: 'rolled-back', reason }, stable),
       ...(detection !== undefined && { detectionToRollbackMs: detection }),
     };
+  }
+
+  /** A check's verdict: a pass moves the clear mark; the first failure dates detection from it. */
+  checked(verdict: Verdict): void {
+    if (verdict === 'pass') this.clearAt = this.at();
+    else if (verdict === 'fail') this.firstFailureAt ??= this.clearAt;
+  }
+
+  /** A failure the router saw at `clockMs` (the clock's time, not the run's). */
+  failureSeenAt(clockMs: number): void {
+    this.firstFailureAt ??= clockMs - this.started;
+  }
+
+  /** A trip that was not confirmed: detection starts again at the next failure. */
+  failureCleared(): void {
+    this.firstFailureAt = undefined;
+    this.heldAt = undefined;
   }
 
   /** The split someone else set since this run's last move, if any. */

@@ -69,7 +69,11 @@ async function runStep(run: RolloutRun, index: number): Promise<RolloutResult | 
     return undefined;
   }
   if (step.kind === 'pause') {
-    await run.sleep(step.durationMs);
+    const tripped = await waitWatching(run, step.durationMs);
+    if (tripped) {
+      run.report(index, startedAt, 'failed');
+      return tripped;
+    }
     const moved = await run.drifted();
     if (moved) return await run.afterDrift(moved);
     run.report(index, startedAt, 'waited');
@@ -94,7 +98,14 @@ async function analyse(
   let waited = false;
   for (;;) {
     while (clock.now() < window.end) {
-      await run.sleep(Math.min(step.intervalMs, Math.max(window.end - clock.now(), 0)));
+      const tripped = await waitWatching(
+        run,
+        Math.min(step.intervalMs, Math.max(window.end - clock.now(), 0)),
+      );
+      if (tripped) {
+        run.report(index, startedAt, 'failed', window.history);
+        return tripped;
+      }
       const moved = await run.drifted();
       if (moved) {
         run.report(index, startedAt, 'drift', window.history);
@@ -132,6 +143,21 @@ async function analyse(
   }
 }
 
+/**
+ * Waits `ms`. With a tripwire and traffic on the canary, the router is read all the
+ * while: a result when a confirmed trip rolled the canary back.
+ */
+async function waitWatching(run: RolloutRun, ms: number): Promise<RolloutResult | undefined> {
+  const end = run.deps.clock.now() + ms;
+  if (!run.tripwire || run.canaryPercent() === 0) return run.sleep(ms).then(() => undefined);
+  for (;;) {
+    const trip = await run.tripwire.until(end);
+    if (!trip) return undefined;
+    const ended = await run.tripwire.spring(trip);
+    if (ended) return ended;
+  }
+}
+
 /** One check in a window: the router's error rate and the probes, recorded on the window's history. */
 async function check(
   run: RolloutRun,
@@ -149,7 +175,7 @@ async function check(
   if (run.deps.probe) checks.push(await run.deps.probe());
   const result = combineChecks(checks);
   window.history = recordCheck(window.history, result);
-  if (result.verdict === 'fail' && run.firstFailureAt === undefined) run.firstFailureAt = run.at();
+  run.checked(result.verdict);
   run.timeline.push({
     atMs: run.at(),
     canaryPercent: run.canaryPercent(),

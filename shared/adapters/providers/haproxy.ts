@@ -10,7 +10,9 @@ import {
 } from '../../core/traffic/haproxy-answers.js';
 import { createConnection } from 'node:net';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
+import type { LiveReading } from '../../core/traffic/tripwire.js';
 import {
+  liveCountsOf,
   parseServersState,
   parseStat,
   servedSplit,
@@ -48,9 +50,14 @@ class HaproxyBackend implements TrafficProvider {
     return runtimeCommand(this.options.socket, commands, this.options.timeoutMs ?? 5000);
   }
 
+  /**
+   * The backend's server rows. `show stat <backend> 4 -1` answers with those alone,
+   * however large the configuration; a name of digits would be read as a proxy id.
+   */
   private async servers(): Promise<StatRow[]> {
     const { backend, socket } = this.options;
-    const servers = serversOf(parseStat(await this.command('show stat')), backend);
+    const answer = await this.command(/^\d+$/.test(backend) ? 'show stat' : `show stat ${backend} 4 -1`);
+    const servers = /^No such proxy/.test(answer) ? [] : serversOf(parseStat(answer), backend);
     if (servers.length === 0)
       throw new ProviderError(`HAProxy has no backend '${backend}' with servers (socket ${socket})`);
     return servers;
@@ -102,6 +109,11 @@ class HaproxyBackend implements TrafficProvider {
     const refusal = addrAnswerRefusal(text);
     if (refusal) throw new ProviderError(`HAProxy refused the new address: ${refusal}`);
     return { name: request.revision, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  }
+
+  async liveCounts(): Promise<LiveReading> {
+    const servers = await this.servers();
+    return Object.fromEntries(servers.map((row) => [row['svname'] as string, liveCountsOf(row)]));
   }
 
   async metrics(): Promise<RouterMetrics> {

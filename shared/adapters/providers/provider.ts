@@ -1,6 +1,7 @@
 import { OperationalError } from '../../core/errors.js';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import type { Split } from '../../core/traffic/split.js';
+import type { LiveReading } from '../../core/traffic/tripwire.js';
 
 export interface Revision {
   name: string;
@@ -22,6 +23,11 @@ export interface TrafficProvider {
   listRevisions(): Promise<Revision[]>;
   /** Cumulative response counters per revision, when the router can see them. */
   metrics?(): Promise<RouterMetrics>;
+  /**
+   * Each revision's counters right now, cheap enough to read every few milliseconds
+   * (the tripwire's). Only routers that count each request as it happens have it.
+   */
+  liveCounts?(): Promise<LiveReading>;
   /** Puts a new revision in place without giving it traffic. */
   deploy?(request: DeployRequest): Promise<Revision>;
 }
@@ -53,6 +59,7 @@ export function withMetrics(
     setSplit: (split) => provider.setSplit(split),
     listRevisions: () => provider.listRevisions(),
     ...(provider.deploy && { deploy: (request: DeployRequest) => provider.deploy!(request) }),
+    ...(provider.liveCounts && { liveCounts: () => provider.liveCounts!() }),
     metrics,
   };
 }

@@ -8,6 +8,7 @@ import { OperationalError } from '../errors.js';
 import type { RouterCounts } from './gates.js';
 import { serverOutOfService } from './haproxy-answers.js';
 import { splitFromWeights, type Split } from './split.js';
+import type { LiveCounts } from './tripwire.js';
 
 export type StatRow = Record<string, string>;
 
@@ -107,5 +108,19 @@ export function serverCounts(row: StatRow, stalled: number | undefined): RouterC
     requests: answered + failedToAnswer,
     errors5xx: n('hrsp_5xx') + failedToAnswer,
     ...(stalled && { stalled }),
+  };
+}
+
+/**
+ * A server's live counters: stot (sent), the failures serverCounts counts, scur (in
+ * flight now) and ttime_max (its slowest request; a column since HAProxy 2.4).
+ */
+export function liveCountsOf(row: StatRow): LiveCounts {
+  const n = (k: string) => Number(row[k] || 0);
+  return {
+    dispatched: n('stot'),
+    failed: serverCounts(row, undefined).errors5xx,
+    inFlight: n('scur'),
+    slowestMs: n('ttime_max'),
   };
 }

@@ -32,6 +32,9 @@ export interface RolloutResult {
   split: Split;
   steps: StepReport[];
   timeline: TimelinePoint[];
-  /** Milliseconds from the first failed check to the canary's weight reaching 0. */
+  /**
+   * Milliseconds from the first failure seen (the router's, to within one tripwire
+   * reading; else the first failed check) to the router taking the canary's traffic away.
+   */
   detectionToRollbackMs?: number;
 }

@@ -33,7 +33,7 @@ export function rolloutSummary(
     '',
     `Traffic now: **${escapeCell(describeSplit(result.split))}**` +
       (result.detectionToRollbackMs !== undefined
-        ? ` · first failed check to rollback: ${Math.round(result.detectionToRollbackMs)} ms`
+        ? ` · first failure seen to traffic off the canary: ${Math.round(result.detectionToRollbackMs)} ms`
         : ''),
     '',
     ...notes.map((n) => `> ${escapeCell(n)}`),

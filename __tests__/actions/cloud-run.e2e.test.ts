@@ -153,7 +153,9 @@ describe('cloud-run provider through gcloud', () => {
       );
       expect(shifted.code).toBe(1);
       expect(shifted.outputs['outcome']).toBe('rolled-back');
-      expect(shifted.outputs['reason']).toMatch(/^probe canary-version: status 500/);
+      expect(shifted.outputs['reason']).toMatch(
+        /^the probes failed 3 passes in a row: canary-version \(status 500/,
+      );
       expect(api.traffic('api')).toEqual({ [OLD]: 100 });
     },
     SLOW,

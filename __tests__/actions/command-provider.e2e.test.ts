@@ -68,7 +68,9 @@ describe('command provider', () => {
       },
     });
     expect(run.code).toBe(1);
-    expect(run.outputs['reason']).toMatch(/^probe canary-version: status 500/);
+    expect(run.outputs['reason']).toMatch(
+      /^the probes failed 3 passes in a row: canary-version \(status 500/,
+    );
     expect(JSON.parse(state(run.workspace, 'rollout.json'))).toEqual({ v1: 100 });
     expect(state(run.workspace, 'history.log')).toBe('v2=10\nv2=0\n');
   });

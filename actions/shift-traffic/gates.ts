@@ -7,7 +7,9 @@ import { providerSecrets } from '../../shared/core/traffic/provider-settings.js'
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
 import type { Plan } from '../../shared/core/traffic/plan.js';
 import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/prometheus-check.js';
-import { revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
+import type { BuiltProbes } from '../../shared/core/probe-spec.js';
+import type { ProbeWatchOptions } from '../../shared/engine/probe-watch.js';
+import { probeOnce, revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
 import { askAtRouterAddresses, type TripwireOptions } from '../../shared/engine/tripwire.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
@@ -56,17 +58,31 @@ export async function rolloutGates(
     ...gated,
     redactor,
     check: rolloutCheck(probes, prometheus, deps),
-    tripwire: tripwireOf(settings, gated.provider, deps),
+    ...watchOf(settings, gated.provider, probes, deps),
   };
 }
 
-/** Between checks, the tripwire (on routers that count requests live); never in advisory mode. */
+/**
+ * Between checks: the live tripwire on routers that count requests as they happen,
+ * else the revision probes every quarter second; never in advisory mode.
+ */
+function watchOf(
+  settings: ShiftTrafficSettings,
+  provider: TrafficProvider,
+  probes: BuiltProbes | undefined,
+  deps: ShiftTrafficDeps,
+): { tripwire?: TripwireOptions; probeWatch?: ProbeWatchOptions } {
+  if (!settings.tripwire || settings.advisory) return {};
+  if (provider.liveCounts) return { tripwire: tripwireOf(settings, provider, deps) };
+  if (!probes) return {};
+  return { probeWatch: { probe: () => probeOnce(probes, deps), pollMs: 250, passes: 3 } };
+}
+
 function tripwireOf(
   settings: ShiftTrafficSettings,
   provider: TrafficProvider,
   deps: ShiftTrafficDeps,
-): TripwireOptions | undefined {
-  if (!settings.tripwire || settings.advisory || !provider.liveCounts) return undefined;
+): TripwireOptions {
   const path = settings['confirm-path'];
   return {
     read: () => provider.liveCounts!(),

@@ -49,6 +49,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         ...(gates.metricsDelayMs !== undefined && { metricsDelayMs: gates.metricsDelayMs }),
         ...(gates.check && { probe: gates.check }),
         ...(gates.tripwire && { tripwire: gates.tripwire }),
+        ...(gates.probeWatch && { probeWatch: gates.probeWatch }),
       },
     );
     markSettled(runtime, result.outcome.kind);

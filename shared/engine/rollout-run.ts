@@ -15,7 +15,8 @@ import type {
 } from '../core/traffic/rollout-report.js';
 import { driftResponse } from '../core/traffic/rollout-rules.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from '../core/traffic/split.js';
-import { Tripwire, type TripwireOptions } from './tripwire.js';
+import { ProbeWatch, type ProbeWatchOptions } from './probe-watch.js';
+import { Tripwire, type TripwireOptions, type Watcher } from './tripwire.js';
 
 export interface RolloutSpec {
   stable: string;
@@ -43,6 +44,8 @@ export interface RolloutDeps {
   metricsDelayMs?: number;
   /** Reads the router between checks and takes a failing canary out at once. */
   tripwire?: TripwireOptions;
+  /** Without a live tripwire: the revision probes, sent between checks. */
+  probeWatch?: ProbeWatchOptions;
 }
 
 export class Cancelled extends Error {}
@@ -60,7 +63,7 @@ export class RolloutRun {
   private heldAt: number | undefined;
   /** When the router last took a split from this run. */
   private movedAt = 0;
-  readonly tripwire: Tripwire | undefined;
+  readonly tripwire: Watcher | undefined;
   private readonly started: number;
 
   constructor(
@@ -70,7 +73,9 @@ export class RolloutRun {
   ) {
     this.started = deps.clock.now();
     this.expected = observed;
-    this.tripwire = deps.tripwire && new Tripwire(this, deps.tripwire);
+    this.tripwire = deps.tripwire
+      ? new Tripwire(this, deps.tripwire)
+      : deps.probeWatch && new ProbeWatch(this, deps.probeWatch);
   }
 
   /** Milliseconds since the rollout started. */

@@ -34,7 +34,15 @@ export interface TripwireOptions {
   restMs: number;
 }
 
-export class Tripwire {
+/** What a rollout's waits are watched with: the live tripwire, or the probe watch. */
+export interface Watcher {
+  /** Watches until `end` (clock ms); the trip that cut the wait short, if any. */
+  until(end: number): Promise<Trip | undefined>;
+  /** Acts on a trip: a result when the canary was rolled back. */
+  spring(trip: Trip): Promise<RolloutResult | undefined>;
+}
+
+export class Tripwire implements Watcher {
   private watch: TripwireWatch | undefined;
 
   constructor(
@@ -42,7 +50,6 @@ export class Tripwire {
     private readonly options: TripwireOptions,
   ) {}
 
-  /** Reads the router until `end` (clock ms); the trip that cut the wait short, if any. */
   async until(end: number): Promise<Trip | undefined> {
     const { clock } = this.run.deps;
     for (let first = this.watch === undefined; clock.now() < end; first = false) {
@@ -63,7 +70,7 @@ export class Tripwire {
     return undefined;
   }
 
-  /** Holds traffic on stable and asks both revisions: a result when the canary is rolled back. */
+  /** Holds traffic on stable and asks both revisions before rolling back or restoring the split. */
   async spring(trip: Trip): Promise<RolloutResult | undefined> {
     const { run } = this;
     const { canary, stable } = run.spec;

@@ -130,6 +130,9 @@ describe('trip texts and timeouts', () => {
       'the router saw the canary fail a request (5xx or no answer)',
     );
     expect(tripText({ kind: 'failed', count: 3, sinceMs: 0 })).toMatch(/fail 3 requests/);
+    expect(tripText({ kind: 'probes', down: ['api (status 500)'], passes: 3, sinceMs: 0 })).toBe(
+      'the probes failed 3 passes in a row: api (status 500)',
+    );
     expect(tripText({ kind: 'hung', ageMs: 260.4, thresholdMs: 250, sinceMs: 0 })).toMatch(
       /^a canary request went unanswered for 260 ms \(the limit is 250 ms/,
     );

@@ -36,7 +36,9 @@ export interface TripwireWatch {
 
 export type Trip =
   | { kind: 'failed'; count: number; sinceMs: number }
-  | { kind: 'hung'; ageMs: number; thresholdMs: number; sinceMs: number };
+  | { kind: 'hung'; ageMs: number; thresholdMs: number; sinceMs: number }
+  /** Where the router counts nothing live: the revision probes failed `passes` times in a row. */
+  | { kind: 'probes'; down: readonly string[]; passes: number; sinceMs: number };
 
 /** Below this a request is never called hung, however fast stable answers. */
 export const HANG_FLOOR_MS = 250;
@@ -107,6 +109,8 @@ export function rest(watch: TripwireWatch, at: number, restMs: number): Tripwire
 }
 
 export function tripText(trip: Trip): string {
+  if (trip.kind === 'probes')
+    return `the probes failed ${trip.passes} passes in a row: ${trip.down.join(', ')}`;
   return trip.kind === 'failed'
     ? `the router saw the canary fail ${trip.count === 1 ? 'a request' : `${trip.count} requests`} (5xx or no answer)`
     : `a canary request went unanswered for ${Math.round(trip.ageMs)} ms (the limit is ${Math.round(trip.thresholdMs)} ms: twice stable's slowest, at least ${HANG_FLOOR_MS} ms, at most hang-after)`;

@@ -1,0 +1,98 @@
+/**
+ * The tripwire in the engine, in-process: an in-memory router whose live counters
+ * the test scripts, direct answers the test chooses, and a virtual clock.
+ */
+import type { Outcome } from '../../shared/core/probe.js';
+import { shorthandPlan, type Plan } from '../../shared/core/traffic/plan.js';
+import type { LiveCounts } from '../../shared/core/traffic/tripwire.js';
+import { runRollout } from '../../shared/engine/rollout.js';
+import { memoryRouter, virtualClock } from '../support/in-memory.js';
+
+const answer = (status: number): Outcome => ({
+  kind: 'response',
+  response: { status, headers: {}, body: '' },
+  latencyMs: 1,
+});
+
+async function rollout(options: {
+  /** The canary's live counters at a virtual time (ms since the start). */
+  canaryAt: (ms: number) => Partial<LiveCounts>;
+  canaryAnswers: number;
+}) {
+  const clock = virtualClock();
+  const router = memoryRouter({ blue: 100 });
+  const started = clock.now();
+  const log: string[] = [];
+  const live = (over: Partial<LiveCounts>): LiveCounts => ({
+    dispatched: 0,
+    failed: 0,
+    inFlight: 0,
+    slowestMs: 10,
+    ...over,
+  });
+  const result = await runRollout(
+    {
+      stable: 'blue',
+      canary: 'green',
+      plan: shorthandPlan('10,100', 5_000, 1_000) as Plan,
+      policy: { failureLimit: 0, advisory: false },
+    },
+    {
+      provider: router.provider,
+      clock,
+      log: (m) => log.push(m),
+      warn: () => undefined,
+      probe: async () => ({ verdict: 'pass', reasons: [] }),
+      tripwire: {
+        read: async () => ({ blue: live({}), green: live(options.canaryAt(clock.now() - started)) }),
+        ask: async (revision) =>
+          Array(3).fill(answer(revision === 'green' ? options.canaryAnswers : 200)) as Outcome[],
+        path: '/',
+        pollMs: 10,
+        hangAfterMs: 5000,
+        restMs: 1000,
+      },
+    },
+  );
+  return { result, router, log };
+}
+
+it('a failure the direct requests confirm: held within a reading, then rolled back, detection dated from the last clear reading', async () => {
+  const { result, router, log } = await rollout({
+    canaryAt: (ms) => ({ dispatched: Math.floor(ms / 100), failed: ms >= 1_505 ? 1 : 0 }),
+    canaryAnswers: 500,
+  });
+  expect(result.outcome).toEqual({
+    kind: 'rolled-back',
+    reason: expect.stringMatching(
+      /^the router saw the canary fail a request .*the canary failed 3 of 3 \(500, 500, 500\)/,
+    ),
+  });
+  expect(router.split).toEqual({ blue: 100 });
+  expect(log).toContain('Traffic: blue 100% (hold)');
+  expect(result.detectionToRollbackMs).toBeGreaterThan(0);
+  expect(result.detectionToRollbackMs).toBeLessThanOrEqual(20);
+});
+
+it('a failure they do not confirm restores the split, rests, and the rollout goes on to promote', async () => {
+  const { result, router, log } = await rollout({
+    canaryAt: (ms) => ({ dispatched: Math.floor(ms / 100), failed: ms >= 1_505 ? 1 : 0 }),
+    canaryAnswers: 200,
+  });
+  expect(result.outcome).toEqual({ kind: 'promoted' });
+  expect(router.split).toEqual({ green: 100 });
+  expect(router.sets.map((s) => s['green'] ?? 0)).toEqual([10, 0, 10, 100]);
+  expect(log.filter((l) => l.startsWith('Tripwire: not confirmed'))).toHaveLength(1);
+  expect(result.detectionToRollbackMs).toBeUndefined();
+});
+
+it('a request left hanging past the limit trips as hung', async () => {
+  const { result } = await rollout({
+    canaryAt: (ms) => (ms < 1_200 ? { dispatched: 10 } : { dispatched: 11, inFlight: 1 }),
+    canaryAnswers: 502,
+  });
+  expect(result.outcome).toMatchObject({
+    kind: 'rolled-back',
+    reason: expect.stringMatching(/^a canary request went unanswered for 25\d ms/),
+  });
+});

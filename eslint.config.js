@@ -18,5 +18,5 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   // Command-line scripts talk to people on the console.
-  { files: ['scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  { files: ['scripts/**/*.ts', 'bench/**/*.ts'], rules: { 'no-console': 'off' } },
 );

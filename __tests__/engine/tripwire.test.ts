@@ -96,3 +96,40 @@ it('a request left hanging past the limit trips as hung', async () => {
     reason: expect.stringMatching(/^a canary request went unanswered for 25\d ms/),
   });
 });
+
+it('weights someone moved during the hold are left as they are, not overwritten by the resume', async () => {
+  const clock = virtualClock();
+  const router = memoryRouter({ blue: 100 });
+  const started = clock.now();
+  const result = await runRollout(
+    {
+      stable: 'blue',
+      canary: 'green',
+      plan: shorthandPlan('10,100', 5_000, 1_000) as Plan,
+      policy: { failureLimit: 0, advisory: false },
+    },
+    {
+      provider: router.provider,
+      clock,
+      log: () => undefined,
+      warn: () => undefined,
+      tripwire: {
+        read: async () => ({
+          blue: { dispatched: 0, failed: 0, inFlight: 0, slowestMs: 10 },
+          green: { dispatched: 0, failed: clock.now() - started >= 1_505 ? 1 : 0, inFlight: 0, slowestMs: 0 },
+        }),
+        ask: async (revision) => {
+          // An operator sends a quarter of the traffic to the canary while it is asked.
+          if (revision === 'green') await router.provider.setSplit({ blue: 75, green: 25 });
+          return Array(3).fill(answer(200)) as Outcome[];
+        },
+        path: '/',
+        pollMs: 10,
+        hangAfterMs: 5000,
+        restMs: 1000,
+      },
+    },
+  );
+  expect(result.outcome.kind).toBe('drift');
+  expect(router.split).toEqual({ blue: 75, green: 25 });
+});

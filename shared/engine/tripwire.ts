@@ -87,6 +87,9 @@ export class Tripwire implements Watcher {
     ]);
     const verdict = confirmation(fromCanary, fromStable, this.options.path);
     if (verdict.confirmed) return run.rollback(`${tripText(trip)}; ${verdict.detail}`);
+    // Someone who moved the weights during the hold has the last word, as at any step.
+    const moved = await run.drifted();
+    if (moved) return run.afterDrift(moved);
     run.deps.log(
       `Tripwire: not confirmed (${verdict.detail}); the split is restored and the error-rate gate judges the window`,
     );

@@ -82,7 +82,12 @@ export const shiftTrafficInputs = z
     'confirm-path': z
       .string()
       .trim()
-      .regex(/^\/[^\s?#]*(\?[^\s#]*)?$/, 'must be a path such as /healthz (a leading /, no spaces)'),
+      // One leading '/': '//host' and '/\\host' name another host to URL parsers.
+      .regex(
+        // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+        /^\/(?![/\\])[^\s?#\\\x00-\x1f\x7f]*(\?[^\s#\x00-\x1f\x7f]*)?$/,
+        'must be a path such as /healthz (one leading /, no spaces or backslashes)',
+      ),
     /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
     'cloud-run-metrics': booleanInput,
     /** Cloud Run: how late Cloud Monitoring's request counts may arrive. */

@@ -118,7 +118,8 @@ export function askAtRouterAddresses(
     const unknown: Outcome = { kind: 'error', error: 'no address for the revision', latencyMs: 0 };
     if (!base) return Array<Outcome>(CONFIRMING_REQUESTS).fill(unknown);
     const request = {
-      url: new URL(path, base).toString(),
+      // Joined, not resolved: the path can only ever add to the revision's own address.
+      url: `${base.replace(/\/+$/, '')}${path}`,
       method: 'GET',
       headers: {},
       timeoutMs,

@@ -195,6 +195,17 @@ if (TRIALS > 0 && existsSync('/usr/sbin/haproxy')) {
     ratio(median(r.hung.detection), median(r.hungChecks.detection)),
     median(r.hung.detection) <= 500 && median(r.hung.failures) <= 5,
   );
+  // The report dates detection from the last reading that showed nothing wrong (every
+  // 10 ms), so it may differ from the lab's clock by about one reading either way.
+  const gap = (t) => Math.max(...t.detection.map((d, i) => Math.abs(t.reported[i] - d)));
+  row(
+    `report's detectionToRollbackMs against the lab's clock, per trial (broken; hung)`,
+    '≤ 15 ms apart (one reading)',
+    `${ms(gap(r.broken))}; ${ms(gap(r.hung))} at most`,
+    `without the tripwire: ${ms(gap(r.brokenChecks))}; ${ms(gap(r.hungChecks))} (dated from the last check that passed)`,
+    '',
+    gap(r.broken) <= 15 && gap(r.hung) <= 15,
+  );
   if (HEALTHY_SECONDS > 0) {
     progress(`healthy canary under 0.1 % noise for ${HEALTHY_SECONDS} s`);
     const h = await healthyUnderNoise(HEALTHY_SECONDS);

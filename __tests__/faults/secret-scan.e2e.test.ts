@@ -193,6 +193,8 @@ describe('a release that breaks, with a secret in every credential', () => {
           'step-duration': '1s',
           'check-interval': '250ms',
           'min-requests': '5',
+          // The checks, not the probe watch, must stop it: each secret is used at a check.
+          tripwire: 'false',
           probes: revisionProbes('CANARY_URL'),
           'prometheus-url': `http://prom:${SECRETS.prometheusPassword}@127.0.0.1:${(prometheus.address() as AddressInfo).port}`,
           'prometheus-token': SECRETS.prometheusToken,

@@ -77,7 +77,9 @@ it('release-on-tag.yml, dispatched as a hotfix: a canary that breaks in producti
       'success',
     );
   const shift = jobs['production']?.steps.find((s) => !s.post && s.uses?.includes('/shift-traffic@'));
-  expect(shift?.log).toMatch(/Rolled back to machinemate-api-00001-abc: probe health: status 500/);
+  expect(shift?.log).toMatch(
+    /Rolled back to machinemate-api-00001-abc: the probes failed 3 passes in a row: health \(status 500/,
+  );
   expect(github.violations).toEqual([]);
 }, 180_000);
 

@@ -80,7 +80,7 @@ it.each([10, 50, 100])(
     expect(lab.github.issues).toHaveLength(1);
     expect(lab.github.issues[0]).toMatchObject({ state: 'open', title: '[P1] shop v2.0.0 rolled back' });
     expect(lab.github.issues[0]?.body).toMatch(
-      /was stopped \((.*canary 5xx rate|probe health: status 500).*\); traffic went back to v1/,
+      /was stopped \((.*canary 5xx rate|probe health: status 500|the probes failed 3 passes in a row: health \(status 500).*\); traffic went back to v1/,
     );
     expect(lab.github.violations).toEqual([]);
     const shift = stepOf(run, 'production', 'shift-traffic');

@@ -99,7 +99,7 @@ describe.each(haproxyVersions())('HAProxy %s server states', (_version, binary) 
     const run = await runAction('shift-traffic', { inputs: inputs(), timeoutMs: 40_000 });
     expect(run.outputs['outcome']).toBe('rolled-back');
     expect(run.outputs['reason']).toMatch(
-      /^a canary request went unanswered for \d+ ms \(the limit is 250 ms: .*\); asked directly for \/, the canary failed 3 of 3 \(no answer within 1000ms \(timeout\)/,
+      /^a canary request went unanswered for \d+ ms with nothing else coming back \(the limit is 250 ms: .*\); asked directly for \/, the canary failed 3 of 3 \(no answer within 1000ms \(timeout\)/,
     );
     expect(JSON.parse(run.outputs['report']!).detectionToRollbackMs).toBeLessThan(600);
     expect(await router().readSplit()).toEqual({ blue: 100 });

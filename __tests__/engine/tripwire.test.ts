@@ -25,6 +25,7 @@ async function rollout(options: {
   const log: string[] = [];
   const live = (over: Partial<LiveCounts>): LiveCounts => ({
     dispatched: 0,
+    ended: 0,
     failed: 0,
     inFlight: 0,
     slowestMs: 10,
@@ -115,8 +116,14 @@ it('weights someone moved during the hold are left as they are, not overwritten 
       warn: () => undefined,
       tripwire: {
         read: async () => ({
-          blue: { dispatched: 0, failed: 0, inFlight: 0, slowestMs: 10 },
-          green: { dispatched: 0, failed: clock.now() - started >= 1_505 ? 1 : 0, inFlight: 0, slowestMs: 0 },
+          blue: { dispatched: 0, ended: 0, failed: 0, inFlight: 0, slowestMs: 10 },
+          green: {
+            dispatched: 0,
+            ended: 0,
+            failed: clock.now() - started >= 1_505 ? 1 : 0,
+            inFlight: 0,
+            slowestMs: 0,
+          },
         }),
         ask: async (revision) => {
           // An operator sends a quarter of the traffic to the canary while it is asked.

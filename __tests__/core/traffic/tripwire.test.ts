@@ -13,6 +13,7 @@ import {
 
 const live = (over: Partial<LiveCounts> = {}): LiveCounts => ({
   dispatched: 100,
+  ended: 100,
   failed: 0,
   inFlight: 0,
   slowestMs: 20,
@@ -45,13 +46,28 @@ describe('observe', () => {
     expect(late.trip).toEqual({ kind: 'hung', ageMs: 250, thresholdMs: 250, sinceMs: 1010 });
   });
 
+  it('a request waiting past the limit while the canary answers others is not a hang (a long download)', () => {
+    let w = observe(watch, { canary: live({ dispatched: 101, inFlight: 1 }), stable }, 1010, 5000).watch;
+    for (let t = 1; t <= 10; t++) {
+      // Others come and go every 100 ms; the first request stays in flight throughout.
+      const seen = observe(
+        w,
+        { canary: live({ dispatched: 101 + t, ended: 100 + t, inFlight: 1 }), stable },
+        1010 + t * 100,
+        5000,
+      );
+      expect(seen.trip).toBeUndefined();
+      w = seen.watch;
+    }
+  });
+
   it('requests that finish are dropped oldest first: a canary answering within the limit never trips', () => {
     let w = watch;
     // One new request every 100 ms, each answered after 150 ms: never more than 2 in flight.
     for (let t = 1; t <= 30; t++) {
       const seen = observe(
         w,
-        { canary: live({ dispatched: 100 + t, inFlight: t === 1 ? 1 : 2 }), stable },
+        { canary: live({ dispatched: 100 + t, ended: 100 + t - 1, inFlight: t === 1 ? 1 : 2 }), stable },
         1000 + t * 100,
         5000,
       );
@@ -61,9 +77,14 @@ describe('observe', () => {
   });
 
   it('counters that went back (a reload) start the watch again instead of tripping', () => {
-    const seen = observe({ ...watch, failed: 50, dispatched: 5000 }, { canary: live(), stable }, 1010, 5000);
+    const seen = observe(
+      { ...watch, failed: 50, dispatched: 5000, ended: 5000 },
+      { canary: live(), stable },
+      1010,
+      5000,
+    );
     expect(seen.trip).toBeUndefined();
-    expect(seen.watch).toMatchObject({ failed: 0, dispatched: 100, clearAt: 1010 });
+    expect(seen.watch).toMatchObject({ failed: 0, dispatched: 100, ended: 100, clearAt: 1010 });
   });
 
   it('a canary the router no longer lists trips nothing', () => {
@@ -134,7 +155,7 @@ describe('trip texts and timeouts', () => {
       'the probes failed 3 passes in a row: api (status 500)',
     );
     expect(tripText({ kind: 'hung', ageMs: 260.4, thresholdMs: 250, sinceMs: 0 })).toMatch(
-      /^a canary request went unanswered for 260 ms \(the limit is 250 ms/,
+      /^a canary request went unanswered for 260 ms with nothing else coming back \(the limit is 250 ms/,
     );
   });
 
@@ -146,17 +167,18 @@ describe('trip texts and timeouts', () => {
 });
 
 describe('liveCountsOf', () => {
-  it("reads HAProxy's stot, scur, ttime_max and the failures serverCounts counts", () => {
+  it("reads HAProxy's stot, scur, rtime_max and the requests serverCounts counts (not ttime_max: keep-alive idle)", () => {
     expect(
       liveCountsOf({
         stot: '120',
         scur: '2',
-        ttime_max: '37',
+        rtime_max: '37',
+        ttime_max: '1509',
         hrsp_2xx: '100',
         hrsp_5xx: '3',
         econ: '1',
         eresp: '2',
       }),
-    ).toEqual({ dispatched: 120, failed: 6, inFlight: 2, slowestMs: 37 });
+    ).toEqual({ dispatched: 120, ended: 106, failed: 6, inFlight: 2, slowestMs: 37 });
   });
 });

@@ -112,15 +112,18 @@ export function serverCounts(row: StatRow, stalled: number | undefined): RouterC
 }
 
 /**
- * A server's live counters: stot (sent), the failures serverCounts counts, scur (in
- * flight now) and ttime_max (its slowest request; a column since HAProxy 2.4).
+ * A server's live counters: stot (sent), the ended and failed requests serverCounts
+ * counts, scur (in flight now) and rtime_max (its slowest time to a response's
+ * headers; a column since HAProxy 2.4).
  */
 export function liveCountsOf(row: StatRow): LiveCounts {
   const n = (k: string) => Number(row[k] || 0);
+  const counts = serverCounts(row, undefined);
   return {
     dispatched: n('stot'),
-    failed: serverCounts(row, undefined).errors5xx,
+    ended: counts.requests,
+    failed: counts.errors5xx,
     inFlight: n('scur'),
-    slowestMs: n('ttime_max'),
+    slowestMs: n('rtime_max'),
   };
 }

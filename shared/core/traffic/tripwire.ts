@@ -13,11 +13,16 @@ import type { Outcome } from '../probe.js';
 export interface LiveCounts {
   /** Requests the router has sent it (cumulative; HAProxy's stot). */
   dispatched: number;
+  /** Requests that ended, answered or failed (cumulative). */
+  ended: number;
   /** Requests it failed: 5xx, no connection, no response (cumulative). */
   failed: number;
   /** Requests in flight now (HAProxy's scur). */
   inFlight: number;
-  /** The longest any request to it has taken, ms (HAProxy's ttime_max; 0 when unknown). */
+  /**
+   * The longest it has taken to begin an answer, ms (HAProxy's rtime_max; 0 when
+   * unknown). Not ttime_max: that counts a keep-alive client's idle time too.
+   */
   slowestMs: number;
 }
 
@@ -28,6 +33,9 @@ export interface TripwireWatch {
   clearAt: number;
   failed: number;
   dispatched: number;
+  ended: number;
+  /** When a canary request last ended: a canary still answering others is not hung. */
+  endedAt: number;
   /** When each canary request that may still be in flight was first seen, oldest first. */
   pending: readonly number[];
   /** After a trip that was not confirmed: no new trip before this. */
@@ -48,6 +56,8 @@ export function startWatch(canary: LiveCounts | undefined, at: number): Tripwire
     clearAt: at,
     failed: canary?.failed ?? 0,
     dispatched: canary?.dispatched ?? 0,
+    ended: canary?.ended ?? 0,
+    endedAt: at,
     pending: [],
     restUntil: 0,
   };
@@ -55,8 +65,8 @@ export function startWatch(canary: LiveCounts | undefined, at: number): Tripwire
 
 /**
  * How long a canary request may go unanswered: twice the longest stable has ever
- * taken, at least HANG_FLOOR_MS, and never more than the user's hang-after
- * (0: hangs are not watched).
+ * taken to begin an answer, at least HANG_FLOOR_MS, and never more than the user's
+ * hang-after (0: hangs are not watched).
  */
 export function hangThresholdMs(stable: LiveCounts | undefined, hangAfterMs: number): number {
   if (hangAfterMs === 0) return Infinity;
@@ -65,7 +75,9 @@ export function hangThresholdMs(stable: LiveCounts | undefined, hangAfterMs: num
 
 /**
  * One reading. Requests are assumed to finish in the order they were sent, so the
- * in-flight count trims the oldest first: a hang is never overstated.
+ * in-flight count trims the oldest first: a hang is never overstated. A request is
+ * hung when it has waited past the threshold and nothing else the canary had came
+ * back meanwhile (a long download beside answered requests is not a hang).
  */
 export function observe(
   watch: TripwireWatch,
@@ -75,7 +87,12 @@ export function observe(
 ): { watch: TripwireWatch; trip?: Trip } {
   const { canary } = reading;
   // No canary row, or its counters went back (a reload): start again from here.
-  if (!canary || canary.failed < watch.failed || canary.dispatched < watch.dispatched)
+  if (
+    !canary ||
+    canary.failed < watch.failed ||
+    canary.dispatched < watch.dispatched ||
+    canary.ended < watch.ended
+  )
     return { watch: { ...startWatch(canary, at), restUntil: watch.restUntil } };
   const fresh = Math.min(canary.dispatched - watch.dispatched, canary.inFlight);
   const seen = [...watch.pending, ...Array<number>(fresh).fill(at)];
@@ -84,6 +101,8 @@ export function observe(
     clearAt: at,
     failed: canary.failed,
     dispatched: canary.dispatched,
+    ended: canary.ended,
+    endedAt: canary.ended > watch.ended ? at : watch.endedAt,
     pending,
     restUntil: watch.restUntil,
   };
@@ -95,7 +114,7 @@ export function observe(
     };
   const oldest = next.pending[0];
   const thresholdMs = hangThresholdMs(reading.stable, hangAfterMs);
-  if (oldest !== undefined && at - oldest >= thresholdMs)
+  if (oldest !== undefined && at - oldest >= thresholdMs && at - next.endedAt >= thresholdMs)
     return {
       watch: { ...next, clearAt: watch.clearAt },
       trip: { kind: 'hung', ageMs: at - oldest, thresholdMs, sinceMs: oldest },
@@ -105,7 +124,7 @@ export function observe(
 
 /** After a trip that was not confirmed: the counts as they are now, quiet for `restMs`. */
 export function rest(watch: TripwireWatch, at: number, restMs: number): TripwireWatch {
-  return { ...watch, clearAt: at, pending: [], restUntil: at + restMs };
+  return { ...watch, clearAt: at, endedAt: at, pending: [], restUntil: at + restMs };
 }
 
 export function tripText(trip: Trip): string {
@@ -113,7 +132,7 @@ export function tripText(trip: Trip): string {
     return `the probes failed ${trip.passes} passes in a row: ${trip.down.join(', ')}`;
   return trip.kind === 'failed'
     ? `the router saw the canary fail ${trip.count === 1 ? 'a request' : `${trip.count} requests`} (5xx or no answer)`
-    : `a canary request went unanswered for ${Math.round(trip.ageMs)} ms (the limit is ${Math.round(trip.thresholdMs)} ms: twice stable's slowest, at least ${HANG_FLOOR_MS} ms, at most hang-after)`;
+    : `a canary request went unanswered for ${Math.round(trip.ageMs)} ms with nothing else coming back (the limit is ${Math.round(trip.thresholdMs)} ms: twice stable's slowest start of an answer, at least ${HANG_FLOOR_MS} ms, at most hang-after)`;
 }
 
 /** How long a confirming request may take: a hung canary must not be waited out for long. */

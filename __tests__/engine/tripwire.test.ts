@@ -140,3 +140,47 @@ it('weights someone moved during the hold are left as they are, not overwritten 
   expect(result.outcome.kind).toBe('drift');
   expect(router.split).toEqual({ blue: 75, green: 25 });
 });
+
+it('a run cancelled while the revisions are asked rolls back instead of resuming', async () => {
+  const clock = virtualClock();
+  const router = memoryRouter({ blue: 100 });
+  const started = clock.now();
+  const cancel = new AbortController();
+  const result = await runRollout(
+    {
+      stable: 'blue',
+      canary: 'green',
+      plan: shorthandPlan('10,100', 5_000, 1_000) as Plan,
+      policy: { failureLimit: 0, advisory: false },
+    },
+    {
+      provider: router.provider,
+      clock,
+      log: () => undefined,
+      warn: () => undefined,
+      signal: cancel.signal,
+      tripwire: {
+        read: async () => ({
+          blue: { dispatched: 0, ended: 0, failed: 0, inFlight: 0, slowestMs: 10 },
+          green: {
+            dispatched: 0,
+            ended: 0,
+            failed: clock.now() - started >= 1_505 ? 1 : 0,
+            inFlight: 0,
+            slowestMs: 0,
+          },
+        }),
+        ask: async () => {
+          cancel.abort(); // the workflow is cancelled while the answers are awaited
+          return Array(3).fill(answer(200)) as Outcome[];
+        },
+        path: '/',
+        pollMs: 10,
+        hangAfterMs: 5000,
+        restMs: 1000,
+      },
+    },
+  );
+  expect(result.outcome.kind).toBe('rolled-back');
+  expect(router.sets.map((s) => s['green'] ?? 0)).toEqual([10, 0, 0]);
+});

@@ -87,6 +87,8 @@ export class Tripwire implements Watcher {
     ]);
     const verdict = confirmation(fromCanary, fromStable, this.options.path);
     if (verdict.confirmed) return run.rollback(`${tripText(trip)}; ${verdict.detail}`);
+    // A run cancelled while the revisions were asked goes back to stable, not to the canary.
+    run.checkCancelled();
     // Someone who moved the weights during the hold has the last word, as at any step.
     const moved = await run.drifted();
     if (moved) return run.afterDrift(moved);

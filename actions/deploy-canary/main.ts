@@ -1,13 +1,14 @@
 import { ProviderError } from '../../shared/adapters/providers/provider.js';
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import { canaryResult, splitAfterDeploy, stableFor } from '../../shared/core/traffic/canary-plan.js';
+import { canaryPreview } from '../../shared/core/traffic/dry-run.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
 import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
-import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import { maskSecrets, publish, publishDryRun } from '../../shared/runtime/report.js';
 import {
   deployCanaryExamples,
   deployCanaryInputs,
@@ -22,7 +23,7 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
   return runStep('deploy-canary', runtime, async () => {
     const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
     // A router URL may carry credentials: masked before anything can print it.
-    maskSecrets(runtime, providerSecrets(settings));
+    const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['CANARY_URL']);
     const provider = deps.providerFor(settings);
     if (!provider.deploy) throw new ProviderError(`provider ${provider.kind} cannot deploy revisions`);
@@ -32,6 +33,22 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
       canary: settings['canary-revision'],
       stable: settings['stable-revision'],
     });
+    if (settings['dry-run']) {
+      const request = { ...deployRequestOf(settings), stable };
+      const lines = canaryPreview(
+        before,
+        request,
+        settings['initial-percent'],
+        settings.probes?.map((p) => p.name) ?? [],
+      );
+      const outputs = {
+        'canary-revision': request.revision,
+        'stable-revision': stable,
+        'canary-url': '',
+        split: JSON.stringify(before),
+      };
+      return publishDryRun(runtime, 'deploy-canary', lines, outputs, masked);
+    }
     const revision = await provider.deploy(deployRequestOf(settings));
     const canary = revision.name;
     runtime.info(

@@ -3,7 +3,7 @@ import type { DeployRequest } from '../../shared/adapters/providers/provider.js'
 import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
+import { booleanInput, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import {
   checkProviderInputs,
   providerExamples,
@@ -34,6 +34,8 @@ export const deployCanaryInputs = z
     'stable-revision': optionalInput(revisionName),
     /** Share of traffic the canary gets once its probes pass (0: none until shift-traffic). */
     'initial-percent': wholeNumber(0, 50),
+    /** Read the platform, check everything, print what would be deployed; change nothing. */
+    'dry-run': booleanInput,
     /** kubernetes: how long the canary Deployment may take to roll out. */
     'rollout-timeout': timeLimit(),
     /** Probes against the canary's own address (${CANARY_URL}) before any user traffic reaches it. */
@@ -81,6 +83,7 @@ export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
   'cloud-run-tag': 'cloud-run-tag: canary',
   'stable-revision': 'stable-revision: blue',
   'initial-percent': 'initial-percent: 0',
+  'dry-run': 'dry-run: true',
   'rollout-timeout': 'rollout-timeout: 10m',
   probes: 'probes: [{name: canary-health, url: "${CANARY_URL}/health"}]',
 };

@@ -1,14 +1,16 @@
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
+import { rollbackPreview } from '../../shared/core/traffic/dry-run.js';
 import { planRollback, rollbackResult } from '../../shared/core/traffic/rollback-plan.js';
+import { describeSplit } from '../../shared/core/traffic/split.js';
 import { probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import { setAndConfirm } from '../../shared/engine/set-split.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { deploymentRecorder } from '../../shared/runtime/deployments-from-env.js';
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
-import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import { maskSecrets, publish, publishDryRun } from '../../shared/runtime/report.js';
 import { rollbackExamples, rollbackInputs, type RollbackSettings } from './settings.js';
 import { recordRollback, targetOf } from './target.js';
 
@@ -22,7 +24,7 @@ export function run(deps: RollbackDeps): Promise<void> {
   return runStep('rollback', runtime, async () => {
     const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
     // A router URL may carry credentials: masked before anything can print it.
-    maskSecrets(runtime, providerSecrets(settings));
+    const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['TARGET_URL']);
     const provider = deps.providerFor(settings);
 
@@ -30,6 +32,18 @@ export function run(deps: RollbackDeps): Promise<void> {
     const recorder = deploymentRecorder(settings, deps.deploymentsFor, runtime);
     const { target, history } = await targetOf(settings, current, provider, recorder, runtime);
     const plan = planRollback(current, target, settings.percent);
+    if (settings['dry-run']) {
+      const probeNames = settings.probes?.map((p) => p.name) ?? [];
+      const split = JSON.stringify(current);
+      const outputs = {
+        outcome: 'dry-run',
+        split,
+        'split-text': describeSplit(current),
+        'previous-split': split,
+        verified: 'skipped',
+      };
+      return publishDryRun(runtime, 'rollback', rollbackPreview(current, plan, probeNames), outputs, masked);
+    }
     if (plan.kind === 'move') {
       await setAndConfirm(provider, plan.to);
       runtime.info(`Rolled back: ${plan.message}`);

@@ -1,7 +1,7 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
-import { wholeNumber } from '../../shared/core/schema-kit.js';
+import { booleanInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
   checkProviderInputs,
@@ -20,6 +20,8 @@ export const rollbackInputs = z
     percent: wholeNumber(1, 100),
     /** Why; shown in the summary and outputs. */
     reason: z.string().trim().max(500, 'must be at most 500 characters'),
+    /** Read the platform, check everything, print what would move; change nothing. */
+    'dry-run': booleanInput,
     /** Probes that must pass after the rollback; ${TARGET_URL} is the revision's own address. */
     probes: optionalInput(yamlText(probeList)),
     ...deploymentInputs,
@@ -38,6 +40,7 @@ export const rollbackExamples: InputExamples<typeof rollbackInputs> = {
   'to-revision': 'to-revision: blue',
   percent: 'percent: 100',
   reason: 'reason: error rate over 5% after 1.4.0',
+  'dry-run': 'dry-run: true',
   probes: 'probes: [{name: health, url: "${TARGET_URL}/health"}]',
   ...deploymentExamples,
 };

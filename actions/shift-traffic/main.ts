@@ -9,8 +9,9 @@ import { runRollout } from '../../shared/engine/rollout.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
-import { maskSecrets, publish } from '../../shared/runtime/report.js';
+import { maskSecrets, publish, publishDryRun } from '../../shared/runtime/report.js';
 import { rolloutGates } from './gates.js';
+import { previewOf } from './preview.js';
 import { rolloutRecords } from './records.js';
 import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
 import { markSettled, markShifting } from './state.js';
@@ -32,6 +33,13 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const { provider, redactor } = gates;
     const policy = gatePolicyOf(settings, Boolean(provider.metrics));
 
+    if (settings['dry-run'])
+      return publishDryRun(
+        runtime,
+        'shift-traffic',
+        ...(await previewOf(settings, plan, names, gates, policy)),
+        redactor,
+      );
     const records = rolloutRecords(settings, names, deps);
     const busy = await records.claim();
     if (busy) return publish(runtime, busyResult(busy, names), redactor);

@@ -76,6 +76,8 @@ export const shiftTrafficInputs = z
     advisory: booleanInput,
     /** HAProxy: a request unanswered this long counts as failed (a hung canary); 0 turns it off. */
     'hang-after': timeLimit(),
+    /** Read the platform, check everything, print the plan; change nothing. */
+    'dry-run': booleanInput,
     /** HAProxy: read the router every 10 ms and hold traffic on stable at the canary's first failure. */
     tripwire: booleanInput,
     /** The path asked of both revisions directly to confirm a trip. */
@@ -188,6 +190,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'min-requests': 'min-requests: 20',
   'failure-limit': 'failure-limit: 0',
   'hang-after': 'hang-after: 5s',
+  'dry-run': 'dry-run: true',
   tripwire: 'tripwire: true',
   'confirm-path': 'confirm-path: /healthz',
   'cloud-run-metrics': 'cloud-run-metrics: true',

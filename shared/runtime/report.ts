@@ -4,6 +4,7 @@
  * into a reason or a report still never reaches a log, an output or a summary.
  */
 import type { ActionResult } from '../core/action-result.js';
+import { dryRunResult } from '../core/traffic/dry-run.js';
 import type { Runtime } from './runtime.js';
 
 export type { ActionResult, Annotation } from '../core/action-result.js';
@@ -36,4 +37,16 @@ export async function publish(
   for (const a of result.annotations) runtime[a.level](redactor.redact(a.message), a.properties);
   if (result.summary) await runtime.writeSummary(redactor.redact(result.summary));
   if (result.failure) runtime.setFailed(redactor.redact(result.failure));
+}
+
+/** A dry run's end: each line in the log, then the same lines in the summary; nothing else. */
+export async function publishDryRun(
+  runtime: Runtime,
+  action: string,
+  lines: readonly string[],
+  outputs: Record<string, string>,
+  redactor: Redactor,
+): Promise<void> {
+  for (const line of lines) runtime.info(redactor.redact(line));
+  await publish(runtime, dryRunResult(action, lines, outputs), redactor);
 }

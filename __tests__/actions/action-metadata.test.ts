@@ -71,3 +71,13 @@ describe.each([
     });
   });
 });
+
+it('the LICENSE file is the license package.json names', () => {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const declared = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { license: string })
+    .license;
+  const text = readFileSync(path.join(root, 'LICENSE'), 'utf8');
+  expect(declared).toBe('MIT');
+  expect(text.split('\n')[0]).toBe('MIT License');
+  expect(text).toContain('Permission is hereby granted, free of charge');
+});

@@ -18,6 +18,9 @@ async function rollout(options: {
   /** The canary's live counters at a virtual time (ms since the start). */
   canaryAt: (ms: number) => Partial<LiveCounts>;
   canaryAnswers: number;
+  /** Runs while the canary is asked directly (an operator, a cancellation). */
+  whileAsked?: (router: ReturnType<typeof memoryRouter>) => Promise<void> | void;
+  signal?: AbortSignal;
 }) {
   const clock = virtualClock();
   const router = memoryRouter({ blue: 100 });
@@ -44,10 +47,13 @@ async function rollout(options: {
       log: (m) => log.push(m),
       warn: () => undefined,
       probe: async () => ({ verdict: 'pass', reasons: [] }),
+      ...(options.signal && { signal: options.signal }),
       tripwire: {
         read: async () => ({ blue: live({}), green: live(options.canaryAt(clock.now() - started)) }),
-        ask: async (revision) =>
-          Array(3).fill(answer(revision === 'green' ? options.canaryAnswers : 200)) as Outcome[],
+        ask: async (revision) => {
+          if (revision === 'green') await options.whileAsked?.(router);
+          return Array(3).fill(answer(revision === 'green' ? options.canaryAnswers : 200)) as Outcome[];
+        },
         path: '/',
         pollMs: 10,
         hangAfterMs: 5000,
@@ -98,89 +104,28 @@ it('a request left hanging past the limit trips as hung', async () => {
   });
 });
 
+/** One failed request at 1.505 s of virtual time, and nothing else. */
+const oneFailure = (ms: number) => ({ failed: ms >= 1_505 ? 1 : 0 });
+
 it('weights someone moved during the hold are left as they are, not overwritten by the resume', async () => {
-  const clock = virtualClock();
-  const router = memoryRouter({ blue: 100 });
-  const started = clock.now();
-  const result = await runRollout(
-    {
-      stable: 'blue',
-      canary: 'green',
-      plan: shorthandPlan('10,100', 5_000, 1_000) as Plan,
-      policy: { failureLimit: 0, advisory: false },
-    },
-    {
-      provider: router.provider,
-      clock,
-      log: () => undefined,
-      warn: () => undefined,
-      tripwire: {
-        read: async () => ({
-          blue: { dispatched: 0, ended: 0, failed: 0, inFlight: 0, slowestMs: 10 },
-          green: {
-            dispatched: 0,
-            ended: 0,
-            failed: clock.now() - started >= 1_505 ? 1 : 0,
-            inFlight: 0,
-            slowestMs: 0,
-          },
-        }),
-        ask: async (revision) => {
-          // An operator sends a quarter of the traffic to the canary while it is asked.
-          if (revision === 'green') await router.provider.setSplit({ blue: 75, green: 25 });
-          return Array(3).fill(answer(200)) as Outcome[];
-        },
-        path: '/',
-        pollMs: 10,
-        hangAfterMs: 5000,
-        restMs: 1000,
-      },
-    },
-  );
+  const { result, router } = await rollout({
+    canaryAt: oneFailure,
+    canaryAnswers: 200,
+    // An operator sends a quarter of the traffic to the canary while it is asked.
+    whileAsked: (r) => r.provider.setSplit({ blue: 75, green: 25 }),
+  });
   expect(result.outcome.kind).toBe('drift');
   expect(router.split).toEqual({ blue: 75, green: 25 });
 });
 
 it('a run cancelled while the revisions are asked rolls back instead of resuming', async () => {
-  const clock = virtualClock();
-  const router = memoryRouter({ blue: 100 });
-  const started = clock.now();
   const cancel = new AbortController();
-  const result = await runRollout(
-    {
-      stable: 'blue',
-      canary: 'green',
-      plan: shorthandPlan('10,100', 5_000, 1_000) as Plan,
-      policy: { failureLimit: 0, advisory: false },
-    },
-    {
-      provider: router.provider,
-      clock,
-      log: () => undefined,
-      warn: () => undefined,
-      signal: cancel.signal,
-      tripwire: {
-        read: async () => ({
-          blue: { dispatched: 0, ended: 0, failed: 0, inFlight: 0, slowestMs: 10 },
-          green: {
-            dispatched: 0,
-            ended: 0,
-            failed: clock.now() - started >= 1_505 ? 1 : 0,
-            inFlight: 0,
-            slowestMs: 0,
-          },
-        }),
-        ask: async () => {
-          cancel.abort(); // the workflow is cancelled while the answers are awaited
-          return Array(3).fill(answer(200)) as Outcome[];
-        },
-        path: '/',
-        pollMs: 10,
-        hangAfterMs: 5000,
-        restMs: 1000,
-      },
-    },
-  );
+  const { result, router } = await rollout({
+    canaryAt: oneFailure,
+    canaryAnswers: 200,
+    whileAsked: () => cancel.abort(), // the workflow is cancelled while the answers are awaited
+    signal: cancel.signal,
+  });
   expect(result.outcome.kind).toBe('rolled-back');
   expect(router.sets.map((s) => s['green'] ?? 0)).toEqual([10, 0, 0]);
 });

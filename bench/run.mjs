@@ -127,6 +127,24 @@ for (const name of actions) {
   );
 }
 
+// What one request costs before any of our code: the floor under the healthcheck's
+// ratio, measured in the same interleaved runs as bare node.
+{
+  progress('cold start: the floor (one request, no library)');
+  const floor = [
+    [path.join(root, 'bench', 'floor-probe.mjs')],
+    { ...runnerEnv, FLOOR_URL: `${base}/slow?ms=0` },
+  ];
+  const [bareMs, floorMs] = await versus(bare, floor, RUNS);
+  row(
+    'floor: one GET with node:http and one output line, no library (bench/floor-probe.mjs); peak RSS',
+    '',
+    `${ms(floorMs)}; ${mib(await medianRss(...floor))}`,
+    `bare node -e 0: ${ms(bareMs)}; ${mib(bareRss)}`,
+    ratio(floorMs, bareMs),
+  );
+}
+
 // The post step runs after every job that used shift-traffic; nearly always the
 // traffic is settled (no STATE_phase=shifting) and it should cost next to nothing.
 {

@@ -1,5 +1,6 @@
 import { providerFor as realProviderFor } from '../../shared/adapters/providers/index.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { routeThroughRunnerProxy } from '../../shared/adapters/proxy.js';
 import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
 import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { runStep } from '../../shared/runtime/errors.js';
@@ -57,5 +58,7 @@ export function post(runtime: Runtime, providerFor: (s: PostSettings) => Traffic
 
 /** The post step with the real runner and routers; post-index loads it only when needed. */
 export function postWithRealDependencies(): Promise<void> {
-  return post(actionsRuntime(), realProviderFor);
+  const runtime = actionsRuntime();
+  routeThroughRunnerProxy(process.env, runtime);
+  return post(runtime, realProviderFor);
 }

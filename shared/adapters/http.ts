@@ -10,7 +10,9 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { HttpResponse, Outcome } from '../core/probe.js';
+import { proxyAt, type RunnerProxy } from '../core/proxy.js';
 import { redirectStep } from '../core/redirect.js';
+import { redactUrl } from '../core/url.js';
 import type { Clock } from './clock.js';
 
 // require(), not an ESM import: importing node:http as a module namespace evaluates
@@ -39,7 +41,14 @@ export interface HttpClient {
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 10;
 
-export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-healthcheck'): HttpClient {
+export interface HttpClientOptions {
+  userAgent?: string;
+  /** The runner's proxy, when requests go through it: a failure to reach it is named as such. */
+  proxy?: RunnerProxy | undefined;
+}
+
+export function nodeHttpClient(clock: Clock, options: HttpClientOptions = {}): HttpClient {
+  const userAgent = options.userAgent ?? 'release-actions-healthcheck';
   return {
     async send(request) {
       const started = clock.now();
@@ -89,7 +98,7 @@ export function nodeHttpClient(clock: Clock, userAgent = 'release-actions-health
         if (error instanceof DeadlineExceeded) {
           return { kind: 'error', error: `no answer within ${request.timeoutMs}ms (timeout)`, latencyMs };
         }
-        return { kind: 'error', error: describeError(error), latencyMs };
+        return { kind: 'error', error: describeError(error, options.proxy), latencyMs };
       }
     },
   };
@@ -171,8 +180,15 @@ const CAUSES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host',
 };
 
-function describeError(error: unknown): string {
+function describeError(error: unknown, proxy: RunnerProxy | undefined): string {
   const code = (error as NodeJS.ErrnoException)?.code;
+  // Node names the proxy in a refused tunnel; its URL may carry credentials.
+  if (code === 'ERR_PROXY_TUNNEL')
+    return `the proxy refused the request (${redactUrl(String((error as Error).message))})`;
+  const blamed =
+    code && CAUSES[code] ? proxyAt(proxy, error as { address?: string; port?: number }) : undefined;
+  if (blamed && code)
+    return `${CAUSES[code]} at the proxy ${redactUrl(blamed.url.href)} (${blamed.variable})`;
   if (code === 'ECONNRESET' && /socket hang up/.test(String((error as Error).message)))
     return 'connection closed before a response';
   if (code && CAUSES[code]) return CAUSES[code];

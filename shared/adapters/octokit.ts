@@ -9,6 +9,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { OperationalError } from '../core/errors.js';
+import { redactUrl } from '../core/url.js';
 
 const Client = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof Client>;
@@ -63,6 +64,8 @@ export async function githubCall<T>(what: string, permission: string, fn: () => 
     if (e.status === 403 && /not accessible by integration|permission/i.test(e.message ?? '')) {
       throw new OperationalError(`the token may not ${what}: add "permissions: ${permission}" to the job`);
     }
+    const unreached = unreachedBecause(error);
+    if (unreached) throw new OperationalError(`GitHub could not be reached to ${what}: ${unreached}`);
     if (e.status === 401)
       throw new OperationalError(`GitHub refused the token while trying to ${what} (401 Bad credentials)`);
     throw new OperationalError(
@@ -72,4 +75,20 @@ export async function githubCall<T>(what: string, permission: string, fn: () => 
       ),
     );
   }
+}
+
+/**
+ * Why no answer came back, when none did: Octokit reports a failed fetch as a made-up
+ * status 500 ("Request was cancelled."), and the reason (a refused proxy tunnel, a
+ * refused connection) is the last link of the error's cause chain.
+ */
+function unreachedBecause(error: unknown): string | undefined {
+  if ((error as { response?: unknown }).response) return undefined;
+  let deepest = error as { cause?: unknown; message?: string; code?: string } | undefined;
+  while (deepest?.cause && deepest.cause !== deepest) deepest = deepest.cause as typeof deepest;
+  if (!deepest || deepest === error) return undefined;
+  const tunnel = /Proxy response \((\d+)\)/.exec(deepest.message ?? '');
+  if (tunnel)
+    return `the proxy refused the tunnel (HTTP ${tunnel[1]}); have it allow this runner, or add the host to NO_PROXY`;
+  return redactUrl((deepest.message ?? String(deepest)).split('\n')[0] ?? '');
 }

@@ -170,11 +170,22 @@ export interface GitHubApi {
   close(): Promise<void>;
 }
 
+export interface GitHubApiOptions {
+  /**
+   * Where the REST API lives on the host: '' as on github.com (api.github.com/...),
+   * '/api/v3' as on GitHub Enterprise Server (ghes.example.com/api/v3/..., GitHub's
+   * docs for GHES REST). A request outside it is a violation and answered 404.
+   */
+  pathPrefix?: string;
+}
+
 export async function startGitHubApi(
   owner = 'acme',
   repo = 'shop',
   token = 'ghs_test0123456789abcdefABCDEF',
+  options: GitHubApiOptions = {},
 ): Promise<GitHubApi> {
+  const prefix = options.pathPrefix ?? '';
   const issues: Issue[] = [];
   const identity: NonNullable<Issue['author']> = token.startsWith('ghs_')
     ? { login: 'github-actions[bot]', type: 'Bot' }
@@ -287,8 +298,13 @@ export async function startGitHubApi(
     respond(res, undefined, fault.status ?? 500, fault.body ?? { message: 'Server Error' }, fault.headers);
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    const url = new URL(req.url ?? '/', base);
     const method = req.method ?? 'GET';
+    const asked = new URL(req.url ?? '/', base);
+    if (!asked.pathname.startsWith(`${prefix}/`)) {
+      violations.push(`${method} ${asked.pathname} is outside the API's path ${prefix}/`);
+      return respond(res, undefined, 404, { message: 'Not Found' });
+    }
+    const url = new URL(asked.pathname.slice(prefix.length) + asked.search, base);
     let body: Json;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -618,7 +634,7 @@ export async function startGitHubApi(
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`;
   api.url = base;
   return api;
 }

@@ -203,6 +203,7 @@ describe('open-incident-issue, offline', () => {
       await openIncident({
         runtime,
         clock: virtualClock(),
+        http: nodeHttpClient(virtualClock()),
         files: workspaceFiles(workspace),
         env: {},
         trackerFor: () => {

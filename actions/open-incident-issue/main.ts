@@ -1,4 +1,7 @@
+import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { Clock } from '../../shared/adapters/clock.js';
+import type { HttpClient } from '../../shared/adapters/http.js';
+import { incidentChatMessage } from '../../shared/core/notify/chat-message.js';
 import type { IncidentTracker } from '../../shared/adapters/incident-tracker.js';
 import type { WorkflowRuns } from '../../shared/adapters/workflow-runs.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
@@ -24,6 +27,7 @@ export interface IncidentDeps {
   runtime: Runtime;
   clock: Clock;
   files: WorkspaceFiles;
+  http: HttpClient;
   env: Readonly<Record<string, string | undefined>>;
   trackerFor: (settings: IncidentSettings, log: (m: string) => void) => IncidentTracker;
   /** The workflow's earlier runs, for open-after. */
@@ -51,6 +55,13 @@ export function run(deps: IncidentDeps): Promise<void> {
     if (outcome.note) runtime.info(outcome.note);
     const issueUrl = outcome.number === undefined || !tracker ? '' : tracker.urlOf(outcome.number);
     if (dir) writeRecord(deps.files, dir, facts, outcome.done, { issueUrl, offline: !tracker });
+    if (outcome.done !== 'nothing') {
+      const news = incidentChatMessage(facts, outcome.done, { issueUrl, openedAt: outcome.openedAt });
+      await postToChats(deps.http, chatWebhooksOf(settings), news, {
+        info: log,
+        warning: (m) => runtime.warning(redactor.redact(m)),
+      });
+    }
     await publish(runtime, incidentResult(facts, outcome, { issueUrl, recordDir: dir }), redactor);
   });
 }

@@ -4,6 +4,7 @@ import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/in
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
 import { duration, listInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
+import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 
 const report = z
   .string()
@@ -108,6 +109,7 @@ export const incidentInputs = z
     template: optionalInput(z.string().trim()),
     /** Where to write a markdown incident record for a later commit step. */
     'record-dir': optionalInput(z.string().trim()),
+    ...chatInputs,
   })
   .superRefine((s, ctx) => {
     if (s.mode === 'auto' && !s.report) refuse(ctx, 'report', 'is required with mode: auto');
@@ -181,4 +183,5 @@ export const incidentExamples: InputExamples<typeof incidentInputs> = {
   'github-token': 'github-token: ${{ github.token }}',
   template: 'template: .github/incident-template.md',
   'record-dir': 'record-dir: docs/operations/incidents',
+  ...chatExamples,
 };

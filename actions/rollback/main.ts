@@ -1,4 +1,7 @@
+import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
+import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
 import { rollbackPreview } from '../../shared/core/traffic/dry-run.js';
@@ -48,6 +51,18 @@ export function run(deps: RollbackDeps): Promise<void> {
       await setAndConfirm(provider, plan.to);
       runtime.info(`Rolled back: ${plan.message}`);
       await recordRollback(settings, recorder, runtime, target, history);
+      const news = rollbackChatMessage({
+        action: 'rollback',
+        environment: settings['github-environment'],
+        from: describeSplit(current),
+        to: describeSplit(plan.to),
+        reason: settings.reason || 'rolled back by hand',
+        runUrl: githubContext(deps.env).runUrl,
+      });
+      await postToChats(deps.http, chatWebhooksOf(settings), news, {
+        info: (m) => runtime.info(m),
+        warning: (m) => runtime.warning(masked.redact(m)),
+      });
     } else {
       runtime.info(plan.message);
     }

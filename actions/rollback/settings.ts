@@ -1,4 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
+import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 import { z } from 'zod';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber } from '../../shared/core/schema-kit.js';
@@ -25,6 +26,7 @@ export const rollbackInputs = z
     /** Probes that must pass after the rollback; ${TARGET_URL} is the revision's own address. */
     probes: optionalInput(yamlText(probeList)),
     ...deploymentInputs,
+    ...chatInputs,
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
@@ -43,4 +45,5 @@ export const rollbackExamples: InputExamples<typeof rollbackInputs> = {
   'dry-run': 'dry-run: true',
   probes: 'probes: [{name: health, url: "${TARGET_URL}/health"}]',
   ...deploymentExamples,
+  ...chatExamples,
 };

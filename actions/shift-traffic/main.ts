@@ -1,4 +1,8 @@
+import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
+import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
+import { describeSplit } from '../../shared/core/traffic/split.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
 import {
   busyResult,
@@ -62,6 +66,20 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     );
     markSettled(runtime, result.outcome.kind);
     await records.settle(result.outcome);
+    if (result.outcome.kind === 'rolled-back') {
+      const news = rollbackChatMessage({
+        action: `shift-traffic (${names.canary} over ${names.stable})`,
+        environment: settings['github-environment'],
+        from: `${names.canary} at ${result.steps.at(-1)?.canaryPercent ?? 0}%`,
+        to: describeSplit(result.split),
+        reason: result.outcome.reason,
+        runUrl: githubContext(deps.env).runUrl,
+      });
+      await postToChats(deps.http, chatWebhooksOf(settings), news, {
+        info: (m) => runtime.info(m),
+        warning: (m) => runtime.warning(redactor.redact(m)),
+      });
+    }
     await publish(runtime, shiftTrafficResult(result, names, gates.notes), redactor);
   });
 }

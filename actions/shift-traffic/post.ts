@@ -1,6 +1,12 @@
 import { providerFor as realProviderFor } from '../../shared/adapters/providers/index.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import { chatWebhooksOf, postToChats, type ChatWebhookSettings } from '../../shared/adapters/chat.js';
+import { runnerClock } from '../../shared/adapters/clock.js';
+import { nodeHttpClient, type HttpClient } from '../../shared/adapters/http.js';
 import { routeThroughRunnerProxy } from '../../shared/adapters/proxy.js';
+import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
+import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
+import { githubContext } from '../../shared/runtime/github-context.js';
 import { actionsRuntime } from '../../shared/runtime/actions-runtime.js';
 import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
 import { runStep } from '../../shared/runtime/errors.js';
@@ -21,21 +27,34 @@ import {
  * and the rest (probes, gates, plans) would bring the whole engine into this bundle.
  */
 const postInputs = z
-  .object({ ...providerInputs, 'stable-revision': revisionName, 'canary-revision': revisionName })
+  .object({
+    ...providerInputs,
+    'stable-revision': revisionName,
+    'canary-revision': revisionName,
+    ...chatInputs,
+  })
   .superRefine(checkProviderInputs);
 const postExamples = {
   ...providerExamples,
   'stable-revision': 'stable-revision: blue',
   'canary-revision': 'canary-revision: green',
+  ...chatExamples,
 };
-type PostSettings = ProviderSettings & { 'stable-revision': string; 'canary-revision': string };
+type PostSettings = ProviderSettings & {
+  'stable-revision': string;
+  'canary-revision': string;
+} & ChatWebhookSettings;
 
 /**
  * Runs after the job, also when it was cancelled or failed. If the main step
  * never settled the traffic (killed by a signal mid-shift, crashed), all traffic
  * goes back to stable here.
  */
-export function post(runtime: Runtime, providerFor: (s: PostSettings) => TrafficProvider): Promise<void> {
+export function post(
+  runtime: Runtime,
+  providerFor: (s: PostSettings) => TrafficProvider,
+  http: HttpClient,
+): Promise<void> {
   return runStep('shift-traffic (post)', runtime, async () => {
     if (!leftShifting(runtime)) return;
     const settings = readSettings(runtime, postInputs, postExamples);
@@ -53,12 +72,20 @@ export function post(runtime: Runtime, providerFor: (s: PostSettings) => Traffic
         title: 'shift-traffic: rolled back after an unfinished run',
       },
     );
+    const news = rollbackChatMessage({
+      action: 'shift-traffic (post step)',
+      from: describeSplit(before),
+      to: describeSplit(allOn(stable)),
+      reason: 'the run did not finish (cancelled or crashed)',
+      runUrl: githubContext(process.env).runUrl,
+    });
+    await postToChats(http, chatWebhooksOf(settings), news, runtime);
   });
 }
 
 /** The post step with the real runner and routers; post-index loads it only when needed. */
 export function postWithRealDependencies(): Promise<void> {
   const runtime = actionsRuntime();
-  routeThroughRunnerProxy(process.env, runtime);
-  return post(runtime, realProviderFor);
+  const proxy = routeThroughRunnerProxy(process.env, runtime);
+  return post(runtime, realProviderFor, nodeHttpClient(runnerClock(process.env), { proxy }));
 }

@@ -1,4 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
+import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
@@ -116,6 +117,7 @@ export const shiftTrafficInputs = z
     /** Prometheus gate: fewer samples than this give no verdict. */
     'prometheus-min-samples': wholeNumber(0, 1_000_000_000),
     ...deploymentInputs,
+    ...chatInputs,
   })
   .superRefine((s, ctx) => {
     checkProviderInputs(s, ctx);
@@ -207,6 +209,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
     'prometheus-samples-query: sum(increase(http_requests_total{revision="{{revision}}"}[1m]))',
   'prometheus-min-samples': 'prometheus-min-samples: 50',
   ...deploymentExamples,
+  ...chatExamples,
 };
 
 /** A rollout needs something that can stop a bad canary: router metrics, probes or Prometheus. */

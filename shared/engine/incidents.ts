@@ -20,6 +20,8 @@ export type IncidentAction = 'created' | 'updated' | 'resolved' | 'nothing';
 export interface IncidentOutcome {
   done: IncidentAction;
   number?: number | undefined;
+  /** When the resolved incident was opened. */
+  openedAt?: Date | undefined;
   note?: string | undefined;
 }
 
@@ -46,7 +48,7 @@ export async function resolveIncident(
   await tracker.comment(incident.number, resolutionComment(facts, incident.createdAt));
   await tracker.close(incident.number, 'completed');
   for (const dup of duplicates) await tracker.close(dup, 'not_planned');
-  return { done: 'resolved', number: incident.number };
+  return { done: 'resolved', number: incident.number, openedAt: incident.createdAt };
 }
 
 export interface OpenPolicy {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
 import { parseSettings, type InputExamples, type InputSchema } from '../core/schema-kit.js';
+import { webhookSecrets } from '../core/notify/webhook-input.js';
 import { urlSecrets } from '../core/url.js';
 import type { Runtime } from './runtime.js';
 
@@ -24,6 +25,8 @@ export function readSettings<S extends InputSchema>(
     // Credentials written into a URL input are masked before validation, so not even
     // a refused value can reach the log.
     for (const secret of urlSecrets(raw[name])) runtime.setSecret?.(secret);
+    if (name.endsWith('webhook-url'))
+      for (const secret of webhookSecrets(raw[name])) runtime.setSecret?.(secret);
     // The runner expands expressions before an action starts; one left as written
     // means the action runs elsewhere (local-action, a test) with action.yml's default.
     const unexpanded = /\$\{\{[^}]*\}\}/.exec(raw[name] as string)?.[0];

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { releaseCaller, startReleaseLab, TAG_PUSH } from '../__tests__/support/release-lab.js';
 import type { WorkflowResult } from '../tools/workflow-harness/index.js';
+import { stepAt, timeChart } from '../shared/core/time-chart.js';
 
 const STEPS = [10, 50, 100];
 let flags: { healthy: boolean; 'break-at': string; out: string };
@@ -57,14 +58,18 @@ const caller = lab.caller('release.yml', releaseCaller(lab));
 console.log(
   `▶ [${seconds()}s] release.yml, called as the README shows, on a push of tag v2.0.0 (provider: local)`,
 );
-const run: WorkflowResult = await lab.run(caller, TAG_PUSH, {
-  log: (line) => console.log(`   ${line}`),
-  beforeJob: async (id) => {
-    if (id !== 'soak') return;
-    await lab.greenMonitorRun();
-    console.log(`   (the staging monitor ran once, green: the rehearsal's 1 s soak)`);
+const run: WorkflowResult = await lab.run(
+  caller,
+  { ...TAG_PUSH, offline: true },
+  {
+    log: (line) => console.log(`   ${line}`),
+    beforeJob: async (id) => {
+      if (id !== 'soak') return;
+      await lab.greenMonitorRun();
+      console.log(`   (the staging monitor ran once, green: the rehearsal's 1 s soak)`);
+    },
   },
-});
+);
 await new Promise((r) => setTimeout(r, 300));
 clearInterval(watcher);
 breaking?.stop();
@@ -80,7 +85,7 @@ const expected = flags.healthy
   : outcome === 'rolled-back' && lab.github.issues.length === 1;
 await lab.close();
 
-const points = chart.filter((p, k) => k === 0 || p.v2 !== chart[k - 1]?.v2 || k === chart.length - 1);
+const points = chart.map((p) => ({ atMs: p.t * 1000, v2: p.v2 }));
 const jobs = Object.entries(called?.jobs ?? {});
 const report = [
   `# Release rehearsal: ${flags.healthy ? 'healthy canary' : `canary breaks at ${breakAt} %`}`,
@@ -96,13 +101,13 @@ const report = [
   '',
   '## Production traffic on v2 (the canary)',
   '',
-  '```mermaid',
-  'xychart-beta',
-  '  title "v2 share of production traffic (%) over time (s)"',
-  `  x-axis [${points.map((p) => p.t).join(', ')}]`,
-  '  y-axis "v2 %" 0 --> 100',
-  `  line [${points.map((p) => p.v2).join(', ')}]`,
-  '```',
+  timeChart({
+    title: 'v2 share of production traffic (%)',
+    yAxis: 'v2 %',
+    yMax: 100,
+    endMs: points.at(-1)?.atMs ?? 0,
+    series: [{ kind: 'line', valueAt: (ms) => stepAt(points, ms, (p) => p.v2) }],
+  }),
   '',
   ...jobs.flatMap(([id, job]) => [
     `## Job \`${id}\`: ${job.result}`,

@@ -77,6 +77,12 @@ describe('shift-traffic over real HAProxy', () => {
     ]);
     expect(run.summary).toContain('## ✅ Promoted: green over blue');
     expect(run.summary).toContain('```mermaid');
+    // A time axis: about 3 s of steps, drawn to scale, not one category per reading.
+    const axis = /x-axis "time \(s\)" 0 --> ([\d.]+)/.exec(run.summary);
+    expect(Number(axis?.[1])).toBeGreaterThan(2.5);
+    expect(run.summary).not.toMatch(/x-axis \[/);
+    const weights = /^ {2}line \[(.*)\]$/m.exec(run.summary)?.[1]?.split(', ').map(Number) ?? [];
+    expect(weights.filter((w, i) => i === 0 || w !== weights[i - 1])).toEqual([0, 10, 50, 100]);
     expect((await load.stop()).failed).toBe(0);
   });
 

@@ -3,6 +3,7 @@
  * socket, an option or a command into gcloud/kubectl or a shell, a forged
  * workflow command into the log, or a mention, link or HTML into an issue.
  */
+import { linkableText } from '../support/linkable-text.js';
 import { CHECKLIST, on, runCorpus, type Attack } from '../support/adversarial.js';
 
 const revisionRule = /must be a revision name/;
@@ -240,7 +241,8 @@ const markdown: Attack[] = [
       check: (run, t) => {
         expect(run.code).toBe(0);
         const body = t.github.issues.at(-1)!.body;
-        expect(body).not.toMatch(/(^|[^`\w])@acme\/everyone/);
+        expect(body).toContain('@acme/everyone');
+        expect(linkableText(body)).not.toMatch(/@acme|javascript:/);
         // Quoted text sits in a fence; only the first line is our marker.
         expect(body.split('\n').filter((l) => l.startsWith('<!-- release-actions'))).toHaveLength(1);
       },
@@ -332,7 +334,8 @@ const markdown: Attack[] = [
       check: (run) => {
         expect(run.code).toBe(0);
         // The summary is markdown and would notify; log lines and annotations do not.
-        expect(run.summary).toContain('Reason: cc @\u200bacme/everyone');
+        expect(run.summary).toContain('Reason: cc `@acme/everyone`');
+        expect(linkableText(run.summary)).not.toContain('@acme');
       },
     },
   },

@@ -160,6 +160,6 @@ describe('report', () => {
       checklist: judgeChecklists(parse('## A\n- [ ] <img src=x> @team | ping\n'), rules()),
       facts: [],
     };
-    expect(gateSummary(gate)).toContain('\\<img src=x\\> @\u200bteam \\| ping');
+    expect(gateSummary(gate)).toContain('\\<img src=x\\> `@team` \\| ping');
   });
 });

@@ -79,9 +79,17 @@ it.each([10, 50, 100])(
     expect(await lab.split(lab.production)).toEqual({ v1: 100 });
     expect(lab.github.issues).toHaveLength(1);
     expect(lab.github.issues[0]).toMatchObject({ state: 'open', title: '[P1] shop v2.0.0 rolled back' });
-    expect(lab.github.issues[0]?.body).toMatch(
-      /was stopped \((.*canary 5xx rate|probe health: status 500|the probes failed 3 passes in a row: health \(status 500).*\); traffic went back to v1/,
+    const body = lab.github.issues[0]?.body ?? '';
+    // The rollout's own report: why it stopped, the users' failed requests as a share, its timeline.
+    expect(body).toMatch(
+      /ended \*\*rolled back\*\*: (.*canary 5xx rate|probe health: status 500|the probes failed 3 passes in a row: health \(status 500)/,
     );
+    expect(body).toMatch(
+      /Measured at the router: \d+ of \d+ requests \([\d.<]+ %\) failed while the rollout ran/,
+    );
+    expect(body).toMatch(/^Impact: \d+ of \d+ requests \([\d.<]+ %\) failed/m);
+    expect(body).toMatch(/\| Rolled back: v2 at 0 % \|/);
+    expect(body.match(/### Timeline/g)).toHaveLength(1);
     expect(lab.github.violations).toEqual([]);
     const shift = stepOf(run, 'production', 'shift-traffic');
     expect(shift?.outputs['outcome']).toBe('rolled-back');
@@ -187,9 +195,10 @@ it('a release cancelled mid-rollout ends with production on v1 and the incident 
   expect(results(run)).toMatchObject({ staging: 'success', production: 'cancelled', incident: 'success' });
   expect(await lab.split(lab.production)).toEqual({ v1: 100 });
   expect(lab.github.issues).toHaveLength(1);
-  expect(lab.github.issues[0]?.body).toContain(
-    'was stopped (the run was cancelled); traffic went back to v1',
-  );
+  const body = lab.github.issues[0]?.body ?? '';
+  expect(body).toContain('The rollout of v2 over v1 ended **rolled back**: the run was cancelled');
+  // Users lost nothing, and the incident says so in numbers.
+  expect(body).toMatch(/^Impact: 0 of \d+ requests \(0 %\) failed while the rollout ran/m);
   expect(results(run)['rollback']).toBe('success');
   expect(seen.failed).toBe(0);
 }, 120_000);

@@ -59,7 +59,11 @@ export function writeRecord(
     files.write(
       'record-dir',
       `${dir}/${recordFileName(facts)}`,
-      incidentRecord(facts, context.issueUrl, context.offline ? incidentBody(facts) : undefined),
+      incidentRecord(
+        facts,
+        context.issueUrl,
+        context.offline ? incidentBody(facts, { timeline: false }) : undefined,
+      ),
       example,
     );
 }

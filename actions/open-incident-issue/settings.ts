@@ -1,37 +1,43 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { z } from 'zod';
 import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
+import { rolloutReport } from '../../shared/core/incident/rollout-evidence.js';
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
 import { duration, listInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 
-const report = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      refuse(ctx, [], "is not JSON (pass healthcheck's report output as it is)");
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.object({
-      healthy: z.boolean({ message: 'must have healthy: true or false' }),
-      checkedAt: z.string().optional(),
-      probes: z.array(
-        z.object({
-          name: z.string(),
-          url: z.string().optional(),
-          healthy: z.boolean(),
-          status: z.number().optional(),
-          reason: z.string().optional(),
-          latencyMs: z.object({ p95: z.number().optional() }).optional(),
-        }),
-      ),
-    }),
-  );
+/** A JSON output of another step, passed on as it is. */
+const jsonInput = <T extends z.ZodType>(inner: T, what: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        refuse(ctx, [], `is not JSON (pass ${what} as it is)`);
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
+
+const report = jsonInput(
+  z.object({
+    healthy: z.boolean({ message: 'must have healthy: true or false' }),
+    checkedAt: z.string().optional(),
+    probes: z.array(
+      z.object({
+        name: z.string(),
+        url: z.string().optional(),
+        healthy: z.boolean(),
+        status: z.number().optional(),
+        reason: z.string().optional(),
+        latencyMs: z.object({ p95: z.number().optional() }).optional(),
+      }),
+    ),
+  }),
+  "healthcheck's report output",
+);
 
 /**
  * Text from a failure (a reason, a log tail) can be long: it is shortened with a
@@ -74,6 +80,8 @@ export const incidentInputs = z
     rollback: shortened(2000),
     /** healthcheck's report output. */
     report: optionalInput(report),
+    /** shift-traffic's report output, when a stopped rollout opens the incident. */
+    'rollout-report': optionalInput(jsonInput(rolloutReport, "shift-traffic's report output")),
     labels: listInput(
       z
         .array(
@@ -141,6 +149,7 @@ export function incidentFactsOf(settings: IncidentSettings, runUrl: string, at: 
     ...(settings.impact.trim() && { impact: settings.impact }),
     ...(settings.rollback.trim() && { rollback: settings.rollback }),
     ...(settings.report && { report: settings.report }),
+    ...(settings['rollout-report'] && { rollout: settings['rollout-report'] }),
     runUrl,
     ...(settings['runbook-url'] && { runbookUrl: settings['runbook-url'] }),
     at,
@@ -175,6 +184,7 @@ export const incidentExamples: InputExamples<typeof incidentInputs> = {
   impact: 'impact: checkout unavailable for about 20% of users',
   rollback: 'rollback: traffic back on api-00041-abc',
   report: 'report: ${{ steps.health.outputs.report }}',
+  'rollout-report': 'rollout-report: ${{ steps.shift.outputs.report }}',
   labels: 'labels: incident',
   assignees: 'assignees: octocat',
   'runbook-url': 'runbook-url: https://github.com/acme/shop/blob/main/docs/runbook.md',

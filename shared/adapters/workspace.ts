@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
+import { isInside as isInsideBy, resolveInside } from '../core/workspace-path.js';
 
 export interface WorkspaceFiles {
   /** The file's text, or a ConfigurationError naming `input`. */
@@ -44,10 +45,10 @@ class Workspace implements WorkspaceFiles {
   private inside(input: string, relativePath: string, example: string): string {
     const fail = (problem: string) => new ConfigurationError(input, problem, example);
     const quoted = JSON.stringify(relativePath);
-    if (path.isAbsolute(relativePath)) throw fail(`must be a path relative to the repository, not ${quoted}`);
     const root = realpathSync(this.root);
-    const target = path.resolve(root, relativePath);
-    if (!isInside(root, target)) throw fail(`points outside the repository (${quoted})`);
+    const resolved = resolveInside(path, root, relativePath);
+    if ('problem' in resolved) throw fail(resolved.problem);
+    const target = resolved.target;
     // A link along the path that leads nowhere (a dangling symlink) would make a write
     // land wherever it points, or fail with a raw error: refused here in one line.
     for (let p = target; isInside(root, p) && p !== root; p = path.dirname(p)) {
@@ -115,10 +116,7 @@ class Workspace implements WorkspaceFiles {
 const sizeText = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+const isInside = (root: string, target: string) => isInsideBy(path, root, target);
 
 /** Whether `p` is a symbolic link, and whether it leads anywhere. */
 function linkAt(p: string): 'none' | 'link' | 'dangling' {

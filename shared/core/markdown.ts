@@ -4,13 +4,35 @@
  */
 export const withoutBidi = (text: string) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 
-/** Text from users or from responses, made inert inside a markdown table cell. */
+/**
+ * Text from users or from responses, made inert inside a markdown table cell. URLs and
+ * @mentions go into code spans: GitHub neither links nor notifies there, and the URL
+ * stays exactly as written, so it can be copied (no zero-width characters inside it).
+ */
 export function escapeCell(text: string): string {
-  return withoutBidi(text)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':/\u200b/');
+  const flat = withoutBidi(text).replace(/[\r\n]+/g, ' ');
+  let out = '';
+  let last = 0;
+  for (const m of flat.matchAll(LITERAL)) {
+    out += escapeText(flat.slice(last, m.index)) + codeSpan(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + escapeText(flat.slice(last));
+}
+
+// A scheme URL, a www. address (GFM autolinks both; trailing punctuation is not part
+// of them, as in GFM), or an @mention not inside a word.
+const LITERAL =
+  /[a-z][a-z0-9+.-]*:\/\/[^\s|]*[^\s|.,:;!?'")]|\bwww\.[^\s|]*[^\s|.,:;!?'")]|(?<![\w@])@[\w-]+(?:\/[\w.-]+)?/gi;
+
+const escapeText = (text: string) => text.replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`);
+
+/** A code span that holds `text` whatever backticks it has (CommonMark: a longer fence). */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -53,6 +53,7 @@ export class Cancelled extends Error {}
 export class RolloutRun {
   readonly timeline: TimelinePoint[] = [];
   readonly steps: StepReport[] = [];
+  readonly startedAt: Date;
   /** The split this run set last (or found at the start). */
   expected: Split;
   /** When the first failure was seen (a trip, or else a failed check): detection starts here. */
@@ -72,6 +73,7 @@ export class RolloutRun {
     observed: Split,
   ) {
     this.started = deps.clock.now();
+    this.startedAt = deps.clock.date();
     this.expected = observed;
     this.tripwire = deps.tripwire
       ? new Tripwire(this, deps.tripwire)
@@ -152,7 +154,7 @@ export class RolloutRun {
   }
 
   result(outcome: RolloutOutcome, split: Split): RolloutResult {
-    return { outcome, split, steps: this.steps, timeline: this.timeline };
+    return { outcome, split, steps: this.steps, timeline: this.timeline, startedAt: this.startedAt };
   }
 
   checkCancelled(): void {

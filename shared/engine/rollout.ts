@@ -23,6 +23,7 @@ import type {
   TimelinePoint,
 } from '../core/traffic/rollout-report.js';
 import { errorRateReading, failureReason, startOf, windowEnd } from '../core/traffic/rollout-rules.js';
+import { trafficBetween } from '../core/traffic/rollout-traffic.js';
 import { allOn, canarySplit } from '../core/traffic/split.js';
 import { Cancelled, RolloutRun, type RolloutDeps, type RolloutSpec } from './rollout-run.js';
 
@@ -30,6 +31,22 @@ export type { RolloutDeps, RolloutSpec } from './rollout-run.js';
 export type { RolloutOutcome, RolloutResult, StepReport, TimelinePoint };
 
 export async function runRollout(spec: RolloutSpec, deps: RolloutDeps): Promise<RolloutResult> {
+  const before = await countersQuietly(deps);
+  const result = await rollOut(spec, deps);
+  const traffic = trafficBetween(before, await countersQuietly(deps), spec);
+  return traffic ? { ...result, traffic } : result;
+}
+
+/** The router's counters, or nothing: the totals are a report, never a reason to stop. */
+async function countersQuietly(deps: RolloutDeps): Promise<RouterMetrics | undefined> {
+  try {
+    return await deps.provider.metrics?.();
+  } catch {
+    return undefined;
+  }
+}
+
+async function rollOut(spec: RolloutSpec, deps: RolloutDeps): Promise<RolloutResult> {
   const observed = await deps.provider.readSplit();
   const run = new RolloutRun(spec, deps, observed);
   const start = startOf(spec.plan, spec, observed);

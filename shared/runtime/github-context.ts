@@ -22,7 +22,9 @@ export function githubContext(env: Readonly<Record<string, string | undefined>>)
     apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
     serverUrl,
     sha: env['GITHUB_SHA'] ?? '',
-    runUrl: runUrlOf({ serverUrl, owner, repo }, env['GITHUB_RUN_ID'] ?? ''),
+    // Off GitHub Actions (a local run, a rehearsal) there is no run page to link.
+    runUrl:
+      env['GITHUB_RUN_ID'] && owner && repo ? runUrlOf({ serverUrl, owner, repo }, env['GITHUB_RUN_ID']) : '',
     ...(retry && { retryAfterMs: Number(retry) }),
   };
 }

@@ -76,6 +76,8 @@ export interface Trigger {
   sha?: string;
   actor?: string;
   runId?: number;
+  /** Not on GitHub (a local rehearsal): no GITHUB_RUN_ID, so nothing links to a run page that does not exist. */
+  offline?: boolean;
 }
 
 export interface HarnessOptions {
@@ -166,7 +168,7 @@ function githubContext(
     repository,
     repository_owner: repository.split('/')[0] as string,
     actor: trigger.actor ?? 'octocat',
-    run_id: String(trigger.runId ?? 1000),
+    run_id: trigger.offline ? '' : String(trigger.runId ?? 1000),
     run_number: String(trigger.runId ?? 1000),
     run_attempt: '1',
     workflow: path.basename(workflow.file),

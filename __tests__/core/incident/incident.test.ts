@@ -77,12 +77,10 @@ describe('duplicatesOf', () => {
 });
 
 describe('untrusted', () => {
-  it('fences with a longer fence than the text holds, and disarms mentions and links', () => {
+  it('fences with a longer fence than the text holds; inside it GitHub neither pings nor links, so the text stays as written', () => {
     const out = untrusted('hi @team, see https://x.example ```code```');
-    expect(out.startsWith('````text\n')).toBe(true);
-    expect(out.endsWith('\n````')).toBe(true);
-    expect(out).not.toContain('@team');
-    expect(out).not.toContain('https://x');
+    expect(out).toBe('````text\nhi @team, see https://x.example ```code```\n````');
+    expect(out).not.toMatch(/\u200b/);
   });
   it('caps the length', () => expect(untrusted('x'.repeat(50), 10)).toContain('… (40 more characters)'));
 });

@@ -6,6 +6,13 @@
 import type { ActionResult } from '../action-result.js';
 import { formatDuration } from '../duration.js';
 import { escapeCell, table, withoutBidi } from '../markdown.js';
+import {
+  outcomeWords,
+  rolloutFailure,
+  rolloutImpact,
+  rolloutTimeline,
+  type RolloutEvidence,
+} from './rollout-evidence.js';
 
 export const SEVERITIES = {
   P0: {
@@ -42,12 +49,13 @@ export const markerFor = (fingerprint: string) => `<!-- release-actions incident
 export const fingerprintIn = (body: string | null | undefined) => MARKER.exec(body ?? '')?.[1];
 
 /**
- * Text we did not write (response bodies, error messages) made inert: no
- * @mentions, no autolinks, no closing of our fence, and capped in length.
+ * Text we did not write (response bodies, error messages) made inert in a fenced
+ * block, where GitHub neither links nor notifies (URLs stay copyable as written);
+ * the fence is longer than any backtick run inside, and the text is capped.
  */
 export function untrusted(text: string, max = 1500): string {
   const cut = text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
-  const inert = withoutBidi(cut).replace(/@/g, '@\u200b').replace(/:\/\//g, ':\u200b//').replace(/\r/g, '');
+  const inert = withoutBidi(cut).replace(/\r/g, '');
   const longest = Math.max(2, ...[...inert.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}text\n${inert}\n${fence}`;
@@ -88,6 +96,8 @@ export interface IncidentFacts {
   at: Date;
   /** The last incident with this fingerprint, so a recurrence is seen as one. */
   previous?: ResolvedIncident;
+  /** shift-traffic's report, when a stopped rollout opened the incident. */
+  rollout?: RolloutEvidence;
 }
 
 export function incidentTitle(f: IncidentFacts): string {
@@ -107,7 +117,8 @@ function failedProbes(report: ProbeReport | undefined): string {
   return `${table(['Probe', 'Request', 'Status', 'p95'], rows)}\n\nReasons, as reported:\n\n${untrusted(reasons)}`;
 }
 
-export function incidentBody(f: IncidentFacts): string {
+/** The issue body; a record file keeps its own timeline list instead of the table (`timeline: false`). */
+export function incidentBody(f: IncidentFacts, options: { timeline?: boolean } = {}): string {
   const sev = SEVERITIES[f.severity];
   return [
     markerFor(f.fingerprint),
@@ -117,19 +128,24 @@ export function incidentBody(f: IncidentFacts): string {
     '',
     ...(f.previous ? [`${previousLine(f.previous, f.at)}`, ''] : []),
     '### Impact',
-    f.impact
-      ? untrusted(f.impact, 1000)
-      : '_Not assessed yet: edit this section with the share of users affected._',
+    impactSection(f),
     '',
     '### What failed',
-    failedProbes(f.report),
-    '',
+    ...(f.rollout ? [rolloutFailure(f.rollout), ''] : []),
+    ...(f.report || !f.rollout ? [failedProbes(f.report), ''] : []),
     '### Rollback',
     f.rollback ? untrusted(f.rollback, 500) : '_No rollback recorded._',
     '',
-    '### Timeline',
-    table(['Time (UTC)', 'Event'], [[f.at.toISOString(), `Detected by [this run](${f.runUrl})`]]),
-    '',
+    ...(options.timeline === false
+      ? []
+      : [
+          '### Timeline',
+          table(
+            ['Time (UTC)', 'Event'],
+            timeline(f).map(([at, event]) => [at.toISOString(), event]),
+          ),
+          '',
+        ]),
     f.runbookUrl ? `Runbook: <${f.runbookUrl}>\n` : '',
     '### Communication (runbook 000)',
     communication(f),
@@ -142,6 +158,27 @@ export function incidentBody(f: IncidentFacts): string {
     '- [ ] Monitoring and alerts adjusted so this is caught earlier',
     '',
   ].join('\n');
+}
+
+function impactSection(f: IncidentFacts): string {
+  const measured = f.rollout && rolloutImpact(f.rollout);
+  const parts = [
+    ...(f.impact ? [untrusted(f.impact, 1000)] : []),
+    ...(measured ? [`Measured at the router: ${escapeCell(measured)}`] : []),
+  ];
+  return parts.length
+    ? parts.join('\n\n')
+    : '_Not assessed yet: edit this section with the share of users affected._';
+}
+
+/** The incident's one timeline: the rollout's moments, if one opened it, then the detection. */
+export function timeline(f: IncidentFacts): [Date, string][] {
+  // issues.ts reads "Detected by [this run](…)" back to know which run opened an issue.
+  const opened = f.runUrl
+    ? `Detected by [this run](${f.runUrl})`
+    : 'Detected (no run to link: not on GitHub Actions)';
+  const rows: [Date, string][] = [...(f.rollout ? rolloutTimeline(f.rollout) : []), [f.at, opened]];
+  return rows.sort(([a], [b]) => a.getTime() - b.getTime());
 }
 
 function previousLine(previous: ResolvedIncident, now: Date): string {
@@ -157,14 +194,28 @@ function messageLine(text: string, max = 200): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
+function issueLine(f: IncidentFacts, down: string[]): string {
+  if (f.rollout)
+    return messageLine(
+      `rollout of ${f.rollout.canary ?? 'the canary'} ${outcomeWords(f.rollout)}${f.rollout.outcome.reason ? `: ${f.rollout.outcome.reason}` : ''}`,
+    );
+  return down.length ? messageLine(`${f.kind} failing: ${down.join(', ')}`) : '[brief description]';
+}
+
+function impactLine(f: IncidentFacts): string {
+  const measured = f.rollout && rolloutImpact(f.rollout);
+  if (f.impact?.trim()) return messageLine(f.impact);
+  return measured ? messageLine(measured, 300) : '[% of users affected]';
+}
+
 /** Runbook 000's message for the #incidents channel, filled in from what is known. */
 function communication(f: IncidentFacts): string {
   const down = f.report?.probes.filter((p) => !p.healthy).map((p) => p.name) ?? [];
   const lines = [
     `PRODUCTION INCIDENT – ${f.severity}`,
     `Component: ${messageLine(f.service)} (${messageLine(f.environment)})`,
-    `Issue: ${down.length ? messageLine(`${f.kind} failing: ${down.join(', ')}`) : '[brief description]'}`,
-    `Impact: ${f.impact?.trim() ? messageLine(f.impact) : '[% of users affected]'}`,
+    `Issue: ${issueLine(f, down)}`,
+    `Impact: ${impactLine(f)}`,
     `Action: ${f.rollback ? 'rolled back' : '[rollback / hotfix / monitoring]'}`,
     'Status: In progress – next update in 30 minutes',
   ];
@@ -258,7 +309,7 @@ export function incidentRecord(f: IncidentFacts, issueUrl: string, details?: str
     ...(details ? [details.replace(/^<!--.*-->\n/, '').trim(), ''] : []),
     '## Timeline',
     '',
-    `- ${f.at.toISOString()} detected`,
+    ...timeline(f).map(([at, event]) => `- ${at.toISOString()} ${event}`),
     '',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import type { RolloutTraffic } from './rollout-traffic.js';
 /** What a rollout did, as data: the outcome, each step, and a timeline for the chart. */
 import type { CheckResult, GateHistory } from './gates.js';
 import type { Split } from './split.js';
@@ -32,6 +33,10 @@ export interface RolloutResult {
   split: Split;
   steps: StepReport[];
   timeline: TimelinePoint[];
+  /** When the rollout started (wall clock): the timeline's atMs count from here. */
+  startedAt?: Date;
+  /** Users' requests and failures per revision while the rollout ran, when the router counts them. */
+  traffic?: RolloutTraffic;
   /**
    * Milliseconds from the first failure seen (the router's, to within one tripwire
    * reading; else the first failed check) to the router taking the canary's traffic away.

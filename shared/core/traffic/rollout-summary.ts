@@ -3,6 +3,7 @@ import { formatDuration } from '../duration.js';
 import { escapeCell, table } from '../markdown.js';
 import type { RolloutResult, TimelinePoint } from './rollout-report.js';
 import { describeSplit } from './split.js';
+import { peakIn, stepAt, timeChart } from '../time-chart.js';
 
 const HEADLINES: Record<RolloutResult['outcome']['kind'], string> = {
   promoted: '✅ Promoted',
@@ -47,28 +48,26 @@ export function rolloutSummary(
   ].join('\n');
 }
 
-/** Canary weight (line) and canary 5xx rate (bars), both in percent, at each point in time. */
+/** Canary weight (line) and canary 5xx rate (bars), both in percent, over the rollout's time. */
 export function rolloutChart(timeline: readonly TimelinePoint[]): string {
   if (timeline.length < 2) return '';
-  const points = downsample(timeline, 40);
-  const labels = points.map((p) => JSON.stringify(`${Math.round(p.atMs / 1000)}s`)).join(', ');
-  return [
-    '### Canary weight (line) and 5xx rate (bars), %',
-    '',
-    '```mermaid',
-    'xychart-beta',
-    `  x-axis [${labels}]`,
-    '  y-axis "%" 0 --> 100',
-    `  bar [${points.map((p) => (p.canaryErrorRate === undefined ? 0 : Math.round(p.canaryErrorRate * 1000) / 10)).join(', ')}]`,
-    `  line [${points.map((p) => p.canaryPercent).join(', ')}]`,
-    '```',
-  ].join('\n');
-}
-
-function downsample<T>(items: readonly T[], max: number): T[] {
-  if (items.length <= max) return [...items];
-  const step = items.length / max;
-  const out = Array.from({ length: max - 1 }, (_, i) => items[Math.floor(i * step)] as T);
-  out.push(items[items.length - 1] as T);
-  return out;
+  const start = timeline[0]?.atMs ?? 0;
+  const points = timeline.map((p) => ({ ...p, atMs: p.atMs - start }));
+  const weight = (ms: number) => stepAt(points, ms, (p) => p.canaryPercent);
+  const percent = (p: TimelinePoint) =>
+    p.canaryErrorRate === undefined ? undefined : p.canaryErrorRate * 100;
+  // The worst reading since the last column (a spike just before a rollback shows),
+  // else the last one while the canary still has traffic to measure.
+  const rate = (ms: number, sinceMs: number) =>
+    peakIn(points, sinceMs, ms, percent) ?? (weight(ms) === 0 ? 0 : stepAt(points, ms, percent));
+  const chart = timeChart({
+    yAxis: '%',
+    yMax: 100,
+    endMs: points.at(-1)?.atMs ?? 0,
+    series: [
+      { kind: 'bar', valueAt: rate },
+      { kind: 'line', valueAt: weight },
+    ],
+  });
+  return chart ? ['### Canary weight (line) and 5xx rate (bars), %', '', chart].join('\n') : '';
 }

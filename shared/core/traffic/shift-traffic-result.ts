@@ -79,9 +79,14 @@ export function shiftTrafficResult(
       split: JSON.stringify(result.split),
       report: JSON.stringify({
         outcome,
+        stable: names.stable,
+        canary: names.canary,
+        ...(result.startedAt && { startedAt: result.startedAt.toISOString() }),
         split: result.split,
         steps: result.steps,
         detectionToRollbackMs: result.detectionToRollbackMs,
+        ...(result.traffic && { traffic: result.traffic }),
+        timeline: result.timeline,
       }),
     },
     annotations: failure

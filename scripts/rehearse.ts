@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { releaseCaller, startReleaseLab, TAG_PUSH } from '../__tests__/support/release-lab.js';
 import type { WorkflowResult } from '../tools/workflow-harness/index.js';
-import { stepAt, timeChart } from '../shared/core/time-chart.js';
+import { peakStep, timeChart } from '../shared/core/time-chart.js';
 
 const STEPS = [10, 50, 100];
 let flags: { healthy: boolean; 'break-at': string; out: string };
@@ -106,7 +106,7 @@ const report = [
     yAxis: 'v2 %',
     yMax: 100,
     endMs: points.at(-1)?.atMs ?? 0,
-    series: [{ kind: 'line', valueAt: (ms) => stepAt(points, ms, (p) => p.v2) }],
+    series: [{ kind: 'line', valueAt: peakStep(points, (p) => p.v2) }],
   }),
   '',
   ...jobs.flatMap(([id, job]) => [

@@ -92,6 +92,10 @@ describe('shift-traffic over real HAProxy', () => {
     const run = await runAction('shift-traffic', { inputs: inputs({ 'step-duration': '10s' }) });
     expect(run.code).toBe(1);
     expect(run.outputs['outcome']).toBe('rolled-back');
+    // The failure is one error line, with its title: not an annotation and setFailed's copy of it.
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error title=shift-traffic%3A rolled-back::Rolled back to blue/);
     expect(run.outputs['reason']).toMatch(
       /^the router saw the canary fail (a request|\d+ requests) \(5xx or no answer\); asked directly for \/, the canary failed 3 of 3 \(500, 500, 500\) and stable 0 of 3 \(404, 404, 404\)$/,
     );
@@ -117,7 +121,7 @@ describe('shift-traffic over real HAProxy', () => {
     expect(await router().readSplit()).toEqual({ blue: 100 });
     expect(visibleLog(run)).not.toMatch(/\(hold\)/);
     expect(visibleLog(run).trim().split('\n').pop()).toMatch(
-      /^::error::Rolled back to blue: canary 5xx rate/,
+      /^::error title=shift-traffic%3A rolled-back::Rolled back to blue: canary 5xx rate/,
     );
     const report = JSON.parse(run.outputs['report']!);
     // Dated from the last check that passed: at most a check interval before the failure.

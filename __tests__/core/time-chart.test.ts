@@ -1,4 +1,4 @@
-import { CHART_SAMPLES, stepAt, timeChart } from '../../shared/core/time-chart.js';
+import { CHART_SAMPLES, peakStep, stepAt, timeChart } from '../../shared/core/time-chart.js';
 import { rolloutChart } from '../../shared/core/traffic/rollout-summary.js';
 
 const series = (chart: string, kind: string) =>
@@ -33,6 +33,7 @@ describe('timeChart', () => {
     expect(chart).toContain('x-axis "time (min)" 0 --> 54');
     expect(chart).not.toMatch(/x-axis \[/);
     expect(timeChart({ yAxis: '%', yMax: 100, endMs: 0, series: [] })).toBe('');
+    expect(timeChart({ yAxis: '%', yMax: 100, endMs: 40, series: [] })).toBe('');
     expect(timeChart({ yAxis: '%', yMax: 100, endMs: 2340, series: [] })).toContain('0 --> 2.3');
   });
 });
@@ -52,5 +53,26 @@ describe('rolloutChart', () => {
     expect(bars.filter((b) => b === 25).length).toBeLessThan(CHART_SAMPLES / 2);
     expect(weight.filter((w) => w === 10).length).toBeGreaterThan(25);
     expect(weight.at(-1)).toBe(0);
+  });
+});
+
+describe('peakStep', () => {
+  it('keeps a step shorter than a column as one column, not missing', () => {
+    const points = [
+      { atMs: 0, v: 0 },
+      { atMs: 1000, v: 10 },
+      { atMs: 13_000, v: 50 },
+      { atMs: 13_200, v: 0 },
+      { atMs: 14_000, v: 0 },
+    ];
+    const chart = timeChart({
+      yAxis: '%',
+      yMax: 100,
+      endMs: 14_000,
+      series: [{ kind: 'line', valueAt: peakStep(points, (p) => p.v) }],
+    });
+    const line = series(chart, 'line');
+    expect(line.filter((v, i) => i === 0 || v !== line[i - 1])).toEqual([0, 10, 50, 0]);
+    expect(line.filter((v) => v === 50)).toHaveLength(1);
   });
 });

@@ -88,7 +88,7 @@ it.each([10, 50, 100])(
       /Measured at the router: \d+ of \d+ requests \([\d.<]+ %\) failed while the rollout ran/,
     );
     expect(body).toMatch(/^Impact: \d+ of \d+ requests \([\d.<]+ %\) failed/m);
-    expect(body).toMatch(/\| Rolled back: v2 at 0 % \|/);
+    expect(body).toMatch(/\| Rolled back: v2 at 0 % \(/);
     expect(body.match(/### Timeline/g)).toHaveLength(1);
     expect(lab.github.violations).toEqual([]);
     const shift = stepOf(run, 'production', 'shift-traffic');

@@ -3,7 +3,7 @@ import { providerSecrets } from '../../shared/core/traffic/provider-settings.js'
 import { canaryResult, splitAfterDeploy, stableFor } from '../../shared/core/traffic/canary-plan.js';
 import { canaryPreview } from '../../shared/core/traffic/dry-run.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
-import { describeSplit, sameSplit } from '../../shared/core/traffic/split.js';
+import { percentOf, sameSplit } from '../../shared/core/traffic/split.js';
 import { probeOnce, revisionProbes } from '../../shared/engine/revision-probes.js';
 import type { TrafficActionDeps } from '../../shared/runtime/action-deps.js';
 import { runStep } from '../../shared/runtime/errors.js';
@@ -52,7 +52,7 @@ export function run(deps: DeployCanaryDeps): Promise<void> {
     const revision = await provider.deploy(deployRequestOf(settings));
     const canary = revision.name;
     runtime.info(
-      `Deployed ${canary} at ${revision.url ?? 'its address'} with no traffic; ${stable} keeps ${describeSplit(before)}`,
+      `Deployed ${canary} at ${revision.url ?? 'its address'} with no traffic yet; ${stable} keeps ${percentOf(before, stable)}%.`,
     );
 
     const probes = settings.probes?.length

@@ -18,7 +18,11 @@ export function actionsRuntime(): Runtime {
       if (!process.env['GITHUB_STEP_SUMMARY']) return;
       await core.summary.addRaw(markdown, true).write();
     },
-    setFailed: (message) => core.setFailed(message),
+    // core.setFailed is exitCode 1 plus core.error(message); the same, with a title.
+    setFailed: (message, properties) => {
+      process.exitCode = 1;
+      core.error(message, properties);
+    },
     getState: (name) => core.getState(name),
     saveState: (name, value) => core.saveState(name, value),
   };

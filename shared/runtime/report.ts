@@ -34,9 +34,13 @@ export async function publish(
   redactor = new Redactor([]),
 ): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) runtime.setOutput(name, redactor.redact(value));
-  for (const a of result.annotations) runtime[a.level](redactor.redact(a.message), a.properties);
+  // The failure line is printed once: an error annotation saying the same is that line,
+  // with its title.
+  const same = result.annotations.find((a) => a.level === 'error' && a.message === result.failure);
+  for (const a of result.annotations)
+    if (a !== same) runtime[a.level](redactor.redact(a.message), a.properties);
   if (result.summary) await runtime.writeSummary(redactor.redact(result.summary));
-  if (result.failure) runtime.setFailed(redactor.redact(result.failure));
+  if (result.failure) runtime.setFailed(redactor.redact(result.failure), same?.properties);
 }
 
 /** A dry run's end: each line in the log, then the same lines in the summary; nothing else. */

@@ -19,7 +19,8 @@ export interface Runtime {
   error(message: string, properties?: AnnotationProperties): void;
   /** Appends markdown to the job summary; called once per run by the report writer. */
   writeSummary(markdown: string): Promise<void>;
-  setFailed(message: string): void;
+  /** Fails the step with one error line (an annotation, with `properties` when given). */
+  setFailed(message: string, properties?: AnnotationProperties): void;
   getState(name: string): string;
   saveState(name: string, value: string): void;
 }

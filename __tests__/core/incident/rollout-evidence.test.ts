@@ -53,12 +53,12 @@ describe('an incident a stopped rollout opened', () => {
       '00.000Z Rollout of v2 started, v2 at 0 %',
       '00.040Z v2 at 10 %',
       '02.500Z A check failed: v2 5xx rate 25 %',
-      '02.510Z Rolled back: v2 at 0 %',
-      '05.000Z Detected (no run to link: not on GitHub Actions)',
+      '02.510Z Rolled back: v2 at 0 % (v2 fails where v1 answers (3 of 3 requests to / got 500))',
+      '05.000Z Incident opened (no run to link: not on GitHub Actions)',
     ]);
     const record = incidentRecord(facts, '', incidentBody(facts, { timeline: false }));
     expect(record.match(/Timeline/g)).toHaveLength(1);
-    expect(record).toContain('- 2026-11-30T10:00:02.510Z Rolled back: v2 at 0 %');
+    expect(record).toContain('- 2026-11-30T10:00:02.510Z Rolled back: v2 at 0 % (v2 fails');
     expect(record).not.toContain('](');
   });
 

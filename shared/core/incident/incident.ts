@@ -173,10 +173,10 @@ function impactSection(f: IncidentFacts): string {
 
 /** The incident's one timeline: the rollout's moments, if one opened it, then the detection. */
 export function timeline(f: IncidentFacts): [Date, string][] {
-  // issues.ts reads "Detected by [this run](…)" back to know which run opened an issue.
+  // detectedByIn reads "… by [this run](…)" back to know which run opened an issue.
   const opened = f.runUrl
-    ? `Detected by [this run](${f.runUrl})`
-    : 'Detected (no run to link: not on GitHub Actions)';
+    ? `Incident opened by [this run](${f.runUrl})`
+    : 'Incident opened (no run to link: not on GitHub Actions)';
   const rows: [Date, string][] = [...(f.rollout ? rolloutTimeline(f.rollout) : []), [f.at, opened]];
   return rows.sort(([a], [b]) => a.getTime() - b.getTime());
 }
@@ -256,9 +256,9 @@ export interface OpenIncident {
   detectedBy?: string;
 }
 
-/** The run that opened an incident, from the "Detected by [this run](…)" line we write. */
+/** The run that opened an incident, from the "Incident opened by [this run](…)" line we write (earlier: "Detected by"). */
 export const detectedByIn = (body: string | null | undefined) =>
-  /Detected by \[this run\]\((\S+?)\)/.exec(body ?? '')?.[1];
+  /(?:Detected|Incident opened) by \[this run\]\((\S+?)\)/.exec(body ?? '')?.[1];
 
 export type OpenDecision =
   { kind: 'create' } | { kind: 'update'; issue: number } | { kind: 'nothing'; issue: number; reason: string };

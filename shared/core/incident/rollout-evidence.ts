@@ -89,7 +89,8 @@ export function rolloutTimeline(r: RolloutEvidence): [Date, string][] {
   for (const p of r.timeline) {
     const at = new Date(start + p.atMs);
     const say = p.event && EVENTS[p.event.replace(/^step \d+: .*/, 'step')];
-    if (say) rows.push([at, say(canary, p.canaryPercent)]);
+    const why = p.event === 'rollback' && r.outcome.reason ? ` (${r.outcome.reason})` : '';
+    if (say) rows.push([at, escapeCell(say(canary, p.canaryPercent) + why)]);
     else if (p.verdict === 'fail')
       rows.push([
         at,

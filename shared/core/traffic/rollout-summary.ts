@@ -3,7 +3,7 @@ import { formatDuration } from '../duration.js';
 import { escapeCell, table } from '../markdown.js';
 import type { RolloutResult, TimelinePoint } from './rollout-report.js';
 import { describeSplit } from './split.js';
-import { peakIn, stepAt, timeChart } from '../time-chart.js';
+import { peakIn, peakStep, stepAt, timeChart } from '../time-chart.js';
 
 const HEADLINES: Record<RolloutResult['outcome']['kind'], string> = {
   promoted: '✅ Promoted',
@@ -66,7 +66,7 @@ export function rolloutChart(timeline: readonly TimelinePoint[]): string {
     endMs: points.at(-1)?.atMs ?? 0,
     series: [
       { kind: 'bar', valueAt: rate },
-      { kind: 'line', valueAt: weight },
+      { kind: 'line', valueAt: peakStep(points, (p) => p.canaryPercent) },
     ],
   });
   return chart ? ['### Canary weight (line) and 5xx rate (bars), %', '', chart].join('\n') : '';

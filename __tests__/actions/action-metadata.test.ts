@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import { parse } from 'yaml';
 import { deployCanaryInputs } from '../../actions/deploy-canary/settings.js';
 import { healthcheckInputs } from '../../actions/healthcheck/settings.js';
@@ -80,4 +81,24 @@ it('the LICENSE file is the license package.json names', () => {
   expect(declared).toBe('MIT');
   expect(text.split('\n')[0]).toBe('MIT License');
   expect(text).toContain('Permission is hereby granted, free of charge');
+});
+
+it('engines.node is what every installed package asks for: its lowest version and the bundled Node 24 satisfy them all', () => {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8'));
+  const pkg = read('package.json') as { engines: { node: string }; devDependencies: { node: string } };
+  const lock = read('package-lock.json') as {
+    packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>;
+  };
+  const wanted = Object.entries(lock.packages).flatMap(([name, p]) =>
+    name && !p.optional && !Array.isArray(p.engines) && p.engines?.node
+      ? [{ name: name.replace(/^node_modules\//, ''), wants: p.engines.node }]
+      : [],
+  );
+  const refusing = (version: string) =>
+    wanted.filter((w) => !semver.satisfies(version, w.wants)).map((w) => `${w.name} wants ${w.wants}`);
+  const lowest = semver.minVersion(pkg.engines.node)!;
+  expect(refusing(lowest.version)).toEqual([]);
+  expect(refusing(pkg.devDependencies.node)).toEqual([]);
+  // And no wider than that: the minor release before the lowest is refused by some package.
+  expect(refusing(`${lowest.major}.${lowest.minor - 1}.0`)).not.toEqual([]);
 });

@@ -13,7 +13,6 @@ import {
 } from '../support/chat-webhooks.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { freePort } from '../support/haproxy.js';
-import { startLoad } from '../support/load.js';
 import {
   expectOneLineError,
   maskedValues,
@@ -21,7 +20,7 @@ import {
   visibleLog,
   type ActionRun,
 } from '../support/run-action.js';
-import { startTwoVersions, v1ToV2OnLocalRouter, type TestService } from '../support/service.js';
+import { shiftUnderLoad, startTwoVersions, type TestService } from '../support/service.js';
 
 let slack: ChatWebhook;
 let teams: ChatWebhook;
@@ -222,18 +221,7 @@ describe('traffic put back is news too', () => {
 
   it('shift-traffic rolling a failing canary back tells both, once', async () => {
     v2.setMode('error');
-    const load = startLoad(`${router.url}/health`, 100);
-    const run = await runAction('shift-traffic', {
-      inputs: {
-        ...v1ToV2OnLocalRouter(router.url),
-        steps: '10,100',
-        'step-duration': '2s',
-        'check-interval': '250ms',
-        'min-requests': '5',
-        ...chats(),
-      },
-    });
-    await load.stop();
+    const run = await shiftUnderLoad(router.url, { steps: '10,100', 'step-duration': '2s', ...chats() });
     expect(run.outputs['outcome']).toBe('rolled-back');
     expect(slack.received).toHaveLength(1);
     expect(teams.received).toHaveLength(1);
@@ -245,18 +233,7 @@ describe('traffic put back is news too', () => {
   });
 
   it('a promotion says nothing', async () => {
-    const load = startLoad(`${router.url}/health`, 100);
-    const run = await runAction('shift-traffic', {
-      inputs: {
-        ...v1ToV2OnLocalRouter(router.url),
-        steps: '50,100',
-        'step-duration': '500ms',
-        'check-interval': '250ms',
-        'min-requests': '5',
-        ...chats(),
-      },
-    });
-    await load.stop();
+    const run = await shiftUnderLoad(router.url, chats());
     expect(run.outputs['outcome']).toBe('promoted');
     expect(slack.received).toEqual([]);
   });

@@ -6,9 +6,8 @@
  */
 import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
-import { startLoad } from '../support/load.js';
 import { runAction } from '../support/run-action.js';
-import { startTwoVersions, v1ToV2OnLocalRouter, type TestService } from '../support/service.js';
+import { shiftUnderLoad, startTwoVersions, type TestService } from '../support/service.js';
 
 const SERVER = 'https://ghes.acme.internal';
 let github: GitHubApi;
@@ -92,19 +91,7 @@ describe('shift-traffic and rollback record deployments on the server', () => {
   it('a promotion and a rollback by hand, each with its deployment statuses', async () => {
     const records = { 'github-environment': 'production', 'github-token': github.token };
     const env = { ...enterprise(), GITHUB_SHA: 'b'.repeat(40) };
-    const load = startLoad(`${router.url}/health`, 100);
-    const shift = await runAction('shift-traffic', {
-      inputs: {
-        ...v1ToV2OnLocalRouter(router.url),
-        steps: '50,100',
-        'step-duration': '500ms',
-        'check-interval': '250ms',
-        'min-requests': '5',
-        ...records,
-      },
-      env,
-    });
-    await load.stop();
+    const shift = await shiftUnderLoad(router.url, records, env);
     expect(shift.outputs['outcome']).toBe('promoted');
     const back = await runAction('rollback', {
       // No to-revision: the last good one is read from the server's deployments.

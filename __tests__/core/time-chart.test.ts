@@ -4,6 +4,9 @@ import { rolloutChart } from '../../shared/core/traffic/rollout-summary.js';
 const series = (chart: string, kind: string) =>
   (new RegExp(`^  ${kind} \\[(.*)\\]$`, 'm').exec(chart)?.[1] ?? '').split(', ').map(Number);
 
+const lineChart = (endMs: number, valueAt: (ms: number, sinceMs: number) => number) =>
+  timeChart({ yAxis: '%', yMax: 100, endMs, series: [{ kind: 'line', valueAt }] });
+
 describe('timeChart', () => {
   it('draws width as time: a 4 s plateau is 4 s wide, a 0.3 s one 0.3 s', () => {
     // 10 % for 4 s, 50 % for 0.3 s, then 100 % until 6 s.
@@ -13,12 +16,7 @@ describe('timeChart', () => {
       { atMs: 4300, v: 100 },
       { atMs: 6000, v: 100 },
     ];
-    const chart = timeChart({
-      yAxis: '%',
-      yMax: 100,
-      endMs: 6000,
-      series: [{ kind: 'line', valueAt: (ms) => stepAt(points, ms, (p) => p.v) }],
-    });
+    const chart = lineChart(6000, (ms) => stepAt(points, ms, (p) => p.v));
     const line = series(chart, 'line');
     expect(line).toHaveLength(CHART_SAMPLES);
     const share = (v: number) => line.filter((x) => x === v).length / CHART_SAMPLES;
@@ -65,13 +63,13 @@ describe('peakStep', () => {
       { atMs: 13_200, v: 0 },
       { atMs: 14_000, v: 0 },
     ];
-    const chart = timeChart({
-      yAxis: '%',
-      yMax: 100,
-      endMs: 14_000,
-      series: [{ kind: 'line', valueAt: peakStep(points, (p) => p.v) }],
-    });
-    const line = series(chart, 'line');
+    const line = series(
+      lineChart(
+        14_000,
+        peakStep(points, (p) => p.v),
+      ),
+      'line',
+    );
     expect(line.filter((v, i) => i === 0 || v !== line[i - 1])).toEqual([0, 10, 50, 0]);
     expect(line.filter((v) => v === 50)).toHaveLength(1);
   });

@@ -6,6 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { startLoad } from './load.js';
+import { runAction, type ActionRun } from './run-action.js';
 
 export interface RecordedRequest {
   method: string;
@@ -172,4 +174,31 @@ export function v1ToV2OnLocalRouter(routerUrl: string): Record<string, string> {
     'stable-revision': 'v1',
     'canary-revision': 'v2',
   };
+}
+
+/**
+ * shift-traffic from v1 to v2 on a local router, as the runner runs it, while users
+ * send 100 requests a second: short steps (50 %, 100 %), gates on their defaults.
+ */
+export async function shiftUnderLoad(
+  routerUrl: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  const load = startLoad(`${routerUrl}/health`, 100);
+  try {
+    return await runAction('shift-traffic', {
+      inputs: {
+        ...v1ToV2OnLocalRouter(routerUrl),
+        steps: '50,100',
+        'step-duration': '500ms',
+        'check-interval': '250ms',
+        'min-requests': '5',
+        ...inputs,
+      },
+      env,
+    });
+  } finally {
+    await load.stop();
+  }
 }

@@ -1,7 +1,7 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import type { DeployRequest } from '../../shared/adapters/providers/provider.js';
 import { parseServerAddress } from '../../shared/core/traffic/haproxy-answers.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import {
@@ -21,15 +21,17 @@ export const deployCanaryInputs = z
     // Passed to gcloud and kubectl as an argument: an option-like value (--help) is refused.
     image: z
       .string()
-      .trim()
-      .regex(
-        /^(?:[^-\s]\S*)?$/,
-        'must be an image reference such as registry/app:1.4.0 (no spaces, not starting with -)',
+      .check(z.trim())
+      .check(
+        z.regex(
+          /^(?:[^-\s]\S*)?$/,
+          'must be an image reference such as registry/app:1.4.0 (no spaces, not starting with -)',
+        ),
       ),
     /** Cloud Run: the tag that gives the canary its own URL. */
-    'cloud-run-tag': z.string().trim(),
+    'cloud-run-tag': z.string().check(z.trim()),
     /** HAProxy: host:port where the new version listens. */
-    'canary-address': z.string().trim(),
+    'canary-address': z.string().check(z.trim()),
     /** The revision that keeps the traffic; empty: the one with the most traffic now. */
     'stable-revision': optionalInput(revisionName),
     /** Share of traffic the canary gets once its probes pass (0: none until shift-traffic). */
@@ -41,28 +43,30 @@ export const deployCanaryInputs = z
     /** Probes against the canary's own address (${CANARY_URL}) before any user traffic reaches it. */
     probes: optionalInput(yamlText(probeList)),
   })
-  .superRefine((s, ctx) => {
-    checkProviderInputs(s, ctx);
-    if (s.provider !== 'cloud-run' && !s['canary-revision']) {
-      refuse(ctx, 'canary-revision', `is required with provider: ${s.provider}`);
-    }
-    if ((s.provider === 'cloud-run' || s.provider === 'kubernetes') && !s.image)
-      refuse(ctx, 'image', `is required with provider: ${s.provider}`);
-    if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
-      refuse(ctx, 'cloud-run-tag', 'must be lower-case letters, digits and hyphens');
-    }
-    // HAProxy's runtime API takes an IP, never a host name ("Invalid addr 'localhost'").
-    if (s.provider === 'haproxy' && !parseServerAddress(s['canary-address'])) {
-      refuse(
-        ctx,
-        'canary-address',
-        'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
-      );
-    }
-    if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {
-      refuse(ctx, 'canary-revision', 'must differ from stable-revision');
-    }
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      checkProviderInputs(s, ctx);
+      if (s.provider !== 'cloud-run' && !s['canary-revision']) {
+        refuse(ctx, 'canary-revision', `is required with provider: ${s.provider}`);
+      }
+      if ((s.provider === 'cloud-run' || s.provider === 'kubernetes') && !s.image)
+        refuse(ctx, 'image', `is required with provider: ${s.provider}`);
+      if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
+        refuse(ctx, 'cloud-run-tag', 'must be lower-case letters, digits and hyphens');
+      }
+      // HAProxy's runtime API takes an IP, never a host name ("Invalid addr 'localhost'").
+      if (s.provider === 'haproxy' && !parseServerAddress(s['canary-address'])) {
+        refuse(
+          ctx,
+          'canary-address',
+          'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
+        );
+      }
+      if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {
+        refuse(ctx, 'canary-revision', 'must differ from stable-revision');
+      }
+    }),
+  );
 
 export type DeployCanarySettings = z.output<typeof deployCanaryInputs>;
 

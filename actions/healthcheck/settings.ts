@@ -1,5 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { probeList, type ProbeDefaults } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
@@ -11,7 +11,7 @@ export const healthcheckInputs = z
     /** A YAML file in the repository holding probes (a list, or `probes:`). */
     config: optionalInput(z.string()),
     /** Prefix for probe URLs written as paths; may be a `${VAR}` from the step's env. */
-    'base-url': z.string().trim(),
+    'base-url': z.string().check(z.trim()),
     /** Per-attempt timeout unless a probe sets its own. */
     timeout: timeLimit(),
     /** Requests per probe for latency percentiles unless a probe sets its own. */
@@ -27,11 +27,13 @@ export const healthcheckInputs = z
     /** true: a gate that fails the step; false: a monitor that only reports. */
     'fail-on-unhealthy': booleanInput,
   })
-  .superRefine((s, ctx) => {
-    if (!s.probes?.length && !s.config) {
-      refuse(ctx, 'probes', 'is empty: give probes (a YAML list) or config (a file with probes)');
-    }
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      if (!s.probes?.length && !s.config) {
+        refuse(ctx, 'probes', 'is empty: give probes (a YAML list) or config (a file with probes)');
+      }
+    }),
+  );
 
 export type HealthcheckSettings = z.output<typeof healthcheckInputs>;
 

@@ -1,5 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
 import { rolloutReport } from '../../shared/core/incident/rollout-evidence.js';
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
@@ -8,31 +8,34 @@ import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 
 /** A JSON output of another step, passed on as it is. */
-const jsonInput = <T extends z.ZodType>(inner: T, what: string) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        refuse(ctx, [], `is not JSON (pass ${what} as it is)`);
-        return z.NEVER;
-      }
-    })
-    .pipe(inner);
+const jsonInput = <T extends z.ZodMiniType>(inner: T, what: string) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          refuse(ctx, [], `is not JSON (pass ${what} as it is)`);
+          return z.NEVER;
+        }
+      }),
+    ),
+    inner,
+  );
 
 const report = jsonInput(
   z.object({
     healthy: z.boolean({ message: 'must have healthy: true or false' }),
-    checkedAt: z.string().optional(),
+    checkedAt: z.optional(z.string()),
     probes: z.array(
       z.object({
         name: z.string(),
-        url: z.string().optional(),
+        url: z.optional(z.string()),
         healthy: z.boolean(),
-        status: z.number().optional(),
-        reason: z.string().optional(),
-        latencyMs: z.object({ p95: z.number().optional() }).optional(),
+        status: z.optional(z.number()),
+        reason: z.optional(z.string()),
+        latencyMs: z.optional(z.object({ p95: z.optional(z.number()) })),
       }),
     ),
   }),
@@ -44,17 +47,18 @@ const report = jsonInput(
  * note, never a reason for the incident not to open (limits in the README).
  */
 const shortened = (max: number) =>
-  z
-    .string()
-    .transform((t) => (t.length > max ? `${t.slice(0, max)}… (${t.length - max} more characters cut)` : t));
+  z.pipe(
+    z.string(),
+    z.transform((t) => (t.length > max ? `${t.slice(0, max)}… (${t.length - max} more characters cut)` : t)),
+  );
 
 const name = (what: string) =>
   z
     .string()
-    .trim()
-    .min(1, 'is required')
-    .max(100, 'must be at most 100 characters')
-    .regex(/^[\w.\- ]+$/, `must be ${what}: letters, digits, dot, dash, underscore or space`);
+    .check(z.trim())
+    .check(z.minLength(1, 'is required'))
+    .check(z.maxLength(100, 'must be at most 100 characters'))
+    .check(z.regex(/^[\w.\- ]+$/, `must be ${what}: letters, digits, dot, dash, underscore or space`));
 
 export const incidentInputs = z
   .object({
@@ -68,14 +72,17 @@ export const incidentInputs = z
     fingerprint: optionalInput(
       z
         .string()
-        .trim()
-        .regex(/^[a-z0-9._/-]{1,100}$/, 'must be lower-case letters, digits, . _ - and /'),
+        .check(z.trim())
+        .check(z.regex(/^[a-z0-9._/-]{1,100}$/, 'must be lower-case letters, digits, . _ - and /')),
     ),
     severity: z.enum(['P0', 'P1', 'P2', 'P3'], { message: 'must be P0, P1, P2 or P3' }),
-    title: z
-      .string()
-      .transform((t) => t.replace(/\s+/g, ' ').trim())
-      .pipe(shortened(200)),
+    title: z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((t) => t.replace(/\s+/g, ' ').trim()),
+      ),
+      shortened(200),
+    ),
     impact: shortened(5000),
     rollback: shortened(2000),
     /** healthcheck's report output. */
@@ -87,47 +94,55 @@ export const incidentInputs = z
         .array(
           z
             .string()
-            .max(50, 'must have labels of at most 50 characters')
-            .regex(
-              /^[^\p{Cc}\p{Cf}]+$/u,
-              'must have labels without line breaks, control or invisible characters',
+            .check(z.maxLength(50, 'must have labels of at most 50 characters'))
+            .check(
+              z.regex(
+                /^[^\p{Cc}\p{Cf}]+$/u,
+                'must have labels without line breaks, control or invisible characters',
+              ),
             ),
         )
-        .min(1, 'must name at least one label'),
+        .check(z.minLength(1, 'must name at least one label')),
     ),
     assignees: listInput(
       z.array(
-        z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated'),
+        z
+          .string()
+          .check(z.regex(/^[A-Za-z0-9-]{1,39}$/, 'must be GitHub logins, one per line or comma-separated')),
       ),
     ),
     // Lands in the issue body: only a plain http(s) address, nothing that could ping or script.
     'runbook-url': optionalInput(
       z
         .string()
-        .trim()
-        .regex(/^https?:\/\/[^\s<>"'`@]+$/i, 'must be an http(s) URL without spaces, quotes, <> or @'),
+        .check(z.trim())
+        .check(
+          z.regex(/^https?:\/\/[^\s<>"'`@]+$/i, 'must be an http(s) URL without spaces, quotes, <> or @'),
+        ),
     ),
     /** Failed checks in a row (this run and the workflow's previous runs) before an incident opens. */
     'open-after': wholeNumber(1, 100),
     /** A recurring failure comments at most once per interval (the runbooks update every 30 minutes). */
     'update-interval': duration(),
     /** Empty with record-dir: the incident lives in the record file alone (rehearsals, no GitHub). */
-    'github-token': z.string().trim(),
+    'github-token': z.string().check(z.trim()),
     /** A markdown file in the repository with {{placeholders}} for the issue body. */
-    template: optionalInput(z.string().trim()),
+    template: optionalInput(z.string().check(z.trim())),
     /** Where to write a markdown incident record for a later commit step. */
-    'record-dir': optionalInput(z.string().trim()),
+    'record-dir': optionalInput(z.string().check(z.trim())),
     ...chatInputs,
   })
-  .superRefine((s, ctx) => {
-    if (s.mode === 'auto' && !s.report) refuse(ctx, 'report', 'is required with mode: auto');
-    if (!s['github-token'] && !s['record-dir'])
-      refuse(
-        ctx,
-        'github-token',
-        'is required (the default is github.token); leave it empty only with record-dir, to keep incidents in files',
-      );
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      if (s.mode === 'auto' && !s.report) refuse(ctx, 'report', 'is required with mode: auto');
+      if (!s['github-token'] && !s['record-dir'])
+        refuse(
+          ctx,
+          'github-token',
+          'is required (the default is github.token); leave it empty only with record-dir, to keep incidents in files',
+        );
+    }),
+  );
 
 export type IncidentSettings = z.output<typeof incidentInputs>;
 

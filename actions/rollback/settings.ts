@@ -1,6 +1,6 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
@@ -20,7 +20,7 @@ export const rollbackInputs = z
     /** 100 returns all traffic; less is a partial rollback (e.g. 90 leaves 10 % where it is). */
     percent: wholeNumber(1, 100),
     /** Why; shown in the summary and outputs. */
-    reason: z.string().trim().max(500, 'must be at most 500 characters'),
+    reason: z.string().check(z.trim()).check(z.maxLength(500, 'must be at most 500 characters')),
     /** Read the platform, check everything, print what would move; change nothing. */
     'dry-run': booleanInput,
     /** Probes that must pass after the rollback; ${TARGET_URL} is the revision's own address. */
@@ -28,12 +28,18 @@ export const rollbackInputs = z
     ...deploymentInputs,
     ...chatInputs,
   })
-  .superRefine((s, ctx) => {
-    checkProviderInputs(s, ctx);
-    if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
-      refuse(ctx, 'to-revision', `is required with provider ${s.provider}, which keeps no revision history`);
-    }
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      checkProviderInputs(s, ctx);
+      if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
+        refuse(
+          ctx,
+          'to-revision',
+          `is required with provider ${s.provider}, which keeps no revision history`,
+        );
+      }
+    }),
+  );
 
 export type RollbackSettings = z.output<typeof rollbackInputs>;
 

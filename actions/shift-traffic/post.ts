@@ -13,7 +13,7 @@ import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
 import { leftShifting } from './state.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   checkProviderInputs,
   providerExamples,
@@ -33,7 +33,7 @@ const postInputs = z
     'canary-revision': revisionName,
     ...chatInputs,
   })
-  .superRefine(checkProviderInputs);
+  .check(z.superRefine(checkProviderInputs));
 const postExamples = {
   ...providerExamples,
   'stable-revision': 'stable-revision: blue',

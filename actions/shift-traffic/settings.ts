@@ -1,7 +1,7 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, duration, timeLimit, wholeNumber } from '../../shared/core/schema-kit.js';
@@ -27,22 +27,21 @@ import {
   type InputExamples,
 } from '../../shared/core/schema-kit.js';
 
-const finiteNumber = z
-  .string()
-  .trim()
-  .transform((text, ctx) => {
+const finiteNumber = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((text, ctx) => {
     const value = Number(text);
     if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text) || !Number.isFinite(value)) {
       refuse(ctx, [], 'must be a number such as 0.05 or 250');
       return z.NEVER;
     }
     return value;
-  });
+  }),
+);
 
-const ratio = z
-  .string()
-  .trim()
-  .transform((text, ctx) => {
+const ratio = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((text, ctx) => {
     const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text) ?? /^(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(text);
     const value = match ? (text.endsWith('%') ? Number(match[1]) / 100 : Number(match[1])) : NaN;
     if (!(value >= 0 && value <= 1)) {
@@ -50,7 +49,8 @@ const ratio = z
       return z.NEVER;
     }
     return value;
-  });
+  }),
+);
 
 export const shiftTrafficInputs = z
   .object({
@@ -60,7 +60,7 @@ export const shiftTrafficInputs = z
     /** The revision being rolled out. */
     'canary-revision': revisionName,
     /** `10,25,50,100`, or a YAML list of steps (weight / pause / analysis). */
-    steps: z.string().trim().min(1, 'is required'),
+    steps: z.string().check(z.trim()).check(z.minLength(1, 'is required')),
     /** Shorthand plans: how long each weight is analysed before the next. */
     'step-duration': duration(),
     /** How often the gates are checked during an analysis. */
@@ -84,12 +84,14 @@ export const shiftTrafficInputs = z
     /** The path asked of both revisions directly to confirm a trip. */
     'confirm-path': z
       .string()
-      .trim()
+      .check(z.trim())
       // One leading '/': '//host' and '/\\host' name another host to URL parsers.
-      .regex(
-        // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-        /^\/(?![/\\])[^\s?#\\\x00-\x1f\x7f]*(\?[^\s#\x00-\x1f\x7f]*)?$/,
-        'must be a path such as /healthz (one leading /, no spaces or backslashes)',
+      .check(
+        z.regex(
+          // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+          /^\/(?![/\\])[^\s?#\\\x00-\x1f\x7f]*(\?[^\s#\x00-\x1f\x7f]*)?$/,
+          'must be a path such as /healthz (one leading /, no spaces or backslashes)',
+        ),
       ),
     /** Cloud Run: gate on the revisions' request counts from Cloud Monitoring, as users saw them. */
     'cloud-run-metrics': booleanInput,
@@ -101,32 +103,34 @@ export const shiftTrafficInputs = z
     'prometheus-url': optionalInput(
       z
         .string()
-        .trim()
-        .regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL such as http://prometheus:9090'),
+        .check(z.trim())
+        .check(z.regex(/^https?:\/\/[^\s/]+/, 'must be an http(s) URL such as http://prometheus:9090')),
     ),
     /** Prometheus gate: a bearer token, for hosted Prometheus. */
-    'prometheus-token': z.string().trim(),
+    'prometheus-token': z.string().check(z.trim()),
     /** Prometheus gate: PromQL giving one number per revision; {{revision}} is its name. */
-    'prometheus-query': z.string().trim(),
+    'prometheus-query': z.string().check(z.trim()),
     /** Prometheus gate: the canary's value above this fails the check. */
     'prometheus-max': optionalInput(finiteNumber),
     /** Prometheus gate: the canary's value above stable's by more than this fails; empty to not compare. */
     'prometheus-max-increase': optionalInput(finiteNumber),
     /** Prometheus gate: PromQL counting the samples behind the value (e.g. requests in the window). */
-    'prometheus-samples-query': z.string().trim(),
+    'prometheus-samples-query': z.string().check(z.trim()),
     /** Prometheus gate: fewer samples than this give no verdict. */
     'prometheus-min-samples': wholeNumber(0, 1_000_000_000),
     ...deploymentInputs,
     ...chatInputs,
   })
-  .superRefine((s, ctx) => {
-    checkProviderInputs(s, ctx);
-    if (s['stable-revision'] === s['canary-revision']) {
-      refuse(ctx, 'canary-revision', 'must differ from stable-revision');
-    }
-    if (s['check-interval'] < 100) refuse(ctx, 'check-interval', 'must be at least 100ms');
-    checkPrometheusInputs(s, ctx);
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      checkProviderInputs(s, ctx);
+      if (s['stable-revision'] === s['canary-revision']) {
+        refuse(ctx, 'canary-revision', 'must differ from stable-revision');
+      }
+      if (s['check-interval'] < 100) refuse(ctx, 'check-interval', 'must be at least 100ms');
+      checkPrometheusInputs(s, ctx);
+    }),
+  );
 
 function checkPrometheusInputs(
   s: {
@@ -136,7 +140,7 @@ function checkPrometheusInputs(
     'prometheus-samples-query': string;
     'prometheus-min-samples': number;
   },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (!s['prometheus-url']) {
     for (const input of ['prometheus-query', 'prometheus-samples-query'] as const)

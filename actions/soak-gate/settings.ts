@@ -1,5 +1,5 @@
 import { refuse } from '../../shared/core/schema-kit.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { SoakPolicy } from '../../shared/core/soak.js';
 import type { SoakContext } from '../../shared/core/soak-result.js';
 import { booleanInput, duration, wholeNumber } from '../../shared/core/schema-kit.js';
@@ -9,10 +9,12 @@ export const soakInputs = z
   .object({
     environment: z
       .string()
-      .trim()
-      .regex(
-        /^[\w.\- ]{1,100}$/,
-        'must be an environment name: letters, digits, dot, dash, underscore or space',
+      .check(z.trim())
+      .check(
+        z.regex(
+          /^[\w.\- ]{1,100}$/,
+          'must be an environment name: letters, digits, dot, dash, underscore or space',
+        ),
       ),
     /** How long the commit must have run on the environment (runbook 003: 4h, 24h for a major release). */
     duration: duration(),
@@ -23,21 +25,26 @@ export const soakInputs = z
     /** The scheduled healthcheck's workflow file whose runs are the checks. */
     'checks-workflow': z
       .string()
-      .trim()
-      .regex(/^[\w.-]+\.ya?ml$/, 'must be a workflow file name such as staging-monitor.yml'),
+      .check(z.trim())
+      .check(z.regex(/^[\w.-]+\.ya?ml$/, 'must be a workflow file name such as staging-monitor.yml')),
     sha: z
       .string()
-      .trim()
-      .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA (the default is github.sha)'),
-    'github-token': z.string().trim().min(1, 'is required (the default is github.token)'),
+      .check(z.trim())
+      .check(z.regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA (the default is github.sha)')),
+    'github-token': z
+      .string()
+      .check(z.trim())
+      .check(z.minLength(1, 'is required (the default is github.token)')),
     /** true: a soak that is not over fails the step, so the release waits for a later run. */
     'fail-while-waiting': booleanInput,
   })
-  .superRefine((s, ctx) => {
-    if (s.duration <= 0) refuse(ctx, 'duration', 'must be longer than 0s');
-    if (s.interval <= 0 || s.interval > s.duration)
-      refuse(ctx, 'interval', 'must be longer than 0s and at most the duration');
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      if (s.duration <= 0) refuse(ctx, 'duration', 'must be longer than 0s');
+      if (s.interval <= 0 || s.interval > s.duration)
+        refuse(ctx, 'interval', 'must be longer than 0s and at most the duration');
+    }),
+  );
 
 export type SoakSettings = z.output<typeof soakInputs>;
 

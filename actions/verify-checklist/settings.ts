@@ -1,6 +1,6 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { linearPattern } from '../../shared/core/user-pattern.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defaultRules, type ChecklistRules } from '../../shared/core/checklist/gate.js';
 import { parseVersionFileRef, type VersionFileRef } from '../../shared/core/release/version-files.js';
 import { WEEKDAYS, type ReleaseWindow, type Weekday } from '../../shared/core/release/release-window.js';
@@ -36,52 +36,68 @@ function sourceRef(entry: string): ChecklistSourceRef | string {
   return { kind: 'file', path };
 }
 
-const sources = z.string().transform((text, ctx) => {
-  const refs: ChecklistSourceRef[] = [];
-  for (const entry of listEntries(text)) {
-    const ref = sourceRef(entry);
-    if (typeof ref === 'string') {
-      refuse(ctx, [], ref);
-      return z.NEVER;
+const sources = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    const refs: ChecklistSourceRef[] = [];
+    for (const entry of listEntries(text)) {
+      const ref = sourceRef(entry);
+      if (typeof ref === 'string') {
+        refuse(ctx, [], ref);
+        return z.NEVER;
+      }
+      refs.push(ref);
     }
-    refs.push(ref);
-  }
-  return refs;
-});
+    return refs;
+  }),
+);
 
 const regex = linearPattern(
   () => 'must be regular expressions without backreferences or lookaround (they run in linear time)',
 );
 
-const rules = z
-  .strictObject({
-    sections: z.array(z.string().min(1), { message: 'must be a list of section headings' }).default([]),
-    minimum: z
-      .record(
-        z.string(),
-        z.number({ message: 'must map a heading to a whole number' }).int().min(1, 'must be at least 1'),
-        { message: 'must map section headings to a number of ticked items' },
-      )
-      .default({}),
-    optional: z
-      .array(z.string().min(1), { message: 'must be a list of markers' })
-      .default([...defaultRules.optional]),
-    ignore: z.array(regex, { message: 'must be a list of regular expressions' }).default([]),
-  })
-  .nullish()
-  .transform((r): ChecklistRules => r ?? defaultRules);
+const rules = z.pipe(
+  z.nullish(
+    z.strictObject({
+      sections: z._default(
+        z.array(z.string().check(z.minLength(1)), { message: 'must be a list of section headings' }),
+        [],
+      ),
+      minimum: z._default(
+        z.record(
+          z.string(),
+          z
+            .number({ message: 'must map a heading to a whole number' })
+            .check(z.refine((n: number) => Number.isSafeInteger(n), 'must be a whole number'))
+            .check(z.gte(1, 'must be at least 1')),
+          { message: 'must map section headings to a number of ticked items' },
+        ),
+        {},
+      ),
+      optional: z._default(
+        z.array(z.string().check(z.minLength(1)), { message: 'must be a list of markers' }),
+        [...defaultRules.optional],
+      ),
+      ignore: z._default(z.array(regex, { message: 'must be a list of regular expressions' }), []),
+    }),
+  ),
+  z.transform((r): ChecklistRules => r ?? defaultRules),
+);
 
-const weekday = z.string().transform((s, ctx) => {
-  const day = WEEKDAYS.find(
-    (d) =>
-      d.toLowerCase() === s.trim().toLowerCase() || d.slice(0, 3).toLowerCase() === s.trim().toLowerCase(),
-  );
-  if (!day) {
-    refuse(ctx, [], 'must be weekday names such as Friday');
-    return z.NEVER;
-  }
-  return day as Weekday;
-});
+const weekday = z.pipe(
+  z.string(),
+  z.transform((s, ctx) => {
+    const day = WEEKDAYS.find(
+      (d) =>
+        d.toLowerCase() === s.trim().toLowerCase() || d.slice(0, 3).toLowerCase() === s.trim().toLowerCase(),
+    );
+    if (!day) {
+      refuse(ctx, [], 'must be weekday names such as Friday');
+      return z.NEVER;
+    }
+    return day as Weekday;
+  }),
+);
 
 const clock = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const minutesOf = (t: string) => {
@@ -91,94 +107,117 @@ const minutesOf = (t: string) => {
 
 const WINDOW_SHAPE = 'must be true or a mapping such as {time-zone: Europe/Berlin, hours: 09:00-16:00}';
 
-const window = z
-  .union([
-    z.literal(true, { message: WINDOW_SHAPE }).transform(() => ({})),
+const window = z.pipe(
+  z.union([
+    z.pipe(
+      z.literal(true, { message: WINDOW_SHAPE }),
+      z.transform(() => ({})),
+    ),
     z.strictObject(
       {
-        'time-zone': z
-          .string()
-          .refine((zone) => {
-            try {
-              new Intl.DateTimeFormat('en-US', { timeZone: zone });
-              return true;
-            } catch {
-              return false;
-            }
-          }, 'must be an IANA time zone such as Europe/Berlin')
-          .optional(),
-        'blocked-weekdays': z.array(weekday, { message: 'must be a list of weekday names' }).optional(),
-        'blocked-dates': z
-          .array(
-            z.union([z.string(), z.date()]).transform((d, ctx) => {
-              const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
-              if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
-                refuse(ctx, [], 'must be dates written YYYY-MM-DD');
-                return z.NEVER;
+        'time-zone': z.optional(
+          z.string().check(
+            z.refine((zone) => {
+              try {
+                new Intl.DateTimeFormat('en-US', { timeZone: zone });
+                return true;
+              } catch {
+                return false;
               }
-              // 2026-02-30 has the shape of a date but never comes: the freeze it lists never holds.
-              if (new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
-                refuse(ctx, [], `must be real dates (${text} does not exist)`);
-                return z.NEVER;
-              }
-              return text;
-            }),
+            }, 'must be an IANA time zone such as Europe/Berlin'),
+          ),
+        ),
+        'blocked-weekdays': z.optional(z.array(weekday, { message: 'must be a list of weekday names' })),
+        'blocked-dates': z.optional(
+          z.array(
+            z.pipe(
+              z.union([z.string(), z.date()]),
+              z.transform((d, ctx) => {
+                const text = d instanceof Date ? d.toISOString().slice(0, 10) : d.trim();
+                if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text)) {
+                  refuse(ctx, [], 'must be dates written YYYY-MM-DD');
+                  return z.NEVER;
+                }
+                // 2026-02-30 has the shape of a date but never comes: the freeze it lists never holds.
+                if (new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
+                  refuse(ctx, [], `must be real dates (${text} does not exist)`);
+                  return z.NEVER;
+                }
+                return text;
+              }),
+            ),
             { message: 'must be a list of dates written YYYY-MM-DD' },
-          )
-          .optional(),
-        hours: z
-          .string()
-          .regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be HH:MM-HH:MM such as 09:00-16:00')
-          .refine((h) => h.split('-').every((t) => clock.test(t)), 'must use times from 00:00 to 23:59')
-          .transform((h) => {
-            const [from, to] = h.split('-').map(minutesOf) as [number, number];
-            return { from, to };
-          })
-          .refine((h) => h.from < h.to, 'must start before it ends (09:00-16:00)')
-          .optional(),
+          ),
+        ),
+        hours: z.optional(
+          z
+            .pipe(
+              z
+                .string()
+                .check(z.regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be HH:MM-HH:MM such as 09:00-16:00'))
+                .check(
+                  z.refine(
+                    (h) => h.split('-').every((t) => clock.test(t)),
+                    'must use times from 00:00 to 23:59',
+                  ),
+                ),
+              z.transform((h) => {
+                const [from, to] = h.split('-').map(minutesOf) as [number, number];
+                return { from, to };
+              }),
+            )
+            .check(z.refine((h) => h.from < h.to, 'must start before it ends (09:00-16:00)')),
+        ),
       },
       { message: WINDOW_SHAPE },
     ),
-  ])
-  .transform((w): ReleaseWindow => ({
+  ]),
+  z.transform((w): ReleaseWindow => ({
     timeZone: ('time-zone' in w && w['time-zone']) || 'UTC',
     blockedWeekdays: ('blocked-weekdays' in w && w['blocked-weekdays']) || ['Friday'],
     blockedDates: ('blocked-dates' in w && w['blocked-dates']) || [],
     ...('hours' in w && w.hours && { hours: w.hours }),
-  }));
+  })),
+);
 
 const repoPath = z
   .string()
-  .trim()
-  .min(1)
-  .regex(/^[^\n]+$/, 'must be one path');
+  .check(z.trim())
+  .check(z.minLength(1))
+  .check(z.regex(/^[^\n]+$/, 'must be one path'));
 
 export const checklistInputs = z.object({
   /** Where checklists are: pull-request, release-issue, issue:<n> and file paths. */
   sources,
   rules: optionalInput(yamlText(rules)),
   /** The label of the open release issue that `release-issue` reads. */
-  'release-label': z.string().trim().min(1, 'is required for release-issue (for example release)'),
-  'github-token': z.string().trim(),
+  'release-label': z
+    .string()
+    .check(z.trim())
+    .check(z.minLength(1, 'is required for release-issue (for example release)')),
+  'github-token': z.string().check(z.trim()),
   /** The release tag (default: the tag this run was pushed for). */
-  tag: z.string().trim(),
+  tag: z.string().check(z.trim()),
   'tag-prefix': z
     .string()
-    .trim()
-    .regex(/^[\w./-]*$/, 'must be letters, digits, . _ - or / (for example api-)'),
+    .check(z.trim())
+    .check(z.regex(/^[\w./-]*$/, 'must be letters, digits, . _ - or / (for example api-)')),
   changelog: optionalInput(repoPath),
-  'version-files': z.string().transform((text, ctx) => {
-    const refs: VersionFileRef[] = [];
-    for (const entry of listEntries(text)) {
-      const ref = parseVersionFileRef(entry);
-      if (!ref) {
-        refuse(ctx, [], `names "${entry}", which is not a file or file#json.path`);
-        return z.NEVER;
+  'version-files': z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      const refs: VersionFileRef[] = [];
+      for (const entry of listEntries(text)) {
+        const ref = parseVersionFileRef(entry);
+        if (!ref) {
+          refuse(ctx, [], `names "${entry}", which is not a file or file#json.path`);
+          return z.NEVER;
+        }
+        refs.push(ref);
       }
-      refs.push(ref);
-    }
-    return refs;
-  }),
+      return refs;
+    }),
+  ),
   'build-numbers': optionalInput(repoPath),
   'check-tag': booleanInput,
   'release-window': optionalInput(yamlText(window)),

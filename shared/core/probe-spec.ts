@@ -3,7 +3,7 @@ import { refuse } from './schema-kit.js';
  * Probes as users write them (YAML in an input or a config file) and their
  * translation into the Probe model. Validation happens here, before any request.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError } from './errors.js';
 import { parseJsonPath } from './json-path.js';
 import { fillPlaceholders } from './placeholders.js';
@@ -16,27 +16,37 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 const CREDENTIAL_HEADER =
   /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
 
-const statusItem = z.union([z.number(), z.string()]).transform((value, ctx): StatusRange => {
-  const text = String(value).trim();
-  let match: RegExpExecArray | null;
-  if ((match = /^([1-5])xx$/i.exec(text)))
-    return { min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 };
-  if ((match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(text))) {
-    const min = Number(match[1]);
-    const max = Number(match[2] ?? match[1]);
-    if (min >= 100 && max <= 599 && min <= max) return { min, max };
-  }
-  refuse(ctx, [], 'must be a status code (200), a range (200-299) or a class (2xx)');
-  return z.NEVER;
-});
+const statusItem = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value, ctx): StatusRange => {
+    const text = String(value).trim();
+    let match: RegExpExecArray | null;
+    if ((match = /^([1-5])xx$/i.exec(text)))
+      return { min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 };
+    if ((match = /^(\d{3})(?:\s*-\s*(\d{3}))?$/.exec(text))) {
+      const min = Number(match[1]);
+      const max = Number(match[2] ?? match[1]);
+      if (min >= 100 && max <= 599 && min <= max) return { min, max };
+    }
+    refuse(ctx, [], 'must be a status code (200), a range (200-299) or a class (2xx)');
+    return z.NEVER;
+  }),
+);
 
 const count = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.number({ message }).int(message).min(min, message).max(max, message);
+  return z
+    .number({ message })
+    .check(z.refine((n: number) => Number.isSafeInteger(n), message))
+    .check(z.gte(min, message))
+    .check(z.lte(max, message));
 };
 
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+const oneOrMany = <T extends z.ZodMiniType>(item: T) =>
+  z.pipe(
+    z.union([item, z.array(item).check(z.minLength(1))]),
+    z.transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]),
+  );
 
 const regexSource = linearPattern(
   (problem) =>
@@ -44,72 +54,96 @@ const regexSource = linearPattern(
 );
 
 const expectSpec = z.strictObject({
-  status: oneOrMany(statusItem).optional(),
-  'body-contains': oneOrMany(z.string().min(1)).optional(),
-  'body-matches': oneOrMany(regexSource).optional(),
+  status: z.optional(oneOrMany(statusItem)),
+  'body-contains': z.optional(oneOrMany(z.string().check(z.minLength(1)))),
+  'body-matches': z.optional(oneOrMany(regexSource)),
   // zod drops a "__proto__" key without a word, which would leave an expectation unchecked.
-  json: z
-    .unknown()
-    .superRefine((fields, ctx) => {
-      if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
-        refuse(ctx, '__proto__', 'cannot be checked: "__proto__" is not a field a probe can read');
-    })
-    .pipe(z.record(z.string(), z.unknown()))
-    .superRefine((fields, ctx) => {
-      for (const key of Object.keys(fields)) {
-        if (!parseJsonPath(key)) refuse(ctx, [key], 'is not a JSON path like version or data.items[0].id');
-      }
-    })
-    .optional(),
-  headers: z.record(z.string().min(1), z.union([z.string(), z.literal(true)])).optional(),
-  'max-latency': timeLimit().optional(),
-  'p95-latency': timeLimit().optional(),
+  json: z.optional(
+    z
+      .pipe(
+        z.unknown().check(
+          z.superRefine((fields, ctx) => {
+            if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
+              refuse(ctx, '__proto__', 'cannot be checked: "__proto__" is not a field a probe can read');
+          }),
+        ),
+        z.record(z.string(), z.unknown()),
+      )
+      .check(
+        z.superRefine((fields, ctx) => {
+          for (const key of Object.keys(fields)) {
+            if (!parseJsonPath(key))
+              refuse(ctx, [key], 'is not a JSON path like version or data.items[0].id');
+          }
+        }),
+      ),
+  ),
+  headers: z.optional(z.record(z.string().check(z.minLength(1)), z.union([z.string(), z.literal(true)]))),
+  'max-latency': z.optional(timeLimit()),
+  'p95-latency': z.optional(timeLimit()),
 });
 
 export const probeSpec = z.strictObject({
   name: z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(80, 'must be at most 80 characters')
-    .regex(/^[^,\p{Cc}\p{Cf}]+$/u, 'must not contain commas, line breaks, control or invisible characters'),
-  url: z.string().trim().min(1, 'must not be empty'),
-  method: z
-    .string()
-    .transform((m) => m.toUpperCase())
-    .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }))
-    .default('GET'),
+    .check(z.trim())
+    .check(z.minLength(1, 'must not be empty'))
+    .check(z.maxLength(80, 'must be at most 80 characters'))
+    .check(
+      z.regex(
+        /^[^,\p{Cc}\p{Cf}]+$/u,
+        'must not contain commas, line breaks, control or invisible characters',
+      ),
+    ),
+  url: z.string().check(z.trim()).check(z.minLength(1, 'must not be empty')),
+  method: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((m) => m.toUpperCase()),
+      ),
+      z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }),
+    ),
+    'GET',
+  ),
   // RFC 9110: a field name is a token; a value holds no CR, LF or NUL. Checked here,
   // not when sent, so a monitor cannot turn a typo into a false incident.
-  headers: z
-    .record(
-      z.string().min(1),
-      z
-        .union([z.string(), z.number(), z.boolean()])
-        .transform(String)
-        // Node refuses any other character when the request is sent (its
-        // checkInvalidHeaderChar: /[^\t\x20-\x7e\x80-\xff]/), which would be a false incident.
-        .refine(
-          (v) => !/[^\t\x20-\x7e\x80-\xff]/.test(v),
-          'must have header values without line breaks, NUL or characters past U+00FF',
-        ),
-    )
-    .superRefine((headers, ctx) => {
-      for (const name of Object.keys(headers))
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-          refuse(ctx, [name], 'must be a header name made of token characters (RFC 9110)');
-    })
-    .default({}),
-  body: z
-    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-    .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
-    .optional(),
-  timeout: timeLimit().optional(),
-  samples: count(1, 100).optional(),
-  retries: count(0, 10).optional(),
-  'retry-delay': duration().optional(),
-  'follow-redirects': z.boolean().default(true),
-  expect: expectSpec.default({}),
+  headers: z._default(
+    z
+      .record(
+        z.string().check(z.minLength(1)),
+        z
+          .pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String))
+          // Node refuses any other character when the request is sent (its
+          // checkInvalidHeaderChar: /[^\t\x20-\x7e\x80-\xff]/), which would be a false incident.
+          .check(
+            z.refine(
+              (v) => !/[^\t\x20-\x7e\x80-\xff]/.test(v),
+              'must have header values without line breaks, NUL or characters past U+00FF',
+            ),
+          ),
+      )
+      .check(
+        z.superRefine((headers, ctx) => {
+          for (const name of Object.keys(headers))
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+              refuse(ctx, [name], 'must be a header name made of token characters (RFC 9110)');
+        }),
+      ),
+    {},
+  ),
+  body: z.optional(
+    z.pipe(
+      z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+      z.transform((b) => (typeof b === 'string' ? b : JSON.stringify(b))),
+    ),
+  ),
+  timeout: z.optional(timeLimit()),
+  samples: z.optional(count(1, 100)),
+  retries: z.optional(count(0, 10)),
+  'retry-delay': z.optional(duration()),
+  'follow-redirects': z._default(z.boolean(), true),
+  expect: z._default(expectSpec, {}),
 });
 
 export type ProbeSpec = z.output<typeof probeSpec>;
@@ -119,20 +153,23 @@ export const MAX_PROBES = 500;
 
 export const probeList = z
   .array(probeSpec)
-  .max(MAX_PROBES, `must list at most ${MAX_PROBES} probes; split them across jobs`)
-  .superRefine((probes, ctx) => {
-    const seen = new Set<string>();
-    probes.forEach((p, i) => {
-      if (seen.has(p.name))
-        refuse(ctx, [i, 'name'], `'${p.name}' is used by two probes; names must be unique`);
-      seen.add(p.name);
-    });
-  });
+  .check(z.maxLength(MAX_PROBES, `must list at most ${MAX_PROBES} probes; split them across jobs`))
+  .check(
+    z.superRefine((probes, ctx) => {
+      const seen = new Set<string>();
+      probes.forEach((p, i) => {
+        if (seen.has(p.name))
+          refuse(ctx, [i, 'name'], `'${p.name}' is used by two probes; names must be unique`);
+        seen.add(p.name);
+      });
+    }),
+  );
 
 /** A config file holds either a bare list of probes or `probes:` under a mapping. */
-export const probeFile = z
-  .union([probeList, z.strictObject({ probes: probeList })])
-  .transform((f) => (Array.isArray(f) ? f : f.probes));
+export const probeFile = z.pipe(
+  z.union([probeList, z.strictObject({ probes: probeList })]),
+  z.transform((f) => (Array.isArray(f) ? f : f.probes)),
+);
 
 export interface ProbeDefaults {
   timeoutMs: number;

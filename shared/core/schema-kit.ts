@@ -1,6 +1,6 @@
 /** zod building blocks shared by every action's settings. */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseDuration } from './duration.js';
 import { ConfigurationError, describeIssue, formatIssuePath, leafIssue } from './errors.js';
 
@@ -11,55 +11,62 @@ import { ConfigurationError, describeIssue, formatIssuePath, leafIssue } from '.
 export const MAX_DURATION_MS = 2_147_483_647;
 
 export const duration = (what = 'a duration', bounds: { min?: number } = {}) =>
-  z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const ms = parseDuration(String(value));
-    if (ms === undefined) {
-      refuse(ctx, [], `must be ${what} such as 500ms, 10s or 2m`);
-      return z.NEVER;
-    }
-    if (ms > MAX_DURATION_MS) {
-      refuse(ctx, [], 'must be at most 24d (a runner timer holds no more)');
-      return z.NEVER;
-    }
-    if (bounds.min !== undefined && ms < bounds.min) {
-      refuse(ctx, [], `must be at least ${bounds.min}ms`);
-      return z.NEVER;
-    }
-    return ms;
-  });
+  z.pipe(
+    z.union([z.number(), z.string()]),
+    z.transform((value, ctx) => {
+      const ms = parseDuration(String(value));
+      if (ms === undefined) {
+        refuse(ctx, [], `must be ${what} such as 500ms, 10s or 2m`);
+        return z.NEVER;
+      }
+      if (ms > MAX_DURATION_MS) {
+        refuse(ctx, [], 'must be at most 24d (a runner timer holds no more)');
+        return z.NEVER;
+      }
+      if (bounds.min !== undefined && ms < bounds.min) {
+        refuse(ctx, [], `must be at least ${bounds.min}ms`);
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  );
 
 /** A time limit: zero would fail everything at once. */
 export const timeLimit = () => duration('a duration', { min: 1 });
 
 /** A whole number written either as a YAML number or as an input string. */
 export const wholeNumber = (min: number, max: number) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .trim()
-        .regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`),
-    ])
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int(`must be a whole number from ${min} to ${max}`)
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`),
-    );
+  z.pipe(
+    z.pipe(
+      z.union([
+        z.number(),
+        z
+          .string()
+          .check(z.trim())
+          .check(z.regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`)),
+      ]),
+      z.transform(Number),
+    ),
+    z
+      .number()
+      .check(z.refine((n: number) => Number.isSafeInteger(n), `must be a whole number from ${min} to ${max}`))
+      .check(z.gte(min, `must be at least ${min}`))
+      .check(z.lte(max, `must be at most ${max}`)),
+  );
 
 /** Actions inputs follow YAML 1.2 core booleans, like @actions/core's getBooleanInput. */
-export const booleanInput = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'boolean') return value;
-  if (/^(true|True|TRUE)$/.test(value)) return true;
-  if (/^(false|False|FALSE)$/.test(value)) return false;
-  refuse(ctx, [], 'must be true or false');
-  return z.NEVER;
-});
+export const booleanInput = z.pipe(
+  z.union([z.boolean(), z.string()]),
+  z.transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    if (/^(false|False|FALSE)$/.test(value)) return false;
+    refuse(ctx, [], 'must be true or false');
+    return z.NEVER;
+  }),
+);
 
-export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
+export type InputSchema = z.ZodMiniObject<Record<string, z.ZodMiniType>>;
 
 /** Example values, one line each, shown when an input is wrong. */
 export type InputExamples<S extends InputSchema> = { [K in keyof z.input<S>]-?: string };
@@ -88,23 +95,29 @@ export function problemText(issue: z.core.$ZodIssue): string {
  * A YAML document inside a string input (or file). Only the first line of a YAML
  * error is kept: the rest quotes the source, which may hold a secret.
  */
-export function yamlText<T extends z.ZodType>(inner: T) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return parseYaml(text) as unknown;
-      } catch (error) {
-        refuse(ctx, [], `is not valid YAML (${yamlErrorLine(error)})`);
-        return z.NEVER;
-      }
-    })
-    .pipe(inner);
+export function yamlText<T extends z.ZodMiniType>(inner: T) {
+  return z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text, ctx) => {
+        try {
+          return parseYaml(text) as unknown;
+        } catch (error) {
+          refuse(ctx, [], `is not valid YAML (${yamlErrorLine(error)})`);
+          return z.NEVER;
+        }
+      }),
+    ),
+    inner,
+  );
 }
 
 /** An input that may be left empty: '' becomes undefined before validation. */
-export function optionalInput<T extends z.ZodType>(inner: T) {
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), inner.optional());
+export function optionalInput<T extends z.ZodMiniType>(inner: T) {
+  return z.pipe(
+    z.transform((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v)),
+    z.optional(inner),
+  );
 }
 
 /** The first line of a YAML error ("… at line 2, column 17"); later lines quote the source. */
@@ -116,8 +129,20 @@ export function yamlErrorLine(error: unknown): string {
  * The one way a refinement refuses an input: `refuse(ctx, 'image', 'is required
  * with provider: kubernetes')`. A path of [] refuses the value being refined itself.
  */
-export function refuse(ctx: z.RefinementCtx, path: string | readonly PropertyKey[], message: string): void {
-  ctx.addIssue({ code: 'custom', path: typeof path === 'string' ? [path] : [...path], message });
+export function refuse(
+  ctx: z.core.$RefinementCtx | z.core.ParsePayload,
+  path: string | readonly PropertyKey[],
+  message: string,
+): void {
+  const issue = {
+    code: 'custom' as const,
+    path: typeof path === 'string' ? [path] : [...path],
+    message,
+    input: ctx.value,
+  };
+  // A refinement's context has addIssue; a transform's (zod/mini) is the parse payload itself.
+  if ('addIssue' in ctx) ctx.addIssue(issue);
+  else ctx.issues.push(issue);
 }
 
 /** The entries of a list input: one per line or comma-separated, blanks dropped. */
@@ -129,6 +154,6 @@ export function listEntries(text: string): string[] {
 }
 
 /** A list input (one per line or comma-separated), the entries checked by `list`. */
-export function listInput<T extends z.ZodType<unknown, string>>(list: z.ZodArray<T>) {
-  return z.string().transform(listEntries).pipe(list);
+export function listInput<T extends z.ZodMiniType<unknown, string>>(list: z.ZodMiniArray<T>) {
+  return z.pipe(z.pipe(z.string(), z.transform(listEntries)), list);
 }

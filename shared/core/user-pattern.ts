@@ -6,7 +6,7 @@
  * are refused when the input is read.
  */
 import { RE2JS } from 're2js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { refuse } from './schema-kit.js';
 
 export interface UserPattern {
@@ -34,8 +34,10 @@ export function patternProblem(source: string): string | undefined {
 
 /** A pattern a user wrote, refused unless it runs in linear time; `message` says so in the input's words. */
 export function linearPattern(message: (problem: string) => string) {
-  return z.string().superRefine((source, ctx) => {
-    const problem = patternProblem(source);
-    if (problem) refuse(ctx, [], message(problem));
-  });
+  return z.string().check(
+    z.superRefine((source, ctx) => {
+      const problem = patternProblem(source);
+      if (problem) refuse(ctx, [], message(problem));
+    }),
+  );
 }

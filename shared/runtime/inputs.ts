@@ -2,7 +2,8 @@
  * The one place that turns raw INPUT_* strings into typed settings. Everything
  * downstream takes the frozen settings object and never reads inputs itself.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import { ConfigurationError } from '../core/errors.js';
 import { parseSettings, type InputExamples, type InputSchema } from '../core/schema-kit.js';
 import { webhookSecrets } from '../core/notify/webhook-input.js';
@@ -12,7 +13,9 @@ import type { Runtime } from './runtime.js';
 // An action parses its inputs once per process. zod's JIT (compiling each object
 // schema with new Function) pays off over thousands of parses, not one: measured
 // on a cold start, jitless is faster.
-z.config({ jitless: true });
+// zod/mini carries no messages of its own; ours build on its English ones ("expected
+// string, received number").
+z.config({ ...english(), jitless: true });
 
 export function readSettings<S extends InputSchema>(
   runtime: Pick<Runtime, 'getInput'> & Partial<Pick<Runtime, 'setSecret'>>,

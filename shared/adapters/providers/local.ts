@@ -1,5 +1,5 @@
 /** The embedded local router (rehearsals only), over its admin API. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import { normalizeSplit } from '../../core/traffic/split.js';
 import { ADMIN_PREFIX } from '../local-router/admin-api.js';
@@ -13,7 +13,7 @@ const metricsJson = z.record(z.string(), z.object({ requests: z.number(), errors
 export function localProvider(routerUrl: string): TrafficProvider {
   const call = async <T>(
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     init?: { method: string; body: string },
   ): Promise<T> => {
     let res: Response;

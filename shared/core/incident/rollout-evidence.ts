@@ -3,37 +3,42 @@
  * read back (why it stopped, each step, the users' requests that failed, its
  * timeline), so an incident opened after a rollback says what happened in numbers.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { formatDuration } from '../duration.js';
 import { escapeCell, table } from '../markdown.js';
 import { trafficSentence, type RolloutTraffic } from '../traffic/rollout-traffic.js';
 
-const counts = z.object({ requests: z.number().nonnegative(), failed: z.number().nonnegative() });
+const counts = z.object({
+  requests: z.number().check(z.nonnegative()),
+  failed: z.number().check(z.nonnegative()),
+});
 
 /** shift-traffic's report, as far as an incident needs it; unknown fields are ignored. */
 export const rolloutReport = z.object({
-  outcome: z.object({ kind: z.string(), reason: z.string().optional() }),
-  stable: z.string().optional(),
-  canary: z.string().optional(),
-  startedAt: z.iso.datetime().optional(),
-  steps: z
-    .array(
+  outcome: z.object({ kind: z.string(), reason: z.optional(z.string()) }),
+  stable: z.optional(z.string()),
+  canary: z.optional(z.string()),
+  startedAt: z.optional(z.iso.datetime()),
+  steps: z._default(
+    z.array(
       z.object({ step: z.string(), canaryPercent: z.number(), durationMs: z.number(), result: z.string() }),
-    )
-    .default([]),
-  traffic: z.object({ stable: counts, canary: counts }).optional(),
-  timeline: z
-    .array(
+    ),
+    [],
+  ),
+  traffic: z.optional(z.object({ stable: counts, canary: counts })),
+  timeline: z._default(
+    z.array(
       z.object({
         atMs: z.number(),
         canaryPercent: z.number(),
-        canaryErrorRate: z.number().optional(),
-        verdict: z.string().optional(),
-        event: z.string().optional(),
+        canaryErrorRate: z.optional(z.number()),
+        verdict: z.optional(z.string()),
+        event: z.optional(z.string()),
       }),
-    )
-    .default([]),
-  detectionToRollbackMs: z.number().optional(),
+    ),
+    [],
+  ),
+  detectionToRollbackMs: z.optional(z.number()),
 });
 
 export type RolloutEvidence = z.output<typeof rolloutReport>;

@@ -3,7 +3,7 @@
  * credential: whoever has it can post to the channel. A refusal never quotes it, and
  * readSettings masks it (whole and by path segment) before it is checked.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { optionalInput, refuse } from '../schema-kit.js';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -12,21 +12,23 @@ export const webhookUrl = (secretName: string) =>
   optionalInput(
     z
       .string()
-      .trim()
-      .superRefine((text, ctx) => {
-        let url: URL;
-        try {
-          url = new URL(text);
-        } catch {
-          return refuse(
-            ctx,
-            [],
-            `is not a URL; pass the webhook URL from a secret, \${{ secrets.${secretName} }}`,
-          );
-        }
-        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname)))
-          refuse(ctx, [], 'must be an https URL (http only to localhost, for a relay on the runner)');
-      }),
+      .check(z.trim())
+      .check(
+        z.superRefine((text, ctx) => {
+          let url: URL;
+          try {
+            url = new URL(text);
+          } catch {
+            return refuse(
+              ctx,
+              [],
+              `is not a URL; pass the webhook URL from a secret, \${{ secrets.${secretName} }}`,
+            );
+          }
+          if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname)))
+            refuse(ctx, [], 'must be an https URL (http only to localhost, for a relay on the runner)');
+        }),
+      ),
   );
 
 /** What to mask of a webhook URL: all of it, and each long path segment (Slack's key is one). */

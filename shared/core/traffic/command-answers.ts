@@ -2,23 +2,26 @@
  * What the command provider's scripts are given and must answer: the split in
  * the environment, and JSON on the last line of stdout in the shapes below.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { OperationalError } from '../errors.js';
 import { normalizeSplit, splitTotal, type Split } from './split.js';
 
-export const splitJson = z.record(z.string().min(1), z.number().min(0).max(100));
+export const splitJson = z.record(
+  z.string().check(z.minLength(1)),
+  z.number().check(z.gte(0)).check(z.lte(100)),
+);
 export const revisionsJson = z.array(
   z.union([
-    z
-      .string()
-      .min(1)
-      .transform((name) => ({ name })),
-    z.object({ name: z.string().min(1), url: z.string().optional() }),
+    z.pipe(
+      z.string().check(z.minLength(1)),
+      z.transform((name) => ({ name })),
+    ),
+    z.object({ name: z.string().check(z.minLength(1)), url: z.optional(z.string()) }),
   ]),
 );
 export const metricsJson = z.record(
   z.string(),
-  z.object({ requests: z.number().min(0), errors5xx: z.number().min(0) }),
+  z.object({ requests: z.number().check(z.gte(0)), errors5xx: z.number().check(z.gte(0)) }),
 );
 
 /** `SPLIT_GREEN_V2=10` for revision green-v2: a name made safe for the environment. */
@@ -38,10 +41,10 @@ export function splitEnv(split: Split, known: Iterable<string> = []): Record<str
   return env;
 }
 
-export const deployJson = z.object({ name: z.string().optional(), url: z.string().optional() });
+export const deployJson = z.object({ name: z.optional(z.string()), url: z.optional(z.string()) });
 
 /** The JSON a command printed on its last line, in the shape `schema` wants. */
-export function commandAnswer<T>(what: string, text: string, schema: z.ZodType<T>): T {
+export function commandAnswer<T>(what: string, text: string, schema: z.ZodMiniType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(text.trim().split('\n').pop() ?? '');

@@ -1,16 +1,16 @@
 /** Inputs for GitHub deployment records, shared by shift-traffic and rollback. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { optionalInput } from '../schema-kit.js';
 
 export const deploymentInputs = {
   /** Record as a GitHub deployment to this environment; empty: no records. */
-  'github-environment': z.string().trim().max(255, 'must be at most 255 characters'),
+  'github-environment': z.string().check(z.trim()).check(z.maxLength(255, 'must be at most 255 characters')),
   /** The environment's URL, shown on the Environments page. */
-  'environment-url': optionalInput(z.string().url('must be a URL')),
+  'environment-url': optionalInput(z.url('must be a URL')),
   /** Appended to every deployment status, e.g. "hotfix: soak skipped". */
-  'deployment-note': z.string().trim().max(60, 'must be at most 60 characters'),
+  'deployment-note': z.string().check(z.trim()).check(z.maxLength(60, 'must be at most 60 characters')),
   /** Token for deployment records (deployments: write). */
-  'github-token': z.string().trim(),
+  'github-token': z.string().check(z.trim()),
 };
 
 export const deploymentExamples = {
@@ -20,4 +20,4 @@ export const deploymentExamples = {
   'github-token': 'github-token: ${{ github.token }}',
 };
 
-export type DeploymentSettings = z.output<z.ZodObject<typeof deploymentInputs>>;
+export type DeploymentSettings = z.output<z.ZodMiniObject<typeof deploymentInputs>>;

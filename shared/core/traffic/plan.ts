@@ -5,7 +5,7 @@ import { refuse } from '../schema-kit.js';
  * Progress is never stored in the plan: where a run stands is derived from the
  * split the platform reports.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { duration, timeLimit } from '../schema-kit.js';
 
 export type Step =
@@ -18,59 +18,64 @@ export type Plan = readonly Step[];
 const weightStep = z.strictObject({
   weight: z
     .number({ message: 'must be a whole percent from 1 to 100' })
-    .int('must be a whole percent from 1 to 100')
-    .min(1, 'must be a whole percent from 1 to 100')
-    .max(100, 'must be a whole percent from 1 to 100'),
+    .check(z.refine((n: number) => Number.isSafeInteger(n), 'must be a whole percent from 1 to 100'))
+    .check(z.gte(1, 'must be a whole percent from 1 to 100'))
+    .check(z.lte(100, 'must be a whole percent from 1 to 100')),
 });
 const pauseStep = z.strictObject({ pause: duration() });
 const analysisStep = z.strictObject({
-  analysis: z.strictObject({ duration: duration(), interval: timeLimit().optional() }),
+  analysis: z.strictObject({ duration: duration(), interval: z.optional(timeLimit()) }),
 });
 
 /** One step as written; the message names the one field a step must have. */
-export const stepSpec = z.unknown().transform((value, ctx): Step => {
-  const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-  const kinds = keys.filter((k) => k === 'weight' || k === 'pause' || k === 'analysis');
-  if (kinds.length !== 1) {
-    refuse(
-      ctx,
-      [],
-      kinds.length === 0
-        ? 'must have exactly one of weight, pause or analysis'
-        : `has ${kinds.join(' and ')}; a step is exactly one of weight, pause or analysis`,
-    );
-    return z.NEVER;
-  }
-  const schema = kinds[0] === 'weight' ? weightStep : kinds[0] === 'pause' ? pauseStep : analysisStep;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
-    return z.NEVER;
-  }
-  const data = parsed.data as Record<string, unknown>;
-  if ('weight' in data) return { kind: 'weight', percent: data['weight'] as number };
-  if ('pause' in data) return { kind: 'pause', durationMs: data['pause'] as number };
-  const a = data['analysis'] as { duration: number; interval?: number };
-  return { kind: 'analysis', durationMs: a.duration, intervalMs: a.interval ?? DEFAULT_INTERVAL_MS };
-});
+export const stepSpec = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx): Step => {
+    const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+    const kinds = keys.filter((k) => k === 'weight' || k === 'pause' || k === 'analysis');
+    if (kinds.length !== 1) {
+      refuse(
+        ctx,
+        [],
+        kinds.length === 0
+          ? 'must have exactly one of weight, pause or analysis'
+          : `has ${kinds.join(' and ')}; a step is exactly one of weight, pause or analysis`,
+      );
+      return z.NEVER;
+    }
+    const schema = kinds[0] === 'weight' ? weightStep : kinds[0] === 'pause' ? pauseStep : analysisStep;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.issues.push({ ...issue, input: value } as never);
+      return z.NEVER;
+    }
+    const data = parsed.data as Record<string, unknown>;
+    if ('weight' in data) return { kind: 'weight', percent: data['weight'] as number };
+    if ('pause' in data) return { kind: 'pause', durationMs: data['pause'] as number };
+    const a = data['analysis'] as { duration: number; interval?: number };
+    return { kind: 'analysis', durationMs: a.duration, intervalMs: a.interval ?? DEFAULT_INTERVAL_MS };
+  }),
+);
 
 export const DEFAULT_INTERVAL_MS = 10_000;
 
 export const planSpec = z
   .array(stepSpec)
-  .min(1, 'must have at least one step')
-  .max(100, 'must have at most 100 steps')
-  .superRefine((steps, ctx) => {
-    let last = 0;
-    steps.forEach((step, i) => {
-      if (step.kind !== 'weight') return;
-      if (step.percent <= last) {
-        refuse(ctx, [i, 'weight'], `must be more than the previous weight (${last})`);
-      }
-      last = step.percent;
-    });
-    if (!steps.some((s) => s.kind === 'weight')) refuse(ctx, [], 'must set a weight at least once');
-  });
+  .check(z.minLength(1, 'must have at least one step'))
+  .check(z.maxLength(100, 'must have at most 100 steps'))
+  .check(
+    z.superRefine((steps, ctx) => {
+      let last = 0;
+      steps.forEach((step, i) => {
+        if (step.kind !== 'weight') return;
+        if (step.percent <= last) {
+          refuse(ctx, [i, 'weight'], `must be more than the previous weight (${last})`);
+        }
+        last = step.percent;
+      });
+      if (!steps.some((s) => s.kind === 'weight')) refuse(ctx, [], 'must set a weight at least once');
+    }),
+  );
 
 /**
  * The shorthand `10,25,50,100`: each weight is followed by an analysis for `hold`

@@ -4,7 +4,7 @@ import { refuse } from '../schema-kit.js';
  * shift-traffic and rollback.
  */
 import { urlSecrets } from '../url.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
 
@@ -12,33 +12,35 @@ export const providerInputs = {
   /** Which router carries the traffic. */
   provider: z
     .string()
-    .trim()
-    .superRefine((value, ctx) => {
-      if (!(PROVIDERS as readonly string[]).includes(value))
-        refuse(ctx, [], `must be one of ${PROVIDERS.join(', ')}`);
-    }),
+    .check(z.trim())
+    .check(
+      z.superRefine((value, ctx) => {
+        if (!(PROVIDERS as readonly string[]).includes(value))
+          refuse(ctx, [], `must be one of ${PROVIDERS.join(', ')}`);
+      }),
+    ),
   /** HAProxy: path of the admin stats socket. */
-  'haproxy-socket': z.string().trim(),
+  'haproxy-socket': z.string().check(z.trim()),
   /** HAProxy: the backend whose servers are the revisions. */
-  'haproxy-backend': z.string().trim(),
+  'haproxy-backend': z.string().check(z.trim()),
   /** Cloud Run: the service name. */
-  'cloud-run-service': z.string().trim(),
+  'cloud-run-service': z.string().check(z.trim()),
   /** Cloud Run: the region, e.g. us-central1. */
-  'cloud-run-region': z.string().trim(),
+  'cloud-run-region': z.string().check(z.trim()),
   /** Cloud Run: the project; empty for gcloud's configured one. */
-  'cloud-run-project': z.string().trim(),
+  'cloud-run-project': z.string().check(z.trim()),
   /** kubernetes: the Gateway API HTTPRoute whose backendRefs weights are the split. */
-  'kubernetes-route': z.string().trim(),
+  'kubernetes-route': z.string().check(z.trim()),
   /** kubernetes: empty for the kubeconfig context's namespace. */
-  'kubernetes-namespace': z.string().trim(),
+  'kubernetes-namespace': z.string().check(z.trim()),
   /** kubernetes: empty for the kubeconfig's current context. */
-  'kubernetes-context': z.string().trim(),
+  'kubernetes-context': z.string().check(z.trim()),
   /** kubernetes deploy: the canary's Deployment; empty for the canary revision's name. */
-  'kubernetes-deployment': z.string().trim(),
+  'kubernetes-deployment': z.string().check(z.trim()),
   /** kubernetes deploy: the container to set the image of; empty for the first. */
-  'kubernetes-container': z.string().trim(),
+  'kubernetes-container': z.string().check(z.trim()),
   /** local: the admin URL of the embedded rehearsal router. */
-  'local-router-url': z.string().trim(),
+  'local-router-url': z.string().check(z.trim()),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
   'command-get-split': z.string(),
   /** command: applies the split given in SPLIT_JSON and SPLIT_<REVISION>. */
@@ -71,7 +73,7 @@ export const providerExamples = {
   'command-metrics': 'command-metrics: ./scripts/traffic.sh metrics',
 };
 
-export type ProviderSettings = z.output<z.ZodObject<typeof providerInputs>>;
+export type ProviderSettings = z.output<z.ZodMiniObject<typeof providerInputs>>;
 type ProviderInput = keyof ProviderSettings;
 
 /** One input's rule under a provider: required (with this sentence), and when given, valid. */
@@ -161,7 +163,7 @@ const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
 };
 
 /** Cross-field rules: each provider's own inputs must be there and well formed. */
-export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): void {
+export function checkProviderInputs(s: ProviderSettings, ctx: z.core.$RefinementCtx): void {
   for (const rule of PROVIDER_RULES[s.provider] ?? []) {
     const value = s[rule.input];
     if (!value.trim()) {
@@ -174,10 +176,15 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.RefinementCtx): 
 
 export const revisionName = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .max(63, 'must be at most 63 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a revision name: letters, digits, dot, dash, underscore');
+  .check(z.trim())
+  .check(z.minLength(1, 'is required'))
+  .check(z.maxLength(63, 'must be at most 63 characters'))
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'must be a revision name: letters, digits, dot, dash, underscore',
+    ),
+  );
 
 /** Provider inputs that can carry credentials (a router URL with user-info), for masking. */
 export function providerSecrets(s: Pick<ProviderSettings, 'local-router-url'>): string[] {

@@ -136,6 +136,16 @@ describe('open-incident-issue', () => {
     expect(body).toMatch(/````text\n[^`]*```\n````/);
   });
 
+  it('a rollout report it cannot read is left out, never a reason not to open', async () => {
+    for (const report of ['not json', '{"shape": "of another version"}']) {
+      const run = await incident({ 'rollout-report': report, 'update-interval': '0s' });
+      expect(run.code).toBe(0);
+      expect(run.outputs['action']).toMatch(/^(created|updated)$/);
+    }
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.body).not.toContain('The rollout of');
+  });
+
   it('a recurrence comments at most once per interval, and never opens a second issue', async () => {
     await incident();
     const quiet = await incident();

@@ -88,7 +88,10 @@ export const incidentInputs = z
     /** healthcheck's report output. */
     report: optionalInput(report),
     /** shift-traffic's report output, when a stopped rollout opens the incident. */
-    'rollout-report': optionalInput(jsonInput(rolloutReport, "shift-traffic's report output")),
+    // Evidence, never a reason not to open: a report this version cannot read is left out.
+    'rollout-report': optionalInput(
+      z.catch(z.optional(jsonInput(rolloutReport, "shift-traffic's report output")), undefined),
+    ),
     labels: listInput(
       z
         .array(

@@ -33,7 +33,15 @@ export function routeThroughRunnerProxy(
     );
     return undefined;
   }
-  http.setGlobalProxyFromEnv(proxy.nodeEnv as Record<string, string>);
+  try {
+    http.setGlobalProxyFromEnv(proxy.nodeEnv as Record<string, string>);
+  } catch (error) {
+    // Node refuses a configuration it cannot use (ERR_PROXY_INVALID_CONFIG); the step goes on, direct.
+    log.warning(
+      `Node refused the proxy settings, so requests go direct: ${(error as Error).message.split('\n')[0]}`,
+    );
+    return undefined;
+  }
   log.info(proxy.line);
   return proxy;
 }

@@ -5,7 +5,7 @@
  * is a violation), and its links point at the server, not github.com.
  */
 import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
-import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { openIssue, startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { runAction } from '../support/run-action.js';
 import { shiftUnderLoad, startTwoVersions, type TestService } from '../support/service.js';
 
@@ -55,18 +55,7 @@ it('open-incident-issue opens, then resolves, its incident on the server, with l
 });
 
 it('verify-checklist reads the release issue from the server', async () => {
-  github.issues.push({
-    number: 4,
-    title: 'Release 2.3.0',
-    body: '## Go/no-go\n- [x] Product sign-off\n',
-    state: 'open',
-    state_reason: null,
-    labels: ['release'],
-    assignees: [],
-    created_at: '2026-11-20T09:00:00Z',
-    updated_at: '2026-11-20T09:00:00Z',
-    closed_at: null,
-  });
+  github.issues.push(openIssue(4, 'Release 2.3.0', '## Go/no-go\n- [x] Product sign-off\n', ['release']));
   const run = await runAction('verify-checklist', {
     inputs: { sources: 'release-issue', 'github-token': github.token },
     env: enterprise(),

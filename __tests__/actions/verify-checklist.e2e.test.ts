@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startGitHubApi, type GitHubApi, type Issue } from '../support/github-api.js';
+import { openIssue, startGitHubApi, type GitHubApi, type Issue } from '../support/github-api.js';
 import { runAction, visibleLog, type RunOptions } from '../support/run-action.js';
 
 const fixture = (name: string) =>
@@ -28,18 +28,7 @@ const verify = (inputs: Record<string, string>, options: Omit<RunOptions, 'input
   });
 
 const seedIssue = (number: number, body: string, labels: string[] = [], title = 'Release 2.3.0'): Issue => {
-  const issue: Issue = {
-    number,
-    title,
-    body,
-    state: 'open',
-    state_reason: null,
-    labels,
-    assignees: [],
-    created_at: '2026-11-20T09:00:00Z',
-    updated_at: '2026-11-20T09:00:00Z',
-    closed_at: null,
-  };
+  const issue = openIssue(number, title, body, labels);
   github.issues.push(issue);
   return issue;
 };

@@ -12,7 +12,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
-import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
+import { openIssue, startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { startLoad } from '../support/load.js';
 import { maskedValues, runAction, type ActionRun } from '../support/run-action.js';
 import { v1ToV2OnLocalRouter, startService, type TestService } from '../support/service.js';
@@ -95,18 +95,11 @@ const step = async (name: string, run: Promise<ActionRun>) => {
 describe('a release that breaks, with a secret in every credential', () => {
   it('runs every action with the planted secrets', async () => {
     githubEnv.GITHUB_API_URL = github.url;
-    github.issues.push({
-      number: 1,
-      title: 'Release 2.0.0',
-      body: '## Go/no-go\n- [x] Staging soaked\n- [ ] Support briefed\n',
-      state: 'open',
-      state_reason: null,
-      labels: ['release'],
-      assignees: [],
-      created_at: '2026-11-20T09:00:00Z',
-      updated_at: '2026-11-20T09:00:00Z',
-      closed_at: null,
-    });
+    github.issues.push(
+      openIssue(1, 'Release 2.0.0', '## Go/no-go\n- [x] Staging soaked\n- [ ] Support briefed\n', [
+        'release',
+      ]),
+    );
     github.deployments.push({
       id: 1,
       sha: 'a'.repeat(40),

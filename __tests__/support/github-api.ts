@@ -107,6 +107,23 @@ export interface Issue {
   author?: { login: string; type: 'Bot' | 'User' };
 }
 
+/** An open issue as someone filed it on 2026-11-20, for a test to put in `issues`. */
+export function openIssue(number: number, title: string, body: string, labels: string[] = []): Issue {
+  const at = '2026-11-20T09:00:00Z';
+  return {
+    number,
+    title,
+    body,
+    state: 'open',
+    state_reason: null,
+    labels,
+    assignees: [],
+    created_at: at,
+    updated_at: at,
+    closed_at: null,
+  };
+}
+
 export interface Deployment {
   id: number;
   sha: string;

@@ -1,5 +1,6 @@
 import { CHART_SAMPLES, peakStep, stepAt, timeChart } from '../../shared/core/time-chart.js';
 import { rolloutChart } from '../../shared/core/traffic/rollout-summary.js';
+import { lastCanaryWeight } from '../../shared/core/traffic/rollout-report.js';
 
 const series = (chart: string, kind: string) =>
   (new RegExp(`^  ${kind} \\[(.*)\\]$`, 'm').exec(chart)?.[1] ?? '').split(', ').map(Number);
@@ -72,5 +73,19 @@ describe('peakStep', () => {
     );
     expect(line.filter((v, i) => i === 0 || v !== line[i - 1])).toEqual([0, 10, 50, 0]);
     expect(line.filter((v) => v === 50)).toHaveLength(1);
+  });
+});
+
+describe('lastCanaryWeight', () => {
+  it('is the weight users last had, not the 0 a hold or the rollback set', () => {
+    expect(
+      lastCanaryWeight([
+        { atMs: 0, canaryPercent: 0, event: 'start' },
+        { atMs: 5, canaryPercent: 50, event: 'step 1: canary 50%' },
+        { atMs: 900, canaryPercent: 0, event: 'hold' },
+        { atMs: 950, canaryPercent: 0, event: 'rollback' },
+      ]),
+    ).toBe(50);
+    expect(lastCanaryWeight([{ atMs: 0, canaryPercent: 0, event: 'start' }])).toBe(0);
   });
 });

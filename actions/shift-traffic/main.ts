@@ -1,6 +1,7 @@
 import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
+import { lastCanaryWeight } from '../../shared/core/traffic/rollout-report.js';
 import { describeSplit } from '../../shared/core/traffic/split.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
 import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
@@ -70,7 +71,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
       const news = rollbackChatMessage({
         action: `shift-traffic (${names.canary} over ${names.stable})`,
         environment: settings['github-environment'],
-        from: `${names.canary} at ${result.steps.at(-1)?.canaryPercent ?? 0}%`,
+        from: `${names.canary} at ${lastCanaryWeight(result.timeline)}%`,
         to: describeSplit(result.split),
         reason: result.outcome.reason,
         runUrl: githubContext(deps.env).runUrl,

@@ -54,6 +54,7 @@ export class RolloutRun {
   readonly timeline: TimelinePoint[] = [];
   readonly steps: StepReport[] = [];
   readonly startedAt: Date;
+  private stepPercent = 0;
   /** The split this run set last (or found at the start). */
   expected: Split;
   /** When the first failure was seen (a trip, or else a failed check): detection starts here. */
@@ -142,11 +143,18 @@ export class RolloutRun {
   }
 
   /** Records how step `index` ended, timed from `startedAt`. */
+  /** A step begins: its start time, and the weight it runs at (a trip may end it at 0). */
+  startStep(): number {
+    this.stepPercent = this.canaryPercent();
+    return this.at();
+  }
+
   report(index: number, startedAt: number, result: string, history?: GateHistory): void {
     this.steps.push({
       index,
       step: describeStep(this.spec.plan[index]!),
-      canaryPercent: this.canaryPercent(),
+      // A weight step reports the weight it set; the others the one they ran at.
+      canaryPercent: result === 'set' ? this.canaryPercent() : this.stepPercent,
       durationMs: this.at() - startedAt,
       result,
       ...(history && { history }),

@@ -75,7 +75,7 @@ async function rollOut(spec: RolloutSpec, deps: RolloutDeps): Promise<RolloutRes
 /** Carries out one step; a result when the rollout ends there. */
 async function runStep(run: RolloutRun, index: number): Promise<RolloutResult | undefined> {
   const step = run.spec.plan[index] as Step;
-  const startedAt = run.at();
+  const startedAt = run.startStep();
   run.checkCancelled();
   if (step.kind === 'weight') {
     await run.setSplit(

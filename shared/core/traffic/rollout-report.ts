@@ -43,3 +43,10 @@ export interface RolloutResult {
    */
   detectionToRollbackMs?: number;
 }
+
+/** The canary's weight when users last had it (before a hold or the rollback took it to 0). */
+export function lastCanaryWeight(timeline: readonly TimelinePoint[]): number {
+  const end = timeline.findIndex((p) => p.event === 'rollback');
+  const before = end < 0 ? timeline : timeline.slice(0, end);
+  return before.findLast((p) => p.canaryPercent > 0)?.canaryPercent ?? 0;
+}

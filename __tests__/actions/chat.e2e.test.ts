@@ -197,6 +197,17 @@ describe('open-incident-issue tells Slack and Teams', () => {
     expect(facts.map((f) => f.value).join()).toContain('\\[click\\]\\(https://evil.example\\)');
   });
 
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/iam/secretKEY1234567890', /must be an https URL/],
+    ['file:///etc/passwd#secretKEY1234567890', /must be an https URL/],
+    ['javascript:alert(1)//secretKEY1234567890', /must be an https URL/],
+  ])('a hostile webhook %s is refused before anything is sent', async (url, says) => {
+    const run = await incident({ 'teams-webhook-url': url });
+    expectOneLineError(run, 'teams-webhook-url', says);
+    expect(run.stdout).not.toMatch(/::error::.*secretKEY/);
+    expect(github.requests).toEqual([]);
+  });
+
   it('a webhook input that is not a URL is refused in one line, without quoting it, and nothing opens', async () => {
     const run = await incident({ 'slack-webhook-url': 'hooks.slack.com/services/T0/B0/secretKEY1234567890' });
     expectOneLineError(run, 'slack-webhook-url', /is not a URL; pass the webhook URL from a secret/);

@@ -65,14 +65,26 @@ async function buildEntry(name, entry, bundle, out) {
     target: 'es2023',
     externals: WITHOUT_OIDC,
   });
-  const { code } = await transform(bundled, { minify: true, treeShaking: true, format: 'esm', target: 'es2023' });
+  const { code } = await transform(bundled, {
+    minify: true,
+    treeShaking: true,
+    format: 'esm',
+    target: 'es2023',
+  });
   writeFileSync(path.join(out, bundle), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
     // The chunks of a dynamic import (post-index.ts's), minified as the entry is.
     const chunk = /^\d+\.index\.js$/.test(file);
     const source = chunk
-      ? (await transform(asset.source.toString(), { minify: true, treeShaking: true, format: 'esm', target: 'es2023' })).code
+      ? (
+          await transform(asset.source.toString(), {
+            minify: true,
+            treeShaking: true,
+            format: 'esm',
+            target: 'es2023',
+          })
+        ).code
       : asset.source;
     writeFileSync(path.join(out, file), source);
   }

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { defaultRules, judgeChecklists, type ChecklistRules } from '../../shared/core/checklist/gate.js';
 import { parseChecklist } from '../../shared/core/checklist/parse.js';
 import { failureLine, gateSummary, untickedJson } from '../../shared/core/checklist/report.js';
+import { loadPatternEngine } from '../../shared/core/user-pattern.js';
+
+// verify-checklist loads the engine when it reads the ignore rules; these tests build rules directly.
+beforeAll(() => loadPatternEngine());
 
 const fixture = (name: string) =>
   readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'checklists', name), 'utf8');

@@ -269,8 +269,9 @@ describe('checklist markdown', () => {
 describe('probe specs', () => {
   it('the probe list schema never throws on any JSON value', () =>
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        probeList.safeParse(value);
+      // Asynchronous, as the actions parse: a body-matches pattern loads its engine.
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        await probeList.safeParseAsync(value);
         return true;
       }),
       runs,

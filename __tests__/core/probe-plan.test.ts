@@ -18,38 +18,37 @@ describe('probeFileSpecs reads a config file', () => {
   it.each([
     ['a bare list', '- name: a\n  url: /a\n'],
     ['probes: under a mapping', 'probes:\n  - name: a\n    url: /a\n'],
-  ])('%s', (_, text) => {
-    expect(probeFileSpecs(text, 'hc.yml').map((p) => p.name)).toEqual(['a']);
+  ])('%s', async (_, text) => {
+    expect((await probeFileSpecs(text, 'hc.yml')).map((p) => p.name)).toEqual(['a']);
   });
 
   it.each([
     ['broken YAML', 'probes: [', /names hc\.yml, which is not valid YAML/],
     ['a probe without a url', '- name: a\n', /names hc\.yml, which .*probes\[0\]\.url/],
     ['an unknown key beside probes', 'probes: []\nextra: 1\n', /names hc\.yml, which/],
-  ])('refuses %s, naming config', (_, text, pattern) => {
-    expect(messageOf(() => probeFileSpecs(text, 'hc.yml'))).toMatch(pattern);
+  ])('refuses %s, naming config', async (_, text, pattern) => {
+    await expect(probeFileSpecs(text, 'hc.yml')).rejects.toThrow(pattern);
   });
 });
 
 describe('planProbes', () => {
-  const spec = (name: string) => probeFileSpecs(`- name: ${name}\n  url: /${name}\n`, 'f')[0]!;
+  const spec = async (name: string) => (await probeFileSpecs(`- name: ${name}\n  url: /${name}\n`, 'f'))[0]!;
 
-  it('sends the inline probes first, then the file', () => {
-    const built = planProbes([spec('a')], [spec('b')], context);
+  it('sends the inline probes first, then the file', async () => {
+    const built = planProbes([await spec('a')], [await spec('b')], context);
     expect(built.probes.map((p) => p.url)).toEqual(['https://api.example/a', 'https://api.example/b']);
   });
 
-  it('refuses a name used twice across inline and file', () => {
-    expect(messageOf(() => planProbes([spec('a')], [spec('a')], context))).toMatch(
-      /repeats the probe name 'a'/,
-    );
+  it('refuses a name used twice across inline and file', async () => {
+    const [a, again] = [await spec('a'), await spec('a')];
+    expect(messageOf(() => planProbes([a], [again], context))).toMatch(/repeats the probe name 'a'/);
   });
 
   it.each([
     ['only a file', [], 'config'],
     ['inline probes', ['x'], 'probes'],
-  ])('blames the input that holds the bad probe (%s)', (_, inline, input) => {
-    const bad = probeFileSpecs('- name: bad\n  url: /${MISSING}\n', 'f');
+  ])('blames the input that holds the bad probe (%s)', async (_, inline, input) => {
+    const bad = await probeFileSpecs('- name: bad\n  url: /${MISSING}\n', 'f');
     const inlineSpecs = inline.length ? bad : [];
     const fileSpecs = inline.length ? [] : bad;
     expect(() => planProbes(inlineSpecs, fileSpecs, context)).toThrow(

@@ -1,5 +1,9 @@
 import { judgeOutcome, type Outcome, type Probe } from '../../shared/core/probe.js';
+import { loadPatternEngine } from '../../shared/core/user-pattern.js';
 import { aProbe } from '../support/probes.js';
+
+// The actions load the engine when they read a pattern input; these tests build probes directly.
+beforeAll(() => loadPatternEngine());
 
 const probe = (expect: Partial<Probe['expect']> = {}) => aProbe({}, expect);
 

@@ -26,8 +26,8 @@ const examples = {
 };
 
 describe('parseSettings', () => {
-  it('types and freezes what it reads', () => {
-    const settings = parseSettings(
+  it('types and freezes what it reads', async () => {
+    const settings = await parseSettings(
       schema,
       { timeout: '1m', samples: '3', enabled: 'True', steps: '[10, 50, 100]' },
       examples,
@@ -36,9 +36,10 @@ describe('parseSettings', () => {
     expect(Object.isFrozen(settings)).toBe(true);
   });
 
-  it('leaves an empty optional input undefined', () => {
+  it('leaves an empty optional input undefined', async () => {
     expect(
-      parseSettings(schema, { timeout: '1s', samples: '1', enabled: 'false', steps: ' ' }, examples).steps,
+      (await parseSettings(schema, { timeout: '1s', samples: '1', enabled: 'false', steps: ' ' }, examples))
+        .steps,
     ).toBeUndefined();
   });
 
@@ -59,9 +60,9 @@ describe('parseSettings', () => {
       { timeout: '1s', samples: '1', enabled: 'true', steps: '[10, x]' },
       "Input 'steps' is invalid at steps[1]: must be a number. Example: steps: [10, 50]",
     ],
-  ])('names the first bad input: %j', (raw, message) => {
-    expect(() => parseSettings(schema, raw, examples)).toThrow(ConfigurationError);
-    expect(() => parseSettings(schema, raw, examples)).toThrow(message);
+  ])('names the first bad input: %j', async (raw, message) => {
+    await expect(parseSettings(schema, raw, examples)).rejects.toThrow(ConfigurationError);
+    await expect(parseSettings(schema, raw, examples)).rejects.toThrow(message);
   });
 });
 

@@ -21,7 +21,7 @@ export type DeployCanaryDeps = TrafficActionDeps<DeployCanarySettings>;
 export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('deploy-canary', runtime, async () => {
-    const settings = readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
+    const settings = await readSettings(runtime, deployCanaryInputs, deployCanaryExamples);
     // A router URL may carry credentials: masked before anything can print it.
     const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['CANARY_URL']);

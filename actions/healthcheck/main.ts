@@ -27,10 +27,10 @@ export interface HealthcheckDeps {
 export function run(deps: HealthcheckDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('healthcheck', runtime, async () => {
-    const settings = readSettings(runtime, healthcheckInputs, healthcheckExamples);
+    const settings = await readSettings(runtime, healthcheckInputs, healthcheckExamples);
     const config = settings.config;
     const fromFile = config
-      ? probeFileSpecs(deps.files.read('config', config, PROBE_FILE_EXAMPLE), config)
+      ? await probeFileSpecs(deps.files.read('config', config, PROBE_FILE_EXAMPLE), config)
       : [];
     const built = planProbes(settings.probes ?? [], fromFile, {
       baseUrl: settings['base-url'],

@@ -37,7 +37,7 @@ export interface IncidentDeps {
 export function run(deps: IncidentDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('open-incident-issue', runtime, async () => {
-    const settings = readSettings(runtime, incidentInputs, incidentExamples);
+    const settings = await readSettings(runtime, incidentInputs, incidentExamples);
     const template = settings.template
       ? deps.files.read('template', settings.template, incidentExamples.template)
       : undefined;

@@ -25,7 +25,7 @@ export interface RollbackDeps extends TrafficActionDeps<RollbackSettings> {
 export function run(deps: RollbackDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('rollback', runtime, async () => {
-    const settings = readSettings(runtime, rollbackInputs, rollbackExamples);
+    const settings = await readSettings(runtime, rollbackInputs, rollbackExamples);
     // A router URL may carry credentials: masked before anything can print it.
     const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['TARGET_URL']);

@@ -29,7 +29,7 @@ export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings
 export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('shift-traffic', runtime, async () => {
-    const settings = readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
+    const settings = await readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));
     const plan = planOf(settings);

@@ -57,7 +57,7 @@ export function post(
 ): Promise<void> {
   return runStep('shift-traffic (post)', runtime, async () => {
     if (!leftShifting(runtime)) return;
-    const settings = readSettings(runtime, postInputs, postExamples);
+    const settings = await readSettings(runtime, postInputs, postExamples);
     const stable = settings['stable-revision'];
     const provider = providerFor(settings);
     const before = await provider.readSplit();

@@ -18,7 +18,7 @@ export interface SoakDeps {
 export function run(deps: SoakDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('soak-gate', runtime, async () => {
-    const settings = readSettings(runtime, soakInputs, soakExamples);
+    const settings = await readSettings(runtime, soakInputs, soakExamples);
     const redactor = maskSecrets(runtime, [settings['github-token']]);
     const records = deps.recordsFor(settings, (m) => runtime.info(redactor.redact(m)));
     const evidence = await gatherSoakEvidence(

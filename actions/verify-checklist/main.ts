@@ -26,7 +26,7 @@ export interface ChecklistDeps {
 export function run(deps: ChecklistDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('verify-checklist', runtime, async () => {
-    const settings = readSettings(runtime, checklistInputs, checklistExamples);
+    const settings = await readSettings(runtime, checklistInputs, checklistExamples);
     const release = releaseOf(settings, deps.env['GITHUB_REF']);
     // Everything the user named in the repository is read before any request is made.
     const read = readLocalSources(settings, deps.files, {

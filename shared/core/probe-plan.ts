@@ -14,7 +14,7 @@ import type { ProbeVerdict } from './verdict.js';
 export const PROBE_FILE_EXAMPLE = 'config: .github/healthcheck.yml';
 
 /** The probes in a config file's text: a YAML list, or `probes:` under a mapping. */
-export function probeFileSpecs(text: string, file: string): ProbeSpec[] {
+export async function probeFileSpecs(text: string, file: string): Promise<ProbeSpec[]> {
   let document: unknown;
   try {
     document = parseYaml(text);
@@ -25,7 +25,7 @@ export function probeFileSpecs(text: string, file: string): ProbeSpec[] {
       PROBE_FILE_EXAMPLE,
     );
   }
-  const parsed = probeFile.safeParse(document);
+  const parsed = await probeFile.safeParseAsync(document);
   if (parsed.success) return parsed.data;
   const issue = leafIssue(parsed.error.issues[0] as z.core.$ZodIssue);
   const path = issue.path[0] === 'probes' ? issue.path : ['probes', ...issue.path];

@@ -71,12 +71,13 @@ export type InputSchema = z.ZodMiniObject<Record<string, z.ZodMiniType>>;
 /** Example values, one line each, shown when an input is wrong. */
 export type InputExamples<S extends InputSchema> = { [K in keyof z.input<S>]-?: string };
 
-export function parseSettings<S extends InputSchema>(
+/** Asynchronous because a pattern's check loads its engine (user-pattern.ts). */
+export async function parseSettings<S extends InputSchema>(
   schema: S,
   raw: Record<string, unknown>,
   examples: InputExamples<S>,
-): Readonly<z.output<S>> {
-  const result = schema.safeParse(raw);
+): Promise<Readonly<z.output<S>>> {
+  const result = await schema.safeParseAsync(raw);
   if (result.success) return Object.freeze(result.data);
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const input = String(issue.path[0] ?? Object.keys(schema.shape)[0]);

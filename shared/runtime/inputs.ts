@@ -17,11 +17,11 @@ import type { Runtime } from './runtime.js';
 // string, received number").
 z.config({ ...english(), jitless: true });
 
-export function readSettings<S extends InputSchema>(
+export async function readSettings<S extends InputSchema>(
   runtime: Pick<Runtime, 'getInput'> & Partial<Pick<Runtime, 'setSecret'>>,
   schema: S,
   examples: InputExamples<S>,
-): Readonly<z.output<S>> {
+): Promise<Readonly<z.output<S>>> {
   const raw: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
     raw[name] = runtime.getInput(name);

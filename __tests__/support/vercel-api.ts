@@ -14,12 +14,14 @@
  * `$HOME/.local/share/com.vercel.cli/config.json` {"api": url}, its global config.
  * The project belongs to team `acme`: without `--scope acme` the CLI refuses to
  * promote or roll back its deployments ("Deployment belongs to a different team").
+ * Rolling releases (`vercel rolling-release …`) are in vercel-rolling-release.ts.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { rollingReleaseRoute, type RollingReleaseState } from './vercel-rolling-release.js';
 
 export interface VercelDeployment {
   id: string;
@@ -36,6 +38,7 @@ export interface VercelApi {
   deployments: VercelDeployment[];
   /** The deployment the production domain serves. */
   production(): string;
+  rollingRelease: RollingReleaseState;
   requests: string[];
   buildMs: number;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startVercelApi(options: {
 }): Promise<VercelApi> {
   const deployments = options.deployments.map((d) => ({ ...d }));
   const requests: string[] = [];
+  const rollingRelease: RollingReleaseState = { config: null, release: null, started: [] };
   let production = options.production;
   let lastAliasRequest: Record<string, unknown> | null = null;
   let created = 0;
@@ -120,7 +124,16 @@ export async function startVercelApi(options: {
         const d = find(decodeURIComponent(m[1]!));
         return d ? send(200, json(d)) : error(404, 'not_found', "Can't find the deployment");
       }
-      if (/^GET \/v9\/projects\/prj_shop$/.test(route))
+      const released = rollingReleaseRoute(route, body, project.id, {
+        state: rollingRelease,
+        find,
+        production: () => production,
+        setProduction: (id) => moveDomain(id, 'promote'),
+        deploymentJson: json,
+      });
+      if (released) return send(...released);
+      // `--project shop` looks the project up by name.
+      if (/^GET \/v9\/projects\/(prj_shop|shop)$/.test(route))
         return send(200, { ...project, targets: { production: { id: production } }, lastAliasRequest });
       m = /^POST \/v10\/projects\/prj_shop\/promote\/(.+)$/.exec(route);
       if (m) {
@@ -173,6 +186,7 @@ export async function startVercelApi(options: {
     domain: options.domain,
     deployments,
     production: () => production,
+    rollingRelease,
     requests,
     buildMs: 3000,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

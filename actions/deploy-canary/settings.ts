@@ -62,6 +62,13 @@ export const deployCanaryInputs = z
           'must be host:port with provider haproxy, the host an IP address (HAProxy takes no host names)',
         );
       }
+      // A Vercel release's stages are fixed when it starts: shift-traffic starts it with its plan.
+      if (s.provider === 'vercel' && s['initial-percent'] > 0)
+        refuse(
+          ctx,
+          'initial-percent',
+          "must be 0 with provider vercel: the rolling release starts at shift-traffic's first step, with its steps as the stages",
+        );
       if (s['stable-revision'] && s['stable-revision'] === s['canary-revision']) {
         refuse(ctx, 'canary-revision', 'must differ from stable-revision');
       }

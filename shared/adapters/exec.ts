@@ -9,13 +9,15 @@ import { OperationalError } from '../core/errors.js';
 export interface CommandResult {
   stdout: string;
   stderr: string;
+  exitCode?: number;
 }
 
 export interface CommandRunner {
   run(
     program: string,
     args: readonly string[],
-    options?: { env?: Record<string, string>; input?: string },
+    /** failureIsAnswer: a non-zero exit is returned (with exitCode), for CLIs whose errors we read ourselves. */
+    options?: { env?: Record<string, string>; input?: string; failureIsAnswer?: boolean },
   ): Promise<CommandResult>;
 }
 
@@ -36,7 +38,7 @@ export function execRunner(
         ignoreReturnCode: true,
         ...(options.input !== undefined && { input: Buffer.from(options.input) }),
       });
-      if (result.exitCode !== 0) {
+      if (result.exitCode !== 0 && !options.failureIsAnswer) {
         const detail = (result.stderr.trim() || result.stdout.trim())
           .split('\n')
           .slice(-3)
@@ -46,7 +48,7 @@ export function execRunner(
           `${describe(program, args)} exited ${result.exitCode}${detail ? `: ${detail}` : ''}`,
         );
       }
-      return { stdout: result.stdout, stderr: result.stderr };
+      return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
     },
   };
 }

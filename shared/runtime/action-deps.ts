@@ -3,11 +3,17 @@ import type { HttpClient } from '../adapters/http.js';
 import type { TrafficProvider } from '../adapters/providers/provider.js';
 import type { Runtime } from './runtime.js';
 
+/** What a provider may need beyond the inputs. */
+export interface ProviderHints {
+  /** shift-traffic's plan weights: a Vercel release's stages. */
+  'planned-weights'?: readonly number[];
+}
+
 /** What a traffic action's main needs; tests pass fakes or real local parts. */
 export interface TrafficActionDeps<Settings> {
   runtime: Runtime;
   clock: Clock;
   http: HttpClient;
   env: Readonly<Record<string, string | undefined>>;
-  providerFor: (settings: Settings) => TrafficProvider;
+  providerFor: (settings: Settings & ProviderHints) => TrafficProvider;
 }

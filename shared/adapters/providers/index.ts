@@ -6,6 +6,7 @@ import { haproxyProvider } from './haproxy.js';
 import { kubernetesProvider } from './kubernetes.js';
 import { systemClock } from '../clock.js';
 import { localProvider } from './local.js';
+import { vercelProvider } from './vercel.js';
 import type { TrafficProvider } from './provider.js';
 
 /** The revisions an action names, handed to command scripts as context. */
@@ -16,6 +17,8 @@ interface NamedRevisions {
   'cloud-run-tag'?: string | undefined;
   'rollout-timeout'?: number | undefined;
   'hang-after'?: number | undefined;
+  /** shift-traffic: the plan's weights (a Vercel release's stages). */
+  'planned-weights'?: readonly number[] | undefined;
 }
 
 /** An empty (or blank) input means "not given". */
@@ -66,6 +69,24 @@ function kubernetesFrom(s: Settings): TrafficProvider {
   );
 }
 
+function vercelFrom(s: Settings): TrafficProvider {
+  const token = optional(s['vercel-token']);
+  const scope = optional(s['vercel-scope']);
+  const canary = s['canary-revision'];
+  return vercelProvider(
+    {
+      project: s['vercel-project'],
+      domain: s['vercel-domain'],
+      ...(scope && { scope }),
+      ...(token && { token }),
+      revisions: [s['stable-revision'], canary, s['to-revision']].filter((r): r is string => !!r),
+      ...(canary && { canary }),
+      planned: s['planned-weights'] ?? [],
+    },
+    execRunner(),
+  );
+}
+
 function commandFrom(s: Settings): TrafficProvider {
   const env: Record<string, string> = {};
   if (s['stable-revision']) env['STABLE_REVISION'] = s['stable-revision'];
@@ -91,6 +112,7 @@ const PROVIDERS: Readonly<Record<string, (settings: Settings) => TrafficProvider
   haproxy: haproxyFrom,
   'cloud-run': cloudRunFrom,
   kubernetes: kubernetesFrom,
+  vercel: vercelFrom,
   local: (s) => localProvider(s['local-router-url']),
   command: commandFrom,
 };

@@ -6,7 +6,7 @@ import { refuse } from '../schema-kit.js';
 import { urlSecrets } from '../url.js';
 import * as z from 'zod/mini';
 
-export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'command', 'local'] as const;
+export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'vercel', 'command', 'local'] as const;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -39,6 +39,14 @@ export const providerInputs = {
   'kubernetes-deployment': z.string().check(z.trim()),
   /** kubernetes deploy: the container to set the image of; empty for the first. */
   'kubernetes-container': z.string().check(z.trim()),
+  /** vercel: the project (name or prj_ id) whose rolling releases carry the traffic. */
+  'vercel-project': z.string().check(z.trim()),
+  /** vercel: the production domain, read to learn which deployment serves it. */
+  'vercel-domain': z.string().check(z.trim()),
+  /** vercel: the team slug; empty for the token's own scope. */
+  'vercel-scope': z.string().check(z.trim()),
+  /** vercel: an access token; empty to use VERCEL_TOKEN from the step's env. */
+  'vercel-token': z.string().check(z.trim()),
   /** local: the admin URL of the embedded rehearsal router. */
   'local-router-url': z.string().check(z.trim()),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
@@ -65,6 +73,10 @@ export const providerExamples = {
   'kubernetes-context': 'kubernetes-context: prod-eu',
   'kubernetes-deployment': 'kubernetes-deployment: shop-canary',
   'kubernetes-container': 'kubernetes-container: app',
+  'vercel-project': 'vercel-project: shop',
+  'vercel-domain': 'vercel-domain: shop.example.com',
+  'vercel-scope': 'vercel-scope: acme',
+  'vercel-token': 'vercel-token: ${{ secrets.VERCEL_TOKEN }}',
   'local-router-url': 'local-router-url: http://127.0.0.1:8080',
   'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
   'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
@@ -148,6 +160,32 @@ const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
       message: "must be a context name without spaces or control characters, not starting with '-'",
     },
   ],
+  // Vercel's own rules (project and team slugs: lower-case letters, digits, '.', '_',
+  // '-', up to 100); they also keep a value from being read by the CLI as a flag.
+  vercel: [
+    {
+      input: 'vercel-project',
+      required: required('vercel'),
+      valid: (v) => /^[a-z0-9][a-z0-9._-]{0,99}$/i.test(v),
+      message: "must be a Vercel project name or id: letters, digits, '.', '_' and '-', up to 100",
+    },
+    {
+      input: 'vercel-domain',
+      required: required('vercel', ' (the production domain, which tells who serves production)'),
+      valid: (v) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(v),
+      message: 'must be a domain name such as shop.example.com',
+    },
+    {
+      input: 'vercel-scope',
+      valid: (v) => /^[a-z0-9][a-z0-9._-]{0,99}$/i.test(v),
+      message: "must be a Vercel team slug: letters, digits, '.', '_' and '-'",
+    },
+    {
+      input: 'vercel-token',
+      valid: (v) => /^[A-Za-z0-9_-]{8,200}$/.test(v),
+      message: 'must be a Vercel access token (letters, digits, _ and -), passed from a secret',
+    },
+  ],
   local: [
     {
       input: 'local-router-url',
@@ -186,7 +224,10 @@ export const revisionName = z
     ),
   );
 
-/** Provider inputs that can carry credentials (a router URL with user-info), for masking. */
-export function providerSecrets(s: Pick<ProviderSettings, 'local-router-url'>): string[] {
-  return s['local-router-url'] ? urlSecrets(s['local-router-url']) : [];
+/** Provider inputs that are or carry credentials (a token, a router URL with user-info), for masking. */
+export function providerSecrets(s: Pick<ProviderSettings, 'local-router-url' | 'vercel-token'>): string[] {
+  return [
+    ...(s['local-router-url'] ? urlSecrets(s['local-router-url']) : []),
+    ...(s['vercel-token'] ? [s['vercel-token']] : []),
+  ];
 }

@@ -1,0 +1,211 @@
+/**
+ * provider: vercel with the real vercel CLI (58.10.0) against a local Vercel API
+ * (support/vercel-api.ts, vercel-rolling-release.ts). Each deployment's own address
+ * is a real local service behind TLS, as Vercel serves deployments over https only.
+ * The CLI takes about a second a call, so these tests are few and long.
+ */
+import path from 'node:path';
+import { expectOneLineError, repoRoot, runAction, visibleLog } from '../support/run-action.js';
+import { startService, type TestService } from '../support/service.js';
+import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
+import { startVercelApi, type VercelApi } from '../support/vercel-api.js';
+
+const SLOW = 180_000;
+const TOKEN = 'vercelToken0123456789';
+
+let certificate: LocalCertificate;
+let stable: TestService;
+let canary: TestService;
+let fronts: TlsFront[];
+let api: VercelApi;
+
+beforeAll(async () => {
+  certificate = localCertificate();
+  stable = await startService({ version: '1.0.0' });
+  canary = await startService({ version: '2.0.0' });
+  fronts = [await tlsFront(stable.url, certificate), await tlsFront(canary.url, certificate)];
+});
+afterAll(async () => {
+  for (const f of fronts) await f.close();
+  await stable.close();
+  await canary.close();
+});
+beforeEach(async () => {
+  canary.setMode('ok');
+  api = await startVercelApi({
+    token: TOKEN,
+    domain: 'shop.example.com',
+    production: 'dpl_stable',
+    deployments: [
+      { id: 'dpl_stable', url: fronts[0]!.host, target: 'production', readyState: 'READY' },
+      { id: 'dpl_canary', url: fronts[1]!.host, target: 'production', readyState: 'READY' },
+      { id: 'dpl_preview', url: fronts[1]!.host, target: null, readyState: 'READY' },
+    ],
+  });
+});
+afterEach(() => api.close());
+
+const env = () => ({
+  HOME: api.home,
+  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
+  NODE_EXTRA_CA_CERTS: certificate.caFile,
+});
+const vercel = (action: string, inputs: Record<string, string>, whileRunning?: () => Promise<void>) =>
+  runAction(action, {
+    ...(whileRunning && { whileRunning }),
+    inputs: {
+      provider: 'vercel',
+      'vercel-project': 'shop',
+      'vercel-domain': 'shop.example.com',
+      'vercel-scope': 'acme',
+      'vercel-token': TOKEN,
+      ...inputs,
+    },
+    env: env(),
+    timeoutMs: 150_000,
+  });
+const canaryProbe = `[{name: canary-version, url: "\${CANARY_URL}/api/version", expect: {json: {version: "2.0.0"}}}]`;
+/** The release's changes, in order (each preceded and followed by fetches). */
+const releaseMoves = () => api.requests.filter((r) => /rolling-release\/|rollback/.test(r));
+const shift = (inputs: Record<string, string> = {}, whileRunning?: () => Promise<void>) =>
+  vercel(
+    'shift-traffic',
+    {
+      'stable-revision': 'dpl_stable',
+      'canary-revision': 'dpl_canary',
+      steps: '10,50,100',
+      'step-duration': '2s',
+      'check-interval': '500ms',
+      probes: canaryProbe,
+      ...inputs,
+    },
+    whileRunning,
+  );
+const until = async (done: () => boolean) => {
+  while (!done()) await new Promise((r) => setTimeout(r, 50));
+};
+
+describe('vercel provider through the vercel CLI', () => {
+  it(
+    'deploy-canary checks the deployment and probes its own https address; no release starts',
+    async () => {
+      const run = await vercel('deploy-canary', {
+        'canary-revision': 'dpl_canary',
+        'stable-revision': 'dpl_stable',
+        probes: canaryProbe,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.outputs).toMatchObject({
+        'canary-revision': 'dpl_canary',
+        'canary-url': `https://${fronts[1]!.host}`,
+      });
+      expect(canary.hits('/api/version')).toBeGreaterThan(0);
+      expect(api.rollingRelease.started).toEqual([]);
+      expect(visibleLog(run)).not.toContain(TOKEN);
+    },
+    SLOW,
+  );
+
+  it(
+    'shift-traffic releases through the plan as the release stages, approving each and completing at 100',
+    async () => {
+      const run = await shift();
+      expect(run.stderr).toBe('');
+      expect(run.outputs['outcome']).toBe('promoted');
+      expect(api.production()).toBe('dpl_canary');
+      expect(api.rollingRelease.config?.stages.map((s) => s.targetPercentage)).toEqual([10, 50, 100]);
+      expect(releaseMoves()).toEqual([
+        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        'POST /v1/projects/prj_shop/rolling-release/start',
+        'POST /v1/projects/prj_shop/rolling-release/approve-stage',
+        'POST /v1/projects/prj_shop/rolling-release/complete',
+      ]);
+      expect(visibleLog(run)).not.toContain(TOKEN);
+
+      // Once complete there is no release to abort: rollback moves production back itself.
+      const back = await vercel('rollback', { 'to-revision': 'dpl_stable', reason: 'checkout errors' });
+      expect(back.stderr).toBe('');
+      expect(back.code).toBe(0);
+      expect(api.production()).toBe('dpl_stable');
+      expect(releaseMoves().at(-1)).toBe('POST /v9/projects/prj_shop/rollback/dpl_stable');
+    },
+    SLOW,
+  );
+
+  it(
+    'a canary breaking at 10 % is caught by its probes and the release aborted; production never moved',
+    async () => {
+      let brokeAt = 0;
+      const run = await shift({ 'step-duration': '60s' }, async () => {
+        await until(() => api.rollingRelease.release?.['state'] === 'ACTIVE');
+        canary.setMode('error');
+        brokeAt = performance.now();
+      });
+      const abortedAfterMs = performance.now() - brokeAt;
+      expect(run.outputs['outcome']).toBe('rolled-back');
+      expect(run.code).toBe(1);
+      expect(api.rollingRelease.release?.['state']).toBe('ABORTED');
+      expect(api.production()).toBe('dpl_stable');
+      expect(releaseMoves()).toEqual([
+        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        'POST /v1/projects/prj_shop/rolling-release/start',
+        'POST /v9/projects/prj_shop/rollback/dpl_canary',
+      ]);
+      // The 60 s step never ran out: the probes caught the break between checks.
+      expect(abortedAfterMs).toBeLessThan(20_000);
+      expect(visibleLog(run)).not.toContain(TOKEN);
+    },
+    SLOW,
+  );
+
+  it('refuses bad inputs in one line before calling Vercel', async () => {
+    const cases: [string, Record<string, string>, string, RegExp][] = [
+      ['shift-traffic', { 'vercel-project': '' }, 'vercel-project', /is required with provider: vercel/],
+      ['shift-traffic', { 'vercel-project': '--help' }, 'vercel-project', /Vercel project name/],
+      ['deploy-canary', { 'vercel-domain': '' }, 'vercel-domain', /is required with provider: vercel/],
+      ['shift-traffic', { 'vercel-domain': 'https://shop.example.com/' }, 'vercel-domain', /domain name/],
+      ['rollback', { 'vercel-token': 'not a token' }, 'vercel-token', /access token/],
+      ['deploy-canary', { 'initial-percent': '10' }, 'initial-percent', /must be 0 with provider vercel/],
+    ];
+    for (const [action, inputs, input, says] of cases) {
+      const run = await vercel(action, {
+        'stable-revision': 'dpl_stable',
+        'canary-revision': 'dpl_canary',
+        'to-revision': 'dpl_stable',
+        steps: '10,100',
+        ...inputs,
+      });
+      expectOneLineError(run, input, says);
+      expect(visibleLog(run)).not.toContain('not a token');
+    }
+    expect(api.requests).toEqual([]);
+  });
+
+  it(
+    'refuses a preview deployment, which Vercel would rebuild rather than release; nothing starts',
+    async () => {
+      const run = await shift({ 'canary-revision': 'dpl_preview' });
+      expect(run.code).toBe(1);
+      expect(visibleLog(run).trim().split('\n').at(-1)).toMatch(
+        /dpl_preview is a preview deployment; a rolling release needs a production one .*vercel deploy --prod --skip-domain/,
+      );
+      expect(run.stderr).toBe('');
+      expect(releaseMoves()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'a token Vercel refuses is named in one line; nothing moves',
+    async () => {
+      const run = await shift({ 'vercel-token': 'vercelTokenRevoked999' });
+      expect(run.code).toBe(1);
+      const log = visibleLog(run).trim().split('\n');
+      expect(log.at(-1)).toMatch(/^::error.*vercel could not read the rolling release of shop: /);
+      expect(visibleLog(run)).not.toContain('vercelTokenRevoked999');
+      expect(releaseMoves()).toEqual([]);
+    },
+    SLOW,
+  );
+});

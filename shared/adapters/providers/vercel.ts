@@ -1,0 +1,260 @@
+/**
+ * Vercel over its own CLI's rolling releases (`vercel rolling-release`, 58.10.0): a
+ * rollout's first weight starts a release whose stages are the rollout's weights,
+ * each later weight approves the next stage, 100 % completes it and a rollback aborts
+ * it. The CLI sometimes prints "Error: …" and exits 0 (a preview given to `start`),
+ * so no move is trusted: the release is fetched again after each one.
+ */
+import { sameSplit, type Split } from '../../core/traffic/split.js';
+import {
+  moveTo,
+  parseInspectOutput,
+  parseReleaseOutput,
+  releaseSplit,
+  type ReleaseMove,
+  type RollingRelease,
+  type VercelDeployment,
+} from '../../core/traffic/vercel-release.js';
+import type { CommandResult, CommandRunner } from '../exec.js';
+import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
+
+export interface VercelOptions {
+  project: string;
+  /** The production domain: `vercel inspect` of it names the deployment serving production. */
+  domain: string;
+  /** The team slug (--scope); empty for the token's own scope. */
+  scope?: string;
+  /** Handed to the CLI as VERCEL_TOKEN, never on its command line. */
+  token?: string;
+  /** The revisions the step names: deployment ids (dpl_…) or URLs. */
+  revisions: readonly string[];
+  /** The one being released, when the step names it. */
+  canary?: string;
+  /** The rollout's weights, which become a new release's stages. */
+  planned: readonly number[];
+}
+
+export function vercelProvider(options: VercelOptions, runner: CommandRunner): TrafficProvider {
+  return new VercelProject(options, runner);
+}
+
+class VercelProject implements TrafficProvider {
+  readonly kind = 'vercel';
+  private readonly deployments = new Map<string, Promise<VercelDeployment>>();
+
+  constructor(
+    private readonly options: VercelOptions,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  private async vercel(...args: string[]): Promise<CommandResult> {
+    const { scope, token } = this.options;
+    return this.runner.run(
+      'vercel',
+      [...args, ...(scope ? ['--scope', scope] : []), '--non-interactive', '--no-color'],
+      {
+        env: {
+          ...(token && { VERCEL_TOKEN: token }),
+          NO_UPDATE_NOTIFIER: '1',
+          VERCEL_TELEMETRY_DISABLED: '1',
+        },
+        failureIsAnswer: true,
+      },
+    );
+  }
+
+  private async releaseCommand(subcommand: string, ...args: string[]): Promise<CommandResult> {
+    return this.vercel('rolling-release', subcommand, '--project', this.options.project, ...args);
+  }
+
+  private async release(): Promise<RollingRelease | null> {
+    const answer = await this.releaseCommand('fetch');
+    try {
+      return parseReleaseOutput(answer.stderr);
+    } catch {
+      throw new ProviderError(
+        `vercel could not read the rolling release of ${this.options.project}: ${cliError(answer)}`,
+      );
+    }
+  }
+
+  /** A deployment by the id or URL the step gave, looked up once. */
+  private deployment(name: string): Promise<VercelDeployment> {
+    let found = this.deployments.get(name);
+    if (!found) {
+      found = this.vercel('inspect', name, '--json').then((answer) => {
+        try {
+          return parseInspectOutput(answer.stdout);
+        } catch {
+          throw new ProviderError(
+            `vercel has no deployment ${name} in ${this.options.project}: ${cliError(answer)}`,
+          );
+        }
+      });
+      this.deployments.set(name, found);
+    }
+    return found;
+  }
+
+  /** Deployment ids back to the names the step used (an id, or a URL). */
+  private async names(): Promise<Map<string, string>> {
+    const byId = new Map<string, string>();
+    for (const name of this.options.revisions) byId.set((await this.deployment(name)).id, name);
+    return byId;
+  }
+
+  /** The split in the step's own names, so it compares with its revisions. */
+  private async named(split: Split): Promise<Split> {
+    const byId = await this.names();
+    return Object.fromEntries(Object.entries(split).map(([id, p]) => [byId.get(id) ?? id, p]));
+  }
+
+  private async byId(split: Split): Promise<Split> {
+    const out: Record<string, number> = {};
+    for (const [name, percent] of Object.entries(split)) out[(await this.deployment(name)).id] = percent;
+    return out;
+  }
+
+  /** Who serves production now; looked up every time, as a rollback or promote moves it. */
+  private async production(): Promise<VercelDeployment> {
+    const answer = await this.vercel('inspect', this.options.domain, '--json');
+    try {
+      return parseInspectOutput(answer.stdout);
+    } catch {
+      throw new ProviderError(
+        `vercel could not tell which deployment serves ${this.options.domain}: ${cliError(answer)}`,
+      );
+    }
+  }
+
+  /** An active release says how it splits; otherwise the domain's deployment has it all. */
+  private async splitNow(): Promise<Split> {
+    const release = await this.release();
+    if (release?.state === 'ACTIVE') return releaseSplit(release);
+    return { [(await this.production()).id]: 100 };
+  }
+
+  async readSplit(): Promise<Split> {
+    return this.named(await this.splitNow());
+  }
+
+  async setSplit(split: Split): Promise<void> {
+    const target = await this.byId(split);
+    const { canary, planned } = this.options;
+    const release = await this.release();
+    const active = release?.state === 'ACTIVE';
+    // A finished release's record goes stale once production moves: the domain is asked.
+    const move = moveTo(active ? release : null, target, {
+      planned,
+      ...(canary && { canary: (await this.deployment(canary)).id }),
+      ...(!active && { production: (await this.production()).id }),
+    });
+    if (move.kind === 'none') return;
+    const answer = await this.make(move);
+    const now = await this.splitNow();
+    if (!sameSplit(now, target))
+      throw new ProviderError(
+        `vercel did not ${describeMove(move)}: ${cliError(answer)} (traffic is ${JSON.stringify(await this.named(now))})`,
+      );
+  }
+
+  private async make(move: Exclude<ReleaseMove, { kind: 'none' }>): Promise<CommandResult> {
+    switch (move.kind) {
+      case 'refuse':
+        throw new ProviderError(`Vercel cannot take this step: ${move.why}`);
+      case 'start': {
+        await this.releasable(move.canary);
+        const stages = move.stages.flatMap((p) => ['--stage', String(p)]);
+        const configured = await this.releaseCommand(
+          'configure',
+          '--enable',
+          '--advancement-type',
+          'manual-approval',
+          ...stages,
+        );
+        if (configured.exitCode)
+          throw new ProviderError(`vercel could not configure rolling releases: ${cliError(configured)}`);
+        return this.releaseCommand('start', '--dpl', move.canary);
+      }
+      case 'approve':
+        return this.releaseCommand(
+          'approve',
+          '--dpl',
+          move.canary,
+          '--currentStageIndex',
+          String(move.stageIndex),
+        );
+      case 'complete':
+        return this.releaseCommand('complete', '--dpl', move.canary);
+      case 'abort':
+        return this.releaseCommand('abort', '--dpl', move.canary);
+      case 'rollback':
+        return this.vercel('rollback', move.to, '--yes');
+    }
+  }
+
+  /** Vercel would rebuild a preview as a new deployment rather than release it: refused. */
+  private async releasable(id: string): Promise<void> {
+    const d = await this.deployment(id);
+    if (d.target !== 'production')
+      throw new ProviderError(
+        `${id} is a preview deployment; a rolling release needs a production one that serves no domain yet (vercel deploy --prod --skip-domain)`,
+      );
+    if (d.readyState !== 'READY')
+      throw new ProviderError(`${id} is ${d.readyState}, not READY: it cannot take traffic`);
+  }
+
+  async listRevisions(): Promise<Revision[]> {
+    const release = await this.release();
+    const known = new Map<string, VercelDeployment>();
+    const serving =
+      release?.state === 'ACTIVE' ? [release.current, release.canary] : [await this.production()];
+    for (const d of serving) if (d) known.set(d.id, d);
+    for (const name of this.options.revisions) {
+      const d = await this.deployment(name);
+      known.set(d.id, d);
+    }
+    const byId = await this.names();
+    return [...known.values()].map((d) => ({
+      name: byId.get(d.id) ?? d.id,
+      url: `https://${d.url}`,
+      ready: d.readyState === 'READY',
+    }));
+  }
+
+  /** The canary is a deployment Vercel already built: checked, given no traffic. */
+  async deploy(request: DeployRequest): Promise<Revision> {
+    const d = await this.deployment(request.revision);
+    await this.releasable(d.id);
+    return { name: request.revision, url: `https://${d.url}`, ready: true };
+  }
+}
+
+function describeMove(move: ReleaseMove): string {
+  switch (move.kind) {
+    case 'start':
+      return `start a rolling release of ${move.canary} at ${move.stages[0]}%`;
+    case 'approve':
+      return `approve the rolling release's next stage`;
+    case 'complete':
+      return 'complete the rolling release';
+    case 'abort':
+      return 'abort the rolling release';
+    case 'rollback':
+      return `roll production back to ${move.to}`;
+    default:
+      return move.kind;
+  }
+}
+
+/** What the CLI said went wrong: its agent JSON on stdout, else its "Error:" line. */
+export function cliError(answer: CommandResult): string {
+  try {
+    const doc = JSON.parse(answer.stdout) as { status?: string; message?: string };
+    if (doc.status === 'error' && doc.message) return doc.message;
+  } catch {
+    // not JSON: the human output follows
+  }
+  const line = /^Error: (.*)$/m.exec(answer.stderr)?.[1];
+  return (line ?? (answer.stderr.trim().split('\n').at(-1) || `exit ${answer.exitCode ?? 0}`)).slice(0, 300);
+}

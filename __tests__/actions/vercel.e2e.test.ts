@@ -5,6 +5,7 @@
  * The CLI takes about a second a call, so these tests are few and long.
  */
 import path from 'node:path';
+import { recipe } from '../support/recipes.js';
 import { expectOneLineError, repoRoot, runAction, visibleLog } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
@@ -108,9 +109,18 @@ describe('vercel provider through the vercel CLI', () => {
   );
 
   it(
-    'shift-traffic releases through the plan as the release stages, approving each and completing at 100',
+    "vercel-rolling-release.yml's step releases through the plan's stages, approving each and completing at 100",
     async () => {
-      const run = await shift();
+      const step = recipe('vercel-rolling-release.yml', 'shift-traffic');
+      const run = await shift({
+        ...step.with,
+        // What the runner would expand, and minutes made seconds.
+        'vercel-token': TOKEN,
+        'stable-revision': 'dpl_stable',
+        'canary-revision': 'dpl_canary',
+        'step-duration': '2s',
+        'check-interval': '500ms',
+      });
       expect(run.stderr).toBe('');
       expect(run.outputs['outcome']).toBe('promoted');
       expect(api.production()).toBe('dpl_canary');
@@ -159,6 +169,48 @@ describe('vercel provider through the vercel CLI', () => {
     SLOW,
   );
 
+  it(
+    'when the main step is killed mid-release, the post step aborts the release',
+    async () => {
+      const inputs = {
+        provider: 'vercel',
+        'vercel-project': 'shop',
+        'vercel-domain': 'shop.example.com',
+        'vercel-scope': 'acme',
+        'vercel-token': TOKEN,
+        'stable-revision': 'dpl_stable',
+        'canary-revision': 'dpl_canary',
+        steps: '10,50,100',
+        'step-duration': '60s',
+        probes: canaryProbe,
+      };
+      const run = await runAction('shift-traffic', {
+        inputs,
+        env: env(),
+        timeoutMs: 150_000,
+        whileRunning: async (child) => {
+          await until(() => api.rollingRelease.release?.['state'] === 'ACTIVE');
+          child.kill('SIGKILL');
+        },
+      });
+      expect(run.code).toBeNull();
+      expect(run.state['phase']).toBe('shifting');
+      const post = await runAction('shift-traffic', {
+        post: true,
+        inputs,
+        state: run.state,
+        env: env(),
+        timeoutMs: 60_000,
+      });
+      expect(post.code).toBe(0);
+      expect(visibleLog(post)).toContain('shift-traffic did not finish');
+      expect(api.rollingRelease.release?.['state']).toBe('ABORTED');
+      expect(api.production()).toBe('dpl_stable');
+      expect(releaseMoves().at(-1)).toBe('POST /v9/projects/prj_shop/rollback/dpl_canary');
+    },
+    SLOW,
+  );
+
   it('refuses bad inputs in one line before calling Vercel', async () => {
     const cases: [string, Record<string, string>, string, RegExp][] = [
       ['shift-traffic', { 'vercel-project': '' }, 'vercel-project', /is required with provider: vercel/],
@@ -195,6 +247,24 @@ describe('vercel provider through the vercel CLI', () => {
     },
     SLOW,
   );
+
+  it('without the vercel CLI on PATH, says so in one line', async () => {
+    const run = await runAction('deploy-canary', {
+      inputs: {
+        provider: 'vercel',
+        'vercel-project': 'shop',
+        'vercel-domain': 'shop.example.com',
+        'vercel-token': TOKEN,
+        'canary-revision': 'dpl_canary',
+      },
+      env: { ...env(), PATH: '/usr/bin:/bin' },
+    });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim()).toBe(
+      '::error::deploy-canary: vercel was not found on PATH: install it in an earlier step of the job',
+    );
+    expect(api.requests).toEqual([]);
+  });
 
   it(
     'a token Vercel refuses is named in one line; nothing moves',

@@ -78,19 +78,21 @@ class VercelProject implements TrafficProvider {
     }
   }
 
+  /** `vercel inspect` of a deployment id, URL or domain; `problem` says what failed. */
+  private async inspect(what: string, problem: string): Promise<VercelDeployment> {
+    const answer = await this.vercel('inspect', what, '--json');
+    try {
+      return parseInspectOutput(answer.stdout);
+    } catch {
+      throw new ProviderError(`${problem}: ${cliError(answer)}`);
+    }
+  }
+
   /** A deployment by the id or URL the step gave, looked up once. */
   private deployment(name: string): Promise<VercelDeployment> {
     let found = this.deployments.get(name);
     if (!found) {
-      found = this.vercel('inspect', name, '--json').then((answer) => {
-        try {
-          return parseInspectOutput(answer.stdout);
-        } catch {
-          throw new ProviderError(
-            `vercel has no deployment ${name} in ${this.options.project}: ${cliError(answer)}`,
-          );
-        }
-      });
+      found = this.inspect(name, `vercel has no deployment ${name} in ${this.options.project}`);
       this.deployments.set(name, found);
     }
     return found;
@@ -116,15 +118,9 @@ class VercelProject implements TrafficProvider {
   }
 
   /** Who serves production now; looked up every time, as a rollback or promote moves it. */
-  private async production(): Promise<VercelDeployment> {
-    const answer = await this.vercel('inspect', this.options.domain, '--json');
-    try {
-      return parseInspectOutput(answer.stdout);
-    } catch {
-      throw new ProviderError(
-        `vercel could not tell which deployment serves ${this.options.domain}: ${cliError(answer)}`,
-      );
-    }
+  private production(): Promise<VercelDeployment> {
+    const { domain } = this.options;
+    return this.inspect(domain, `vercel could not tell which deployment serves ${domain}`);
   }
 
   /** An active release says how it splits; otherwise the domain's deployment has it all. */

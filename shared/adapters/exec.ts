@@ -40,7 +40,9 @@ export function execRunner(
       }).catch((error: unknown) => {
         // @actions/io's paragraph about file modes, said as what to do.
         if (/Unable to locate executable file/.test(String(error)))
-          throw new CommandFailed(`${program} was not found on PATH: install it in an earlier step of the job`);
+          throw new CommandFailed(
+            `${program} was not found on PATH: install it in an earlier step of the job`,
+          );
         throw error;
       });
       if (result.exitCode !== 0 && !options.failureIsAnswer) {

@@ -33,6 +33,7 @@ describe('reading the vercel CLI', () => {
       '  "canaryDeployment": {"id": "dpl_b", "url": "b.vercel.app", "target": "production", "readyState": "READY"},',
       '  "activeStage": {"index": 0, "targetPercentage": 10}, "nextStage": {"index": 1, "targetPercentage": 50}',
       '}',
+      '> NOTE: a line the CLI may print after it',
     ].join('\n');
     const release = parseReleaseOutput(output)!;
     expect(release).toMatchObject({ state: 'ACTIVE', canaryPercent: 12, next: { index: 1, percent: 50 } });

@@ -38,7 +38,10 @@ export function parseReleaseOutput(output: string): RollingRelease | null {
   const text = output.replace(/\x1b\[[0-9;]*m/g, '');
   const start = /^> (\{|null\s*$)/m.exec(text);
   if (!start) throw new SyntaxError('no rolling release in its output');
-  const doc = JSON.parse(text.slice(start.index + 2)) as Record<string, unknown> | null;
+  // The CLI prints the release with JSON.stringify(…, null, 2): it ends at the first "}" alone on a line.
+  const rest = text.slice(start.index + 2);
+  const end = start[1] === '{' ? /^\}[ \t]*$/m.exec(rest) : null;
+  const doc = JSON.parse(end ? rest.slice(0, end.index + 1) : rest) as Record<string, unknown> | null;
   return doc === null ? null : releaseOf(doc);
 }
 

@@ -4,7 +4,10 @@
  * Actions cache, and a rollback dispatched from the Actions tab.
  */
 import type { WorkflowResult } from '../../tools/workflow-harness/index.js';
+import path from 'node:path';
 import { startReleaseLab, type ReleaseLab } from '../support/release-lab.js';
+import { repoRoot } from '../support/run-action.js';
+import { startVercelApi } from '../support/vercel-api.js';
 
 let lab: ReleaseLab;
 beforeEach(async () => (lab = await startReleaseLab()));
@@ -179,6 +182,52 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
     expect(run.result).toBe('success');
     expect(await lab.split(lab.production)).toEqual({ v1: 100 });
   }, 60_000);
+
+  it('on Vercel: the vercel CLI moves production back, and the rollback is recorded', async () => {
+    const vercel = await startVercelApi({
+      token: 'vercelToken0123456789',
+      domain: 'shop.example.com',
+      production: 'dpl_new',
+      deployments: [
+        { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
+        { id: 'dpl_new', url: 'shop-new-acme.vercel.app', target: 'production', readyState: 'READY' },
+      ],
+    });
+    try {
+      const caller = rollbackCaller(lab);
+      const job = caller.jobs.rollback as { with: Record<string, string>; secrets?: Record<string, string> };
+      Object.assign(job.with, {
+        provider: 'vercel',
+        target: 'shop',
+        'vercel-domain': 'shop.example.com',
+        'vercel-scope': 'acme',
+        probes: '',
+      });
+      job.secrets = { 'vercel-token': '${{ secrets.VERCEL_TOKEN }}' };
+      const run = await lab.run(
+        lab.caller('rollback.yml', caller),
+        {
+          event: 'workflow_dispatch',
+          inputs: { environment: 'production', 'target-revision': 'dpl_old', reason: 'checkout errors' },
+        },
+        {
+          secrets: { VERCEL_TOKEN: 'vercelToken0123456789' },
+          env: {
+            GITHUB_API_URL: lab.github.url,
+            HOME: vercel.home,
+            PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
+          },
+        },
+      );
+      expect(run.result).toBe('success');
+      expect(vercel.production()).toBe('dpl_old');
+      expect(vercel.requests).toContain('POST /v9/projects/prj_shop/rollback/dpl_old');
+      expect(run.jobs['rollback']?.called?.jobs['rollback']?.outputs).toEqual({ split: 'dpl_old 100%' });
+      expect(lab.github.issues[0]?.body).toContain('traffic now dpl_old 100%');
+    } finally {
+      await vercel.close();
+    }
+  }, 120_000);
 
   it('refuses a dispatch without the required reason before any job runs', async () => {
     const file = lab.caller('rollback.yml', rollbackCaller(lab));

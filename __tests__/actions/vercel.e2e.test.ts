@@ -4,6 +4,7 @@
  * is a real local service behind TLS, as Vercel serves deployments over https only.
  * The CLI takes about a second a call, so these tests are few and long.
  */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { recipe } from '../support/recipes.js';
 import { expectOneLineError, repoRoot, runAction, visibleLog } from '../support/run-action.js';
@@ -51,7 +52,11 @@ const env = () => ({
   PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
   NODE_EXTRA_CA_CERTS: certificate.caFile,
 });
-const vercel = (action: string, inputs: Record<string, string>, whileRunning?: () => Promise<void>) =>
+const vercel = (
+  action: string,
+  inputs: Record<string, string>,
+  whileRunning?: (child: ChildProcess) => Promise<void>,
+) =>
   runAction(action, {
     ...(whileRunning && { whileRunning }),
     inputs: {
@@ -68,7 +73,7 @@ const vercel = (action: string, inputs: Record<string, string>, whileRunning?: (
 const canaryProbe = `[{name: canary-version, url: "\${CANARY_URL}/api/version", expect: {json: {version: "2.0.0"}}}]`;
 /** The release's changes, in order (each preceded and followed by fetches). */
 const releaseMoves = () => api.requests.filter((r) => /rolling-release\/|rollback/.test(r));
-const shift = (inputs: Record<string, string> = {}, whileRunning?: () => Promise<void>) =>
+const shift = (inputs: Record<string, string> = {}, whileRunning?: (child: ChildProcess) => Promise<void>) =>
   vercel(
     'shift-traffic',
     {
@@ -165,6 +170,37 @@ describe('vercel provider through the vercel CLI', () => {
       // The 60 s step never ran out: the probes caught the break between checks.
       expect(abortedAfterMs).toBeLessThan(20_000);
       expect(visibleLog(run)).not.toContain(TOKEN);
+    },
+    SLOW,
+  );
+
+  it(
+    'dry-run reads Vercel and prints the plan; it changes nothing',
+    async () => {
+      const run = await shift({ 'dry-run': 'true' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(visibleLog(run)).toContain('Step 1: the canary gets 10%.');
+      expect(run.outputs['outcome']).toBe('dry-run');
+      expect(api.requests.filter((r) => !r.startsWith('GET'))).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'a re-run resumes the release where Vercel says it is, and finishes it',
+    async () => {
+      // The first run is stopped outright at 10 %, and its post step never runs.
+      const first = await shift({ 'step-duration': '60s' }, async (child) => {
+        await until(() => api.rollingRelease.release?.['state'] === 'ACTIVE');
+        child.kill('SIGKILL');
+      });
+      expect(first.code).toBeNull();
+      const again = await shift();
+      expect(again.outputs['outcome']).toBe('promoted');
+      expect(visibleLog(again)).toContain('Resuming at step');
+      expect(api.rollingRelease.started).toEqual(['dpl_canary']);
+      expect(api.production()).toBe('dpl_canary');
     },
     SLOW,
   );

@@ -100,9 +100,10 @@ class VercelProject implements TrafficProvider {
 
   /** Deployment ids back to the names the step used (an id, or a URL). */
   private async names(): Promise<Map<string, string>> {
-    const byId = new Map<string, string>();
-    for (const name of this.options.revisions) byId.set((await this.deployment(name)).id, name);
-    return byId;
+    const { revisions } = this.options;
+    // About a second per CLI call: the lookups run side by side.
+    const found = await Promise.all(revisions.map((name) => this.deployment(name)));
+    return new Map(found.map((d, i) => [d.id, revisions[i]!]));
   }
 
   /** The split in the step's own names, so it compares with its revisions. */

@@ -55,9 +55,8 @@ async function buildEntry(name, entry, bundle, out) {
   const started = performance.now();
   const { code: bundled, assets } = await ncc(path.join(root, 'actions', name, entry), {
     // ncc's own minifier runs terser without compress, so code nothing calls stays in the
-    // bundle (most of zod/mini, yaml's stringifier). esbuild's minifier drops it: the
-    // healthcheck bundle goes from 471 to 399 KiB and its cold start from 3.7x to 3.1x
-    // bare node (/tmp bench, node bench/run.mjs --runs 21).
+    // bundle (most of zod/mini). esbuild's drops it: the healthcheck bundle went from 471
+    // to 399 KiB and its cold start from 3.7x to 3.1x bare node (npm run bench).
     minify: false,
     sourceMap: false,
     license: 'licenses.txt',
@@ -65,29 +64,19 @@ async function buildEntry(name, entry, bundle, out) {
     target: 'es2023',
     externals: WITHOUT_OIDC,
   });
-  const { code } = await transform(bundled, {
-    minify: true,
-    treeShaking: true,
-    format: 'esm',
-    target: 'es2023',
-  });
+  const code = await minified(bundled);
   writeFileSync(path.join(out, bundle), code);
   for (const [file, asset] of Object.entries(assets ?? {})) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
-    // The chunks of a dynamic import (post-index.ts's), minified as the entry is.
+    // The chunks of a dynamic import (re2js, post-index.ts's), minified as the entry is.
     const chunk = /^\d+\.index\.js$/.test(file);
-    const source = chunk
-      ? (
-          await transform(asset.source.toString(), {
-            minify: true,
-            treeShaking: true,
-            format: 'esm',
-            target: 'es2023',
-          })
-        ).code
-      : asset.source;
+    const source = chunk ? await minified(asset.source.toString()) : asset.source;
     writeFileSync(path.join(out, file), source);
   }
   const kb = (Buffer.byteLength(code) / 1024).toFixed(0);
   console.log(`dist/${name}/${bundle}  ${kb} KiB  (${Math.round(performance.now() - started)} ms)`);
+}
+
+async function minified(code) {
+  return (await transform(code, { minify: true, treeShaking: true, format: 'esm', target: 'es2023' })).code;
 }

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { recipe } from '../support/recipes.js';
-import { expectOneLineError, repoRoot, runAction, visibleLog } from '../support/run-action.js';
+import { expectOneLineError, maskedValues, repoRoot, runAction, visibleLog } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
 import { startVercelApi, type VercelApi } from '../support/vercel-api.js';
@@ -240,6 +240,8 @@ describe('vercel provider through the vercel CLI', () => {
       });
       expect(post.code).toBe(0);
       expect(visibleLog(post)).toContain('shift-traffic did not finish');
+      // The post step reads the token too, and masks it itself.
+      expect(maskedValues(post)).toContain(TOKEN);
       expect(api.rollingRelease.release?.['state']).toBe('ABORTED');
       expect(api.production()).toBe('dpl_stable');
       expect(releaseMoves().at(-1)).toBe('POST /v9/projects/prj_shop/rollback/dpl_canary');

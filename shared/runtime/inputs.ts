@@ -28,8 +28,6 @@ export async function readSettings<S extends InputSchema>(
     // Credentials written into a URL input are masked before validation, so not even
     // a refused value can reach the log.
     for (const secret of urlSecrets(raw[name])) runtime.setSecret?.(secret);
-    // Every token input (github-token, prometheus-token, vercel-token), in every step that reads it.
-    if (name.endsWith('-token') && raw[name]?.trim()) runtime.setSecret?.(raw[name].trim());
     if (name.endsWith('webhook-url'))
       for (const secret of webhookSecrets(raw[name])) runtime.setSecret?.(secret);
     // The runner expands expressions before an action starts; one left as written
@@ -41,6 +39,9 @@ export async function readSettings<S extends InputSchema>(
         `holds ${unexpanded}, an expression no runner expanded; outside GitHub Actions set INPUT_${name.toUpperCase()} to the value itself`,
         (examples as Record<string, string>)[name] ?? `${name}: …`,
       );
+    // Every token input (github-token, prometheus-token, vercel-token), in every step that
+    // reads it; after the check above, which names an unexpanded default rather than a secret.
+    if (name.endsWith('-token') && raw[name]?.trim()) runtime.setSecret?.(raw[name].trim());
   }
   return parseSettings(schema, raw, examples);
 }

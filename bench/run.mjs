@@ -3,8 +3,9 @@
 // vs bare Node 24; 50 probes in one healthcheck vs its slowest probe alone; a broken
 // and a hung canary on real HAProxy (the defaults vs the checks alone); a healthy
 // canary under 0.1 % noise for --healthy-seconds; a breaking canary on Cloud Run
-// through real gcloud (probes only); GitHub API requests per monitoring scenario.
-// Usage: npm run bench [-- --runs 15 --trials 10 --baseline-trials 3 --healthy-seconds 600 --cloud-run-trials 3]
+// through real gcloud (probes only); a rolling release aborted on Vercel through the
+// real vercel CLI; GitHub API requests per monitoring scenario.
+// Usage: npm run bench [-- --runs 15 --trials 10 --baseline-trials 3 --healthy-seconds 600 --cloud-run-trials 3 --vercel-trials 3]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,6 +25,7 @@ const TRIALS = arg('--trials', 10);
 const BASELINE_TRIALS = arg('--baseline-trials', 3);
 const HEALTHY_SECONDS = arg('--healthy-seconds', 600);
 const CLOUD_RUN_TRIALS = arg('--cloud-run-trials', 3);
+const VERCEL_TRIALS = arg('--vercel-trials', 3);
 const progress = (m) => process.stderr.write(`${m}\n`);
 
 const ms = (x) => `${x < 100 ? x.toFixed(1) : Math.round(x)} ms`;
@@ -262,6 +264,26 @@ if (CLOUD_RUN_TRIALS > 0) {
     `${ms(median(watched))} (max ${ms(Math.max(...watched))}); report ${ms(median(p.watched.map((t) => t.reportedMs)))}; gcloud call ${ms(median(p.gcloud))}`,
     `probes at each 10 s check only: ${ms(p.checks[0].ms)}`,
     ratio(median(watched), p.checks[0].ms),
+    Math.max(...watched) <= 3000,
+  );
+}
+
+// 4b. Vercel: a rolling release aborted by its probes, through the real vercel CLI.
+if (VERCEL_TRIALS > 0) {
+  progress(`breaking canary on Vercel: ${VERCEL_TRIALS} + 1 trials`);
+  const json = execFileSync(
+    node24,
+    ['--import', 'tsx', path.join(root, 'bench', 'vercel-release.ts'), '--trials', String(VERCEL_TRIALS)],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const v = JSON.parse(json);
+  const watched = v.watched.map((t) => t.ms);
+  row(
+    `Vercel (real vercel CLI, probes only): canary breaks at 10 % → release aborted (median of ${VERCEL_TRIALS}); one CLI call`,
+    '≤ 3 s',
+    `${ms(median(watched))} (max ${ms(Math.max(...watched))}); CLI call ${ms(median(v.call))}`,
+    `probes at each 10 s check only: ${ms(v.checks[0].ms)}`,
+    ratio(median(watched), v.checks[0].ms),
     Math.max(...watched) <= 3000,
   );
 }

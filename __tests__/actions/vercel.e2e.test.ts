@@ -42,6 +42,7 @@ beforeEach(async () => {
       { id: 'dpl_stable', url: fronts[0]!.host, target: 'production', readyState: 'READY' },
       { id: 'dpl_canary', url: fronts[1]!.host, target: 'production', readyState: 'READY' },
       { id: 'dpl_preview', url: fronts[1]!.host, target: null, readyState: 'READY' },
+      { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
     ],
   });
 });
@@ -144,6 +145,15 @@ describe('vercel provider through the vercel CLI', () => {
       expect(back.code).toBe(0);
       expect(api.production()).toBe('dpl_stable');
       expect(releaseMoves().at(-1)).toBe('POST /v9/projects/prj_shop/rollback/dpl_stable');
+
+      // A deployment named by its host, as `vercel deploy` prints it without https://.
+      const older = await vercel('rollback', {
+        'to-revision': 'shop-old-acme.vercel.app',
+        reason: 'older still',
+      });
+      expect(older.code).toBe(0);
+      expect(api.production()).toBe('dpl_old');
+      expect(older.outputs['split']).toBe(JSON.stringify({ 'shop-old-acme.vercel.app': 100 }));
     },
     SLOW,
   );
@@ -257,6 +267,12 @@ describe('vercel provider through the vercel CLI', () => {
       ['shift-traffic', { 'vercel-domain': 'https://shop.example.com/' }, 'vercel-domain', /domain name/],
       ['rollback', { 'vercel-token': 'not a token' }, 'vercel-token', /access token/],
       ['deploy-canary', { 'initial-percent': '10' }, 'initial-percent', /must be 0 with provider vercel/],
+      [
+        'shift-traffic',
+        { 'canary-revision': 'https://shop-canary-acme.vercel.app' },
+        'canary-revision',
+        /not a URL: a Vercel deployment is its dpl_ id, or its host without https:\/\//,
+      ],
     ];
     for (const [action, inputs, input, says] of cases) {
       const run = await vercel(action, {

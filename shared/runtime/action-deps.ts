@@ -1,13 +1,7 @@
 import type { Clock } from '../adapters/clock.js';
 import type { HttpClient } from '../adapters/http.js';
-import type { TrafficProvider } from '../adapters/providers/provider.js';
+import type { ProviderHints, TrafficProvider } from '../adapters/providers/provider.js';
 import type { Runtime } from './runtime.js';
-
-/** What a provider may need beyond the inputs. */
-export interface ProviderHints {
-  /** shift-traffic's plan weights: a Vercel release's stages. */
-  'planned-weights'?: readonly number[];
-}
 
 /** What a traffic action's main needs; tests pass fakes or real local parts. */
 export interface TrafficActionDeps<Settings> {

@@ -7,7 +7,7 @@ import { kubernetesProvider } from './kubernetes.js';
 import { systemClock } from '../clock.js';
 import { localProvider } from './local.js';
 import { vercelProvider } from './vercel.js';
-import type { TrafficProvider } from './provider.js';
+import type { ProviderHints, TrafficProvider } from './provider.js';
 
 /** The revisions an action names, handed to command scripts as context. */
 interface NamedRevisions {
@@ -17,14 +17,12 @@ interface NamedRevisions {
   'cloud-run-tag'?: string | undefined;
   'rollout-timeout'?: number | undefined;
   'hang-after'?: number | undefined;
-  /** shift-traffic: the plan's weights (a Vercel release's stages). */
-  'planned-weights'?: readonly number[] | undefined;
 }
 
 /** An empty (or blank) input means "not given". */
 const optional = (text: string) => (text.trim() ? text : undefined);
 
-type Settings = ProviderSettings & NamedRevisions;
+type Settings = ProviderSettings & NamedRevisions & ProviderHints;
 
 const haproxyFrom = (s: Settings) =>
   haproxyProvider({

@@ -32,6 +32,12 @@ export interface TrafficProvider {
   deploy?(request: DeployRequest): Promise<Revision>;
 }
 
+/** What a provider may need beyond the inputs. */
+export interface ProviderHints {
+  /** shift-traffic's plan weights: a Vercel release's stages. */
+  'planned-weights'?: readonly number[] | undefined;
+}
+
 export interface DeployRequest {
   revision: string;
   /** HAProxy: host:port where the new revision listens. */

@@ -26,7 +26,7 @@ export interface VercelOptions {
   scope?: string;
   /** Handed to the CLI as VERCEL_TOKEN, never on its command line. */
   token?: string;
-  /** The revisions the step names: deployment ids (dpl_…) or URLs. */
+  /** The revisions the step names: deployment ids (dpl_…) or hosts. */
   revisions: readonly string[];
   /** The one being released, when the step names it. */
   canary?: string;
@@ -98,7 +98,7 @@ class VercelProject implements TrafficProvider {
     return found;
   }
 
-  /** Deployment ids back to the names the step used (an id, or a URL). */
+  /** Deployment ids back to the names the step used (an id, or a host). */
   private async names(): Promise<Map<string, string>> {
     const { revisions } = this.options;
     // About a second per CLI call: the lookups run side by side.

@@ -216,6 +216,13 @@ export const revisionName = z
   .string()
   .check(z.trim())
   .check(z.minLength(1, 'is required'))
+  // What `vercel deploy` prints is a URL; the deployment is named by its id or its host.
+  .check(
+    z.refine(
+      (v: string) => !v.includes('://'),
+      'must be a revision name, not a URL: a Vercel deployment is its dpl_ id, or its host without https://',
+    ),
+  )
   .check(z.maxLength(63, 'must be at most 63 characters'))
   .check(
     z.regex(

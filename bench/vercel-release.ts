@@ -8,14 +8,13 @@
 // few of them.
 // Usage: node --import tsx bench/vercel-release.ts [--trials 3] [--baseline-trials 1]
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot, runAction } from '../__tests__/support/run-action.js';
+import { runAction } from '../__tests__/support/run-action.js';
 import { startService, type TestService } from '../__tests__/support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate } from '../__tests__/support/tls-front.js';
 import { startVercelApi, type VercelApi } from '../__tests__/support/vercel-api.js';
+import { VERCEL_TOKEN as TOKEN, vercelCliEnv, vercelInputs } from '../__tests__/support/vercel-step.js';
 
-const TOKEN = 'vercelToken0123456789';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const certificate: LocalCertificate = localCertificate();
 
@@ -39,11 +38,7 @@ async function lab<T>(use: (api: VercelApi, canary: TestService) => Promise<T>):
   }
 }
 
-const cli = (api: VercelApi) => ({
-  HOME: api.home,
-  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
-  NODE_EXTRA_CA_CERTS: certificate.caFile,
-});
+const cli = (api: VercelApi) => vercelCliEnv(api, certificate);
 const state = (api: VercelApi) => api.rollingRelease.release?.['state'];
 
 /** ms from the canary breaking to the release aborted, on the lab's clock. */
@@ -53,11 +48,7 @@ function trial(gates: Record<string, string>): Promise<{ ms: number; outcome: st
     let backAt = 0;
     const run = await runAction('shift-traffic', {
       inputs: {
-        provider: 'vercel',
-        'vercel-project': 'shop',
-        'vercel-domain': 'shop.example.com',
-        'vercel-scope': 'acme',
-        'vercel-token': TOKEN,
+        ...vercelInputs,
         'stable-revision': 'dpl_stable',
         'canary-revision': 'dpl_canary',
         steps: '10,100',

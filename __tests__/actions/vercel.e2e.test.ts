@@ -5,15 +5,14 @@
  * The CLI takes about a second a call, so these tests are few and long.
  */
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { recipe } from '../support/recipes.js';
-import { expectOneLineError, maskedValues, repoRoot, runAction, visibleLog } from '../support/run-action.js';
+import { expectOneLineError, maskedValues, runAction, visibleLog } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
 import { startVercelApi, type VercelApi } from '../support/vercel-api.js';
+import { VERCEL_TOKEN as TOKEN, vercelCliEnv, vercelInputs } from '../support/vercel-step.js';
 
 const SLOW = 180_000;
-const TOKEN = 'vercelToken0123456789';
 
 let certificate: LocalCertificate;
 let stable: TestService;
@@ -48,11 +47,7 @@ beforeEach(async () => {
 });
 afterEach(() => api.close());
 
-const env = () => ({
-  HOME: api.home,
-  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
-  NODE_EXTRA_CA_CERTS: certificate.caFile,
-});
+const env = () => vercelCliEnv(api, certificate);
 const vercel = (
   action: string,
   inputs: Record<string, string>,
@@ -60,14 +55,7 @@ const vercel = (
 ) =>
   runAction(action, {
     ...(whileRunning && { whileRunning }),
-    inputs: {
-      provider: 'vercel',
-      'vercel-project': 'shop',
-      'vercel-domain': 'shop.example.com',
-      'vercel-scope': 'acme',
-      'vercel-token': TOKEN,
-      ...inputs,
-    },
+    inputs: { ...vercelInputs, ...inputs },
     env: env(),
     timeoutMs: 150_000,
   });
@@ -219,11 +207,7 @@ describe('vercel provider through the vercel CLI', () => {
     'when the main step is killed mid-release, the post step aborts the release',
     async () => {
       const inputs = {
-        provider: 'vercel',
-        'vercel-project': 'shop',
-        'vercel-domain': 'shop.example.com',
-        'vercel-scope': 'acme',
-        'vercel-token': TOKEN,
+        ...vercelInputs,
         'stable-revision': 'dpl_stable',
         'canary-revision': 'dpl_canary',
         steps: '10,50,100',

@@ -5,6 +5,7 @@ import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
+  checkEasRevisions,
   checkProviderInputs,
   providerExamples,
   providerInputs,
@@ -31,6 +32,7 @@ export const rollbackInputs = z
   .check(
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
+      checkEasRevisions(s, ctx);
       if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
         refuse(
           ctx,

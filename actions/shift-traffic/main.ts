@@ -36,7 +36,8 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const gates = await rolloutGates(settings, plan, names, deps);
     const { provider, redactor } = gates;
-    const policy = gatePolicyOf(settings, Boolean(provider.metrics));
+    const counts = provider.kind === 'eas-update' ? 'launches' : 'requests';
+    const policy = gatePolicyOf(settings, Boolean(provider.metrics), counts);
 
     if (settings['dry-run'])
       return publishDryRun(
@@ -81,6 +82,6 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         warning: (m) => runtime.warning(redactor.redact(m)),
       });
     }
-    await publish(runtime, shiftTrafficResult(result, names, gates.notes), redactor);
+    await publish(runtime, shiftTrafficResult(result, names, gates.notes, counts), redactor);
   });
 }

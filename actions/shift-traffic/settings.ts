@@ -14,6 +14,7 @@ import {
   type Plan,
 } from '../../shared/core/traffic/plan.js';
 import {
+  checkEasRevisions,
   checkProviderInputs,
   providerExamples,
   providerInputs,
@@ -71,6 +72,12 @@ export const shiftTrafficInputs = z
     'max-error-increase': optionalInput(ratio),
     /** Fewer canary requests than this in a check gives no verdict. */
     'min-requests': wholeNumber(1, 1_000_000),
+    /** EAS Update crash gate: the canary update's highest acceptable share of crashed launches. */
+    'max-crash-rate': ratio,
+    /** EAS Update crash gate: the highest acceptable excess over the previous update's; empty to not compare. */
+    'max-crash-increase': optionalInput(ratio),
+    /** EAS Update crash gate: fewer canary launches than this in a check gives no verdict. */
+    'min-launches': wholeNumber(1, 100_000_000),
     /** Failed checks in a row tolerated before rolling back (0: the first failure rolls back). */
     'failure-limit': wholeNumber(0, 100),
     /** Report gate failures without rolling back. */
@@ -124,6 +131,7 @@ export const shiftTrafficInputs = z
   .check(
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
+      checkEasRevisions(s, ctx);
       if (s['stable-revision'] === s['canary-revision']) {
         refuse(ctx, 'canary-revision', 'must differ from stable-revision');
       }
@@ -194,6 +202,9 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'max-error-rate': 'max-error-rate: 5%',
   'max-error-increase': 'max-error-increase: 1%',
   'min-requests': 'min-requests: 20',
+  'max-crash-rate': 'max-crash-rate: 0.5%',
+  'max-crash-increase': 'max-crash-increase: 0.2%',
+  'min-launches': 'min-launches: 500',
   'failure-limit': 'failure-limit: 0',
   'hang-after': 'hang-after: 5s',
   'dry-run': 'dry-run: true',

@@ -17,7 +17,7 @@ export interface CommandRunner {
     program: string,
     args: readonly string[],
     /** failureIsAnswer: a non-zero exit is returned (with exitCode), for CLIs whose errors we read ourselves. */
-    options?: { env?: Record<string, string>; input?: string; failureIsAnswer?: boolean },
+    options?: { env?: Record<string, string>; input?: string; failureIsAnswer?: boolean; cwd?: string },
   ): Promise<CommandResult>;
 }
 
@@ -36,6 +36,7 @@ export function execRunner(
         env,
         silent: true,
         ignoreReturnCode: true,
+        ...(options.cwd && { cwd: options.cwd }),
         ...(options.input !== undefined && { input: Buffer.from(options.input) }),
       }).catch((error: unknown) => {
         // @actions/io's paragraph about file modes, said as what to do.

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { ProviderSettings } from '../../core/traffic/provider-settings.js';
 import { execRunner } from '../exec.js';
 import { cloudRunProvider } from './cloud-run.js';
 import { commandProvider } from './command.js';
+import { easUpdateProvider } from './eas-update.js';
 import { haproxyProvider } from './haproxy.js';
 import { kubernetesProvider } from './kubernetes.js';
 import { systemClock } from '../clock.js';
@@ -85,6 +87,21 @@ function vercelFrom(s: Settings): TrafficProvider {
   );
 }
 
+function easUpdateFrom(s: Settings): TrafficProvider {
+  const token = optional(s['expo-token']);
+  return easUpdateProvider(
+    {
+      branch: s['eas-branch'],
+      projectDir: path.resolve(optional(s['eas-project-dir']) ?? '.'),
+      ...(token && { token }),
+      revisions: [s['stable-revision'], s['canary-revision'], s['to-revision']].filter(
+        (r): r is string => !!r,
+      ),
+    },
+    execRunner(),
+  );
+}
+
 function commandFrom(s: Settings): TrafficProvider {
   const env: Record<string, string> = {};
   if (s['stable-revision']) env['STABLE_REVISION'] = s['stable-revision'];
@@ -111,6 +128,7 @@ const PROVIDERS: Readonly<Record<string, (settings: Settings) => TrafficProvider
   'cloud-run': cloudRunFrom,
   kubernetes: kubernetesFrom,
   vercel: vercelFrom,
+  'eas-update': easUpdateFrom,
   local: (s) => localProvider(s['local-router-url']),
   command: commandFrom,
 };

@@ -29,7 +29,14 @@ export interface ErrorRatePolicy {
   maxIncreaseOverStable?: number;
   /** Fewer canary requests than this in a window gives no verdict. */
   minRequests: number;
+  /** What the counts are: a router's requests and 5xx answers, or an app's launches and crashes. */
+  counts?: 'requests' | 'launches';
 }
+
+const TERMS = {
+  requests: { rate: '5xx rate', of: 'requests', counters: 'router counters' },
+  launches: { rate: 'crash rate', of: 'launches', counters: 'launch counts' },
+} as const;
 
 export interface GatePolicy {
   errorRate?: ErrorRatePolicy;
@@ -62,12 +69,13 @@ export function errorRateCheck(
   canary: RouterCounts | undefined,
   stable: RouterCounts | undefined,
 ): CheckResult {
-  if (!canary) return { verdict: 'inconclusive', reasons: ['router counters unavailable for the canary'] };
+  const terms = TERMS[policy.counts ?? 'requests'];
+  if (!canary) return { verdict: 'inconclusive', reasons: [`${terms.counters} unavailable for the canary`] };
   if (canary.requests < policy.minRequests) {
     return {
       verdict: 'inconclusive',
       reasons: [
-        `${canary.requests} canary requests, fewer than the ${policy.minRequests} needed for a verdict`,
+        `${canary.requests} canary ${terms.of}, fewer than the ${policy.minRequests} needed for a verdict`,
       ],
     };
   }
@@ -76,20 +84,20 @@ export function errorRateCheck(
   if (rate > policy.maxErrorRate) {
     const hung = canary.stalled ? `, ${canary.stalled} of them unanswered and still waiting (hung)` : '';
     reasons.push(
-      `canary 5xx rate ${pct(rate)} (${canary.errors5xx}/${canary.requests}${hung}) over the ${pct(policy.maxErrorRate)} limit`,
+      `canary ${terms.rate} ${pct(rate)} (${canary.errors5xx}/${canary.requests}${hung}) over the ${pct(policy.maxErrorRate)} limit`,
     );
   }
   if (policy.maxIncreaseOverStable !== undefined && stable && stable.requests >= policy.minRequests) {
     const stableRate = stable.errors5xx / stable.requests;
     if (rate - stableRate > policy.maxIncreaseOverStable) {
       reasons.push(
-        `canary 5xx rate ${pct(rate)} exceeds stable's ${pct(stableRate)} by more than ${pct(policy.maxIncreaseOverStable)}`,
+        `canary ${terms.rate} ${pct(rate)} exceeds stable's ${pct(stableRate)} by more than ${pct(policy.maxIncreaseOverStable)}`,
       );
     }
   }
   return reasons.length > 0
     ? { verdict: 'fail', reasons }
-    : { verdict: 'pass', reasons: [`canary 5xx rate ${pct(rate)} over ${canary.requests} requests`] };
+    : { verdict: 'pass', reasons: [`canary ${terms.rate} ${pct(rate)} over ${canary.requests} ${terms.of}`] };
 }
 
 export function probeCheck(

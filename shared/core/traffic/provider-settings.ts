@@ -4,9 +4,18 @@ import { refuse } from '../schema-kit.js';
  * shift-traffic and rollback.
  */
 import { urlSecrets } from '../url.js';
+import { UPDATE_GROUP } from './eas-rollout.js';
 import * as z from 'zod/mini';
 
-export const PROVIDERS = ['haproxy', 'cloud-run', 'kubernetes', 'vercel', 'command', 'local'] as const;
+export const PROVIDERS = [
+  'haproxy',
+  'cloud-run',
+  'kubernetes',
+  'vercel',
+  'eas-update',
+  'command',
+  'local',
+] as const;
 
 export const providerInputs = {
   /** Which router carries the traffic. */
@@ -47,6 +56,12 @@ export const providerInputs = {
   'vercel-scope': z.string().check(z.trim()),
   /** vercel: an access token; empty to use VERCEL_TOKEN from the step's env. */
   'vercel-token': z.string().check(z.trim()),
+  /** eas-update: the branch whose update groups the app's channel serves. */
+  'eas-branch': z.string().check(z.trim()),
+  /** eas-update: the Expo project's directory (app.json with its EAS project id); empty for the workspace. */
+  'eas-project-dir': z.string().check(z.trim()),
+  /** eas-update: an Expo access token; empty to use EXPO_TOKEN from the step's env. */
+  'expo-token': z.string().check(z.trim()),
   /** local: the admin URL of the embedded rehearsal router. */
   'local-router-url': z.string().check(z.trim()),
   /** command: prints the split as JSON, e.g. {"blue": 90, "green": 10}. */
@@ -77,6 +92,9 @@ export const providerExamples = {
   'vercel-domain': 'vercel-domain: shop.example.com',
   'vercel-scope': 'vercel-scope: acme',
   'vercel-token': 'vercel-token: ${{ secrets.VERCEL_TOKEN }}',
+  'eas-branch': 'eas-branch: production',
+  'eas-project-dir': 'eas-project-dir: apps/mobile',
+  'expo-token': 'expo-token: ${{ secrets.EXPO_TOKEN }}',
   'local-router-url': 'local-router-url: http://127.0.0.1:8080',
   'command-get-split': 'command-get-split: ./scripts/traffic.sh get',
   'command-set-split': 'command-set-split: ./scripts/traffic.sh set "$SPLIT_JSON"',
@@ -186,6 +204,25 @@ const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
       message: 'must be a Vercel access token (letters, digits, _ and -), passed from a secret',
     },
   ],
+  // EAS branch names are free text to Expo; these keep one from being read as a flag.
+  'eas-update': [
+    {
+      input: 'eas-branch',
+      required: required('eas-update', ' (the branch your production channel points at)'),
+      valid: (v) => /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/.test(v),
+      message: "must be an EAS branch name such as production: letters, digits, '.', '_', '/' and '-'",
+    },
+    {
+      input: 'eas-project-dir',
+      valid: (v) => !/\p{Cc}|^-/u.test(v),
+      message: "must be a directory path without control characters, not starting with '-'",
+    },
+    {
+      input: 'expo-token',
+      valid: (v) => /^[A-Za-z0-9_-]{8,200}$/.test(v),
+      message: 'must be an Expo access token (letters, digits, _ and -), passed from a secret',
+    },
+  ],
   local: [
     {
       input: 'local-router-url',
@@ -232,9 +269,31 @@ export const revisionName = z
   );
 
 /** Provider inputs that are or carry credentials (a token, a router URL with user-info), for masking. */
-export function providerSecrets(s: Pick<ProviderSettings, 'local-router-url' | 'vercel-token'>): string[] {
+export function providerSecrets(
+  s: Pick<ProviderSettings, 'local-router-url' | 'vercel-token' | 'expo-token'>,
+): string[] {
   return [
     ...(s['local-router-url'] ? urlSecrets(s['local-router-url']) : []),
     ...(s['vercel-token'] ? [s['vercel-token']] : []),
+    ...(s['expo-token'] ? [s['expo-token']] : []),
   ];
+}
+
+/** EAS revisions are update groups: one named otherwise is refused before the CLI is run. */
+export function checkEasRevisions(
+  s: { provider: string } & Partial<
+    Record<'stable-revision' | 'canary-revision' | 'to-revision', string | undefined>
+  >,
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (s.provider !== 'eas-update') return;
+  for (const input of ['stable-revision', 'canary-revision', 'to-revision'] as const) {
+    const value = s[input];
+    if (value && !UPDATE_GROUP.test(value))
+      refuse(
+        ctx,
+        input,
+        'must be an EAS update group ID (a UUID, as eas update:list prints it) with provider eas-update',
+      );
+  }
 }

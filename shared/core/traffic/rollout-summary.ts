@@ -18,6 +18,8 @@ export function rolloutSummary(
   names: { stable: string; canary: string },
   /** Where the gates' numbers came from and their limits, one line each. */
   notes: readonly string[] = [],
+  /** What the bars measure: the router's 5xx rate, or an app update's crash rate. */
+  rateName = '5xx rate',
 ): string {
   const { outcome } = result;
   const reason = 'reason' in outcome ? ` — ${escapeCell(outcome.reason)}` : '';
@@ -43,13 +45,13 @@ export function rolloutSummary(
       ? table(['#', 'Step', 'Canary', 'Took', 'Checks (pass / fail / no verdict)', 'Result'], rows)
       : '_No step ran._',
     '',
-    rolloutChart(result.timeline),
+    rolloutChart(result.timeline, rateName),
     '',
   ].join('\n');
 }
 
-/** Canary weight (line) and canary 5xx rate (bars), both in percent, over the rollout's time. */
-export function rolloutChart(timeline: readonly TimelinePoint[]): string {
+/** Canary weight (line) and canary 5xx (or crash) rate (bars), both in percent, over the rollout's time. */
+export function rolloutChart(timeline: readonly TimelinePoint[], rateName = '5xx rate'): string {
   if (timeline.length < 2) return '';
   const start = timeline[0]?.atMs ?? 0;
   const points = timeline.map((p) => ({ ...p, atMs: p.atMs - start }));
@@ -69,5 +71,5 @@ export function rolloutChart(timeline: readonly TimelinePoint[]): string {
       { kind: 'line', valueAt: peakStep(points, (p) => p.canaryPercent) },
     ],
   });
-  return chart ? ['### Canary weight (line) and 5xx rate (bars), %', '', chart].join('\n') : '';
+  return chart ? [`### Canary weight (line) and ${rateName} (bars), %`, '', chart].join('\n') : '';
 }

@@ -16,20 +16,33 @@ export interface GateInputs {
   'max-error-rate': number;
   'min-requests': number;
   'max-error-increase'?: number | undefined;
+  'max-crash-rate': number;
+  'min-launches': number;
+  'max-crash-increase'?: number | undefined;
   'failure-limit': number;
   advisory: boolean;
 }
 
-/** The router's error rate gates only where the provider reports router metrics. */
-export function gatePolicyOf(settings: GateInputs, routerMetrics: boolean): GatePolicy {
+/**
+ * The router's error rate gates only where the provider reports router metrics; an
+ * app's update (EAS) reports launches and crashes instead, gated by the crash inputs.
+ */
+export function gatePolicyOf(
+  settings: GateInputs,
+  routerMetrics: boolean,
+  counts: 'requests' | 'launches' = 'requests',
+): GatePolicy {
+  const [max, min, increase] =
+    counts === 'launches'
+      ? (['max-crash-rate', 'min-launches', 'max-crash-increase'] as const)
+      : (['max-error-rate', 'min-requests', 'max-error-increase'] as const);
   return {
     ...(routerMetrics && {
       errorRate: {
-        maxErrorRate: settings['max-error-rate'],
-        minRequests: settings['min-requests'],
-        ...(settings['max-error-increase'] !== undefined && {
-          maxIncreaseOverStable: settings['max-error-increase'],
-        }),
+        maxErrorRate: settings[max],
+        minRequests: settings[min],
+        ...(settings[increase] !== undefined && { maxIncreaseOverStable: settings[increase] }),
+        ...(counts === 'launches' && { counts }),
       },
     }),
     failureLimit: settings['failure-limit'],
@@ -59,6 +72,7 @@ export function shiftTrafficResult(
   result: RolloutResult,
   names: Names,
   notes: readonly string[],
+  counts: 'requests' | 'launches' = 'requests',
 ): ActionResult {
   const { outcome } = result;
   const reason = 'reason' in outcome ? outcome.reason : '';
@@ -92,7 +106,7 @@ export function shiftTrafficResult(
     annotations: failure
       ? [{ level: 'error', message: failure, properties: { title: `shift-traffic: ${outcome.kind}` } }]
       : [],
-    summary: rolloutSummary(result, names, notes),
+    summary: rolloutSummary(result, names, notes, counts === 'launches' ? 'crash rate' : '5xx rate'),
     ...(failure && { failure }),
   };
 }

@@ -1,0 +1,238 @@
+/**
+ * provider: eas-update with the real eas CLI (eas-cli 24.8.0) against a local Expo
+ * GraphQL API (support/expo-api.ts). Devices launch the branch's updates while the
+ * rollout runs, each in the rollout or on its control by its bucket, and crash at
+ * their bundle's rate; the crash gate reads those launches through update:insights.
+ * eas-cli reaches the local API only on 127.0.0.1:3000, so this is the one test file
+ * that starts it.
+ */
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
+import { recipe } from '../support/recipes.js';
+import { expectOneLineError, maskedValues, repoRoot, runAction, visibleLog } from '../support/run-action.js';
+
+const SLOW = 180_000;
+const TOKEN = 'expoToken0123456789';
+const PROJECT = '6a1b0c2d-0000-4000-8000-000000000001';
+const OLD = '0b0b0b0b-0000-4000-8000-000000000000';
+const STABLE = '11111111-1111-4111-8111-111111111111';
+const CANARY = '22222222-2222-4222-8222-222222222222';
+
+let api: ExpoApi;
+let devices: NodeJS.Timeout | undefined;
+
+beforeEach(async () => {
+  api = await startExpoApi({
+    token: TOKEN,
+    projectId: PROJECT,
+    groups: [
+      ['production', OLD, 'v0'],
+      ['production', STABLE, 'v1'],
+      ['release-candidates', CANARY, 'v2'],
+    ],
+    crashRates: { v0: 0.001, v1: 0.001 },
+  });
+});
+afterEach(async () => {
+  clearInterval(devices);
+  await api.close();
+});
+
+/** Devices keep launching the app: 200 launches every 100 ms, split as the branch says. */
+const launching = () => {
+  devices = setInterval(() => api.launch('production', 200), 100);
+};
+
+const easInputs = () => ({
+  provider: 'eas-update',
+  'eas-branch': 'production',
+  'eas-project-dir': api.projectDir,
+  'expo-token': TOKEN,
+});
+const env = () => ({
+  HOME: api.home,
+  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
+  EXPO_LOCAL: '1',
+});
+const eas = (
+  action: string,
+  inputs: Record<string, string>,
+  whileRunning?: (c: ChildProcess) => Promise<void>,
+) =>
+  runAction(action, {
+    ...(whileRunning && { whileRunning }),
+    inputs: { ...easInputs(), ...inputs },
+    env: env(),
+    timeoutMs: 150_000,
+  });
+const shift = (inputs: Record<string, string> = {}) =>
+  eas('shift-traffic', {
+    'stable-revision': STABLE,
+    'canary-revision': CANARY,
+    steps: '10,50,100',
+    'step-duration': '3s',
+    'check-interval': '1s',
+    'min-launches': '20',
+    ...inputs,
+  });
+/** The mutations eas made, in order. */
+const changes = () => api.operations.filter((op) => /Mutation|Deletion/.test(op));
+
+describe('eas-update provider through the eas CLI', () => {
+  it(
+    'an update whose crash rate rises is reverted by the crash gate; the branch serves the previous update again',
+    async () => {
+      api.setCrashRate('v2', 0.05);
+      launching();
+      const run = await shift();
+      expect(run.outputs['outcome']).toBe('rolled-back');
+      expect(run.code).toBe(1);
+      expect(run.outputs['reason']).toMatch(/canary crash rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/);
+      const [newest, ...rest] = api.groupsOn('production');
+      // The revert deleted the rollout group and republished the control under a new id.
+      expect(newest).toMatchObject({
+        bundle: 'v1',
+        rollout: null,
+        message: `release-actions: rollback to ${STABLE}`,
+      });
+      expect(rest.map((g) => g.bundle)).toEqual(['v1', 'v0']);
+      expect(changes()).toEqual([
+        'UpdatePublishMutation',
+        'ScheduleUpdateGroupDeletion',
+        'UpdatePublishMutation',
+      ]);
+      expect(run.outputs['split']).toBe(JSON.stringify({ [STABLE]: 100 }));
+      expect(visibleLog(run)).not.toContain(TOKEN);
+      expect(maskedValues(run)).toContain(TOKEN);
+    },
+    SLOW,
+  );
+
+  it(
+    "eas-update-rollout.yml's step raises a healthy update's rollout to 100; rollback then republishes the previous group",
+    async () => {
+      const step = recipe('eas-update-rollout.yml', 'shift-traffic');
+      api.setCrashRate('v2', 0.001);
+      launching();
+      const run = await shift({
+        ...step.with,
+        // What the runner would expand, and hours made seconds.
+        'expo-token': TOKEN,
+        'eas-project-dir': api.projectDir,
+        'stable-revision': STABLE,
+        'canary-revision': CANARY,
+        'step-duration': '4s',
+        'check-interval': '1s',
+        // One crash in 1000 launches must not trip 0.5 %: a verdict needs enough launches.
+        'min-launches': '300',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.outputs['reason']).toBe('');
+      expect(run.outputs['outcome']).toBe('promoted');
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v2', rollout: 100 });
+      expect(changes()).toEqual([
+        'UpdatePublishMutation',
+        ...Array(changes().length - 1).fill('SetRolloutPercentageMutation'),
+      ]);
+      expect(run.summary).toContain('Canary weight (line) and crash rate (bars), %');
+      expect(run.summary).toMatch(/passed 2 of 2 checks/);
+
+      const back = await eas('rollback', { 'to-revision': STABLE, reason: 'checkout crashes' });
+      expect(back.stderr).toBe('');
+      expect(back.code).toBe(0);
+      expect(api.groupsOn('production')[0]).toMatchObject({
+        bundle: 'v1',
+        rollout: null,
+        message: `release-actions: rollback to ${STABLE}`,
+      });
+      expect(back.outputs['split']).toBe(JSON.stringify({ [STABLE]: 100 }));
+    },
+    SLOW,
+  );
+
+  it(
+    'deploy-canary starts the rollout at initial-percent; a re-run of shift-traffic carries it on',
+    async () => {
+      const run = await eas('deploy-canary', {
+        'canary-revision': CANARY,
+        'stable-revision': STABLE,
+        'initial-percent': '5',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(api.groupsOn('production')[0]).toMatchObject({
+        bundle: 'v2',
+        rollout: 5,
+        message: `release-actions: rollout of ${CANARY}`,
+      });
+      expect(JSON.parse(run.outputs['split'] ?? '{}')).toEqual({ [STABLE]: 95, [CANARY]: 5 });
+
+      launching();
+      // The plan names the share deploy-canary gave, so the rollout resumes from it.
+      const shifted = await shift({ steps: '5,50,100', 'step-duration': '2s' });
+      expect(shifted.outputs['outcome']).toBe('promoted');
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v2', rollout: 100 });
+    },
+    SLOW,
+  );
+
+  it(
+    'a group eas does not know, a wrong token, and a rollout lowered by hand are refused in one line; nothing is published',
+    async () => {
+      const unknown = await eas('deploy-canary', {
+        'canary-revision': '33333333-3333-4333-8333-333333333333',
+        'stable-revision': STABLE,
+      });
+      expect(unknown.code).toBe(1);
+      expect(visibleLog(unknown)).toMatch(
+        /^::error::.*eas has no update group 33333333-3333-4333-8333-333333333333: Could not find any updates with group ID/m,
+      );
+
+      const denied = await eas('rollback', { 'to-revision': STABLE, 'expo-token': 'someoneElsesToken' });
+      expect(denied.code).toBe(1);
+      expect(visibleLog(denied)).toMatch(/^::error::.*Unauthorized/m);
+      expect(visibleLog(denied)).not.toContain('someoneElsesToken');
+
+      // A partial rollback (stable to 90 %) would take the 50 % rollout to 10 %: EAS only raises it.
+      await eas('deploy-canary', {
+        'canary-revision': CANARY,
+        'stable-revision': STABLE,
+        'initial-percent': '50',
+      });
+      const lower = await eas('rollback', { 'to-revision': STABLE, percent: '90' });
+      expect(lower.code).toBe(1);
+      expect(visibleLog(lower)).toMatch(/EAS only raises a rollout's percentage \(revert it to go back\)/);
+      expect(changes()).toEqual(['UpdatePublishMutation']);
+      for (const run of [unknown, denied, lower]) expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses bad inputs in one line before calling eas',
+    async () => {
+      const cases: [string, Record<string, string>, string, RegExp][] = [
+        ['shift-traffic', { 'eas-branch': '' }, 'eas-branch', /is required with provider: eas-update/],
+        ['rollback', { 'eas-branch': '--help' }, 'eas-branch', /EAS branch name/],
+        ['deploy-canary', { 'canary-revision': 'v2.0.0' }, 'canary-revision', /EAS update group ID \(a UUID/],
+        ['rollback', { 'to-revision': 'production' }, 'to-revision', /EAS update group ID/],
+        ['shift-traffic', { 'expo-token': 'not a token' }, 'expo-token', /Expo access token/],
+        ['shift-traffic', { 'max-crash-rate': 'lots' }, 'max-crash-rate', /./],
+        ['shift-traffic', { 'min-launches': '0' }, 'min-launches', /./],
+      ];
+      for (const [action, inputs, input, says] of cases) {
+        const run = await eas(action, {
+          'stable-revision': STABLE,
+          'canary-revision': CANARY,
+          'to-revision': STABLE,
+          steps: '10,100',
+          ...inputs,
+        });
+        expectOneLineError(run, input, says);
+      }
+      expect(api.operations).toEqual([]);
+    },
+    SLOW,
+  );
+});

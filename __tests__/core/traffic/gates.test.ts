@@ -36,6 +36,24 @@ describe('errorRateCheck', () => {
         .reasons,
     ).toEqual(['canary 5xx rate 100.0% (40/40) over the 5.0% limit']);
   });
+
+  it("speaks of an app update's launches and crashes when those are the counts", () => {
+    const crashes = {
+      maxErrorRate: 0.005,
+      maxIncreaseOverStable: 0.002,
+      minRequests: 500,
+      counts: 'launches',
+    } as const;
+    expect(errorRateCheck(crashes, { requests: 400, errors5xx: 40 }, undefined).reasons).toEqual([
+      '400 canary launches, fewer than the 500 needed for a verdict',
+    ]);
+    expect(
+      errorRateCheck(crashes, { requests: 1000, errors5xx: 9 }, { requests: 9000, errors5xx: 9 }).reasons,
+    ).toEqual([
+      'canary crash rate 0.9% (9/1000) over the 0.5% limit',
+      "canary crash rate 0.9% exceeds stable's 0.1% by more than 0.2%",
+    ]);
+  });
 });
 
 describe('countsDelta', () => {

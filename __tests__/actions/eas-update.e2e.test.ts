@@ -33,7 +33,8 @@ beforeEach(async () => {
     ],
     crashRates: { v0: 0.001, v1: 0.001 },
   });
-});
+  // Another test file may hold eas-cli's fixed port for a while.
+}, 180_000);
 afterEach(async () => {
   clearInterval(devices);
   await api.close();
@@ -173,6 +174,53 @@ describe('eas-update provider through the eas CLI', () => {
       const shifted = await shift({ steps: '5,50,100', 'step-duration': '2s' });
       expect(shifted.outputs['outcome']).toBe('promoted');
       expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v2', rollout: 100 });
+    },
+    SLOW,
+  );
+
+  it(
+    'dry-run changes nothing; when the main step is killed mid-rollout, the post step reverts it',
+    async () => {
+      const dry = await shift({ 'dry-run': 'true' });
+      expect(dry.code).toBe(0);
+      expect(dry.outputs['outcome']).toBe('dry-run');
+      expect(changes()).toEqual([]);
+
+      launching();
+      const inputs = {
+        ...easInputs(),
+        'stable-revision': STABLE,
+        'canary-revision': CANARY,
+        steps: '10,50,100',
+        'step-duration': '60s',
+        'check-interval': '1s',
+      };
+      const run = await runAction('shift-traffic', {
+        inputs,
+        env: env(),
+        timeoutMs: 150_000,
+        whileRunning: async (child) => {
+          while (api.groupsOn('production')[0]?.rollout !== 10) await new Promise((r) => setTimeout(r, 50));
+          child.kill('SIGKILL');
+        },
+      });
+      expect(run.code).toBeNull();
+      const post = await runAction('shift-traffic', {
+        post: true,
+        inputs,
+        state: run.state,
+        env: env(),
+        timeoutMs: 60_000,
+      });
+      expect(post.code).toBe(0);
+      expect(visibleLog(post)).toContain('shift-traffic did not finish');
+      expect(maskedValues(post)).toContain(TOKEN);
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v1', rollout: null });
+      expect(changes()).toEqual([
+        'UpdatePublishMutation',
+        'ScheduleUpdateGroupDeletion',
+        'UpdatePublishMutation',
+      ]);
     },
     SLOW,
   );

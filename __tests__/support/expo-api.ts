@@ -62,6 +62,8 @@ export interface ExpoApiOptions {
 export interface ExpoApi {
   /** An app directory eas-cli accepts (app.json with the project id), and HOME. */
   projectDir: string;
+  /** Its files, for a workflow's checkout. */
+  files: Record<string, string>;
   home: string;
   /** operationName of each request, in order. */
   operations: string[];
@@ -74,6 +76,22 @@ export interface ExpoApi {
 }
 
 const bucketOf = (device: number) => (device * 37) % 100;
+
+/**
+ * eas-cli's port is fixed, so test files that start this API take turns: one waits
+ * while another holds the port (each closes it after its test).
+ */
+async function listenWhenFree(server: Server, deadline = Date.now() + 170_000): Promise<void> {
+  for (;;) {
+    const error = await new Promise<Error | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(EXPO_PORT, '127.0.0.1', () => resolve(undefined));
+    });
+    if (!error) return;
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw error;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
   const branches = new Map<string, string>();
@@ -447,15 +465,10 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         .end(JSON.stringify(answer(operation, request.variables ?? {})));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(EXPO_PORT, '127.0.0.1', () => resolve());
-  });
+  await listenWhenFree(server);
 
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'expo-app-'));
-  writeFileSync(
-    path.join(projectDir, 'app.json'),
-    JSON.stringify({
+  const files = {
+    'app.json': JSON.stringify({
       expo: {
         name: 'shop',
         slug: 'shop',
@@ -465,12 +478,15 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         updates: { url: `https://u.expo.dev/${options.projectId}` },
       },
     }),
-  );
-  writeFileSync(path.join(projectDir, 'package.json'), JSON.stringify({ name: 'shop', version: '1.0.0' }));
+    'package.json': JSON.stringify({ name: 'shop', version: '1.0.0' }),
+  };
+  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'expo-app-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(projectDir, name), text);
   const home = mkdtempSync(path.join(os.tmpdir(), 'expo-home-'));
 
   return {
     projectDir,
+    files,
     home,
     operations,
     groupsOn: (branch) =>

@@ -5,9 +5,10 @@
  */
 import type { WorkflowResult } from '../../tools/workflow-harness/index.js';
 import path from 'node:path';
-import { startReleaseLab, type ReleaseLab } from '../support/release-lab.js';
+import { RELEASE_FILES, startReleaseLab, type ReleaseLab } from '../support/release-lab.js';
 import { repoRoot } from '../support/run-action.js';
 import { startVercelApi } from '../support/vercel-api.js';
+import { startExpoApi } from '../support/expo-api.js';
 
 let lab: ReleaseLab;
 beforeEach(async () => (lab = await startReleaseLab()));
@@ -228,6 +229,50 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
       await vercel.close();
     }
   }, 120_000);
+
+  it('on EAS Update: eas republishes the previous update group on the branch, and the rollback is recorded', async () => {
+    const old = '11111111-1111-4111-8111-111111111111';
+    const expo = await startExpoApi({
+      token: 'expoToken0123456789',
+      projectId: '6a1b0c2d-0000-4000-8000-000000000001',
+      groups: [
+        ['production', old, 'v1'],
+        ['production', '22222222-2222-4222-8222-222222222222', 'v2'],
+      ],
+    });
+    try {
+      const caller = rollbackCaller(lab);
+      const job = caller.jobs.rollback as { with: Record<string, string>; secrets?: Record<string, string> };
+      Object.assign(job.with, { provider: 'eas-update', target: 'production', probes: '' });
+      job.secrets = { 'expo-token': '${{ secrets.EXPO_TOKEN }}' };
+      const run = await lab.run(
+        lab.caller('rollback.yml', caller),
+        {
+          event: 'workflow_dispatch',
+          inputs: { environment: 'production', 'target-revision': old, reason: 'crashes on launch' },
+        },
+        {
+          secrets: { EXPO_TOKEN: 'expoToken0123456789' },
+          repositoryFiles: { ...RELEASE_FILES, ...expo.files },
+          env: {
+            GITHUB_API_URL: lab.github.url,
+            HOME: expo.home,
+            EXPO_LOCAL: '1',
+            PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
+          },
+        },
+      );
+      expect(run.result).toBe('success');
+      expect(expo.groupsOn('production')[0]).toMatchObject({
+        bundle: 'v1',
+        message: `release-actions: rollback to ${old}`,
+      });
+      expect(run.jobs['rollback']?.called?.jobs['rollback']?.outputs).toEqual({ split: `${old} 100%` });
+      expect(lab.github.issues[0]?.body).toContain(`traffic now ${old} 100%`);
+    } finally {
+      await expo.close();
+    }
+  }, 200_000);
 
   it('refuses a dispatch without the required reason before any job runs', async () => {
     const file = lab.caller('rollback.yml', rollbackCaller(lab));

@@ -22,7 +22,9 @@
  * Launches are simulated as devices do: each launch is one device, in the rollout
  * when its bucket (0–99) is under the percentage, else on the control update; it
  * crashes at the rate of the bundle it runs. Insights are the counts so far, with no
- * reporting delay (the real ones lag by minutes).
+ * reporting delay (the real ones lag by minutes and come in daily buckets); a
+ * timespan must be ISO dates with start before end, as the CLI checks
+ * (observe/startAndEndTime.js), and the tests' launches all fall inside it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -380,6 +382,8 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         };
       }
       case 'ViewUpdateGroupInsights':
+        if (!(Date.parse(v['timespan']?.start) < Date.parse(v['timespan']?.end)))
+          return userError('timespan.start must be an ISO date before timespan.end');
         return {
           data: {
             updatesByGroup: groupOf(v['groupId']).map((u) => ({

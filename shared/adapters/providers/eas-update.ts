@@ -30,6 +30,12 @@ export interface EasUpdateOptions {
   token?: string;
   /** The update groups the step names. */
   revisions: readonly string[];
+  /**
+   * The day (YYYY-MM-DD) launches are counted from. Fixed for the whole step so the
+   * counts only grow: the CLI's default window (the last 7 days) slides, and launches
+   * leaving it would look like a counter going down.
+   */
+  countFrom: string;
 }
 
 export function easUpdateProvider(options: EasUpdateOptions, runner: CommandRunner): TrafficProvider {
@@ -146,7 +152,7 @@ class EasBranch implements TrafficProvider {
   }
 
   private async insights(group: string): Promise<RouterCounts> {
-    const answer = await this.eas('update:insights', group);
+    const answer = await this.eas('update:insights', group, '--start', this.options.countFrom);
     try {
       return parseInsights(answer.stdout);
     } catch {

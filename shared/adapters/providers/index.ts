@@ -26,6 +26,10 @@ const optional = (text: string) => (text.trim() ? text : undefined);
 
 type Settings = ProviderSettings & NamedRevisions & ProviderHints;
 
+/** The revisions the step names, for routers that know them by their own ids. */
+const namedRevisions = (s: Settings) =>
+  [s['stable-revision'], s['canary-revision'], s['to-revision']].filter((r): r is string => !!r);
+
 const haproxyFrom = (s: Settings) =>
   haproxyProvider({
     socket: s['haproxy-socket'],
@@ -49,9 +53,7 @@ function kubernetesFrom(s: Settings): TrafficProvider {
   const context = optional(s['kubernetes-context']);
   const deployment = optional(s['kubernetes-deployment']);
   const container = optional(s['kubernetes-container']);
-  const revisions = [s['stable-revision'], s['canary-revision'], s['to-revision']].filter(
-    (r): r is string => !!r,
-  );
+  const revisions = namedRevisions(s);
   return kubernetesProvider(
     {
       route: s['kubernetes-route'],
@@ -79,7 +81,7 @@ function vercelFrom(s: Settings): TrafficProvider {
       domain: s['vercel-domain'],
       ...(scope && { scope }),
       ...(token && { token }),
-      revisions: [s['stable-revision'], canary, s['to-revision']].filter((r): r is string => !!r),
+      revisions: namedRevisions(s),
       ...(canary && { canary }),
       planned: s['planned-weights'] ?? [],
     },
@@ -94,9 +96,8 @@ function easUpdateFrom(s: Settings): TrafficProvider {
       branch: s['eas-branch'],
       projectDir: path.resolve(optional(s['eas-project-dir']) ?? '.'),
       ...(token && { token }),
-      revisions: [s['stable-revision'], s['canary-revision'], s['to-revision']].filter(
-        (r): r is string => !!r,
-      ),
+      revisions: namedRevisions(s),
+      countFrom: new Date().toISOString().slice(0, 10),
     },
     execRunner(),
   );

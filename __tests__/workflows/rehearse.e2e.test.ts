@@ -3,7 +3,7 @@
  * itself, run through the workflow harness against two real service versions
  * behind a staging and a production router, under load.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,3 +64,24 @@ it.each([
   expect(run.status).toBe(2);
   expect(run.stderr.trim()).toBe(line);
 });
+
+it('npm run rehearse:eas: an update that crashes is reverted by the crash gate through the real eas CLI', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'ra-rehearsal-eas-'));
+  // Asynchronous: another test file may hold eas-cli's fixed port, and this one waits for it.
+  const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'rehearse:eas', '--', '--out', out], { cwd: repoRoot });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
+  expect(run.stdout).toContain('✔ Rehearsal behaved as expected: rolled-back; the branch serves v1');
+  expect(run.status).toBe(0);
+  const report = readFileSync(path.join(out, 'report.md'), 'utf8');
+  expect(report).toMatch(
+    /- Outcome: \*\*rolled-back\*\* — canary crash rate \d\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+  );
+  expect(report).toMatch(/^eas update:republish --group 2{8}-.* --rollout-percentage 10 /m);
+  expect(report).toMatch(
+    /^eas update:revert-update-rollout --group \S+ --message release-actions: rollback to 1{8}-/m,
+  );
+}, 200_000);

@@ -184,6 +184,9 @@ describe('eas-update provider through the eas CLI', () => {
       const dry = await shift({ 'dry-run': 'true' });
       expect(dry.code).toBe(0);
       expect(dry.outputs['outcome']).toBe('dry-run');
+      expect(visibleLog(dry)).toContain(
+        "crash rate: the canary update's crashed launches at most 0.5%, judged from 20 canary launches",
+      );
       expect(changes()).toEqual([]);
 
       launching();

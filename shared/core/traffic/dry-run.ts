@@ -36,14 +36,18 @@ export interface GateOutline {
 export function gateLines(g: GateOutline): string[] {
   const lines: string[] = [];
   const { errorRate } = g.policy;
-  if (errorRate)
+  if (errorRate) {
+    const launches = errorRate.counts === 'launches';
     lines.push(
-      `router error rate: the canary's 5xx share at most ${pct(errorRate.maxErrorRate)}` +
+      (launches
+        ? `crash rate: the canary update's crashed launches at most ${pct(errorRate.maxErrorRate)}`
+        : `router error rate: the canary's 5xx share at most ${pct(errorRate.maxErrorRate)}`) +
         (errorRate.maxIncreaseOverStable !== undefined
           ? ` and at most ${pct(errorRate.maxIncreaseOverStable)} above stable's`
           : '') +
-        `, judged from ${errorRate.minRequests} canary requests`,
+        `, judged from ${errorRate.minRequests} canary ${launches ? 'launches' : 'requests'}`,
     );
+  }
   if (g.probes.length) lines.push(`probes: ${g.probes.join(', ')}`);
   if (g.prometheus) lines.push(`Prometheus: ${g.prometheus.query} at most ${g.prometheus.max}`);
   if (g.watch?.kind === 'tripwire')

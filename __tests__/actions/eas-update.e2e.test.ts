@@ -12,7 +12,8 @@ import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
 import { recipe } from '../support/recipes.js';
 import { expectOneLineError, maskedValues, repoRoot, runAction, visibleLog } from '../support/run-action.js';
 
-const SLOW = 180_000;
+// Each eas call takes 0.7 s here and several seconds on a loaded machine.
+const SLOW = 300_000;
 const TOKEN = 'expoToken0123456789';
 const PROJECT = '6a1b0c2d-0000-4000-8000-000000000001';
 const OLD = '0b0b0b0b-0000-4000-8000-000000000000';
@@ -65,7 +66,7 @@ const eas = (
     ...(whileRunning && { whileRunning }),
     inputs: { ...easInputs(), ...inputs },
     env: env(),
-    timeoutMs: 150_000,
+    timeoutMs: 280_000,
   });
 const shift = (inputs: Record<string, string> = {}) =>
   eas('shift-traffic', {
@@ -137,7 +138,7 @@ describe('eas-update provider through the eas CLI', () => {
         ...Array(changes().length - 1).fill('SetRolloutPercentageMutation'),
       ]);
       expect(run.summary).toContain('Canary weight (line) and crash rate (bars), %');
-      expect(run.summary).toMatch(/passed 2 of 2 checks/);
+      expect(run.summary.match(/\| passed \d+ of \d+ checks \|/g)).toHaveLength(3);
 
       const back = await eas('rollback', { 'to-revision': STABLE, reason: 'checkout crashes' });
       expect(back.stderr).toBe('');

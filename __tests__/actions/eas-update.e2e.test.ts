@@ -6,7 +6,7 @@
  * eas-cli reaches the local API only on 127.0.0.1:3000, so this is the one test file
  * that starts it.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
 import { recipe } from '../support/recipes.js';
@@ -19,6 +19,7 @@ const PROJECT = '6a1b0c2d-0000-4000-8000-000000000001';
 const OLD = '0b0b0b0b-0000-4000-8000-000000000000';
 const STABLE = '11111111-1111-4111-8111-111111111111';
 const CANARY = '22222222-2222-4222-8222-222222222222';
+const OTHER = '33333333-3333-4333-8333-333333333333';
 
 let api: ExpoApi;
 let devices: NodeJS.Timeout | undefined;
@@ -31,6 +32,7 @@ beforeEach(async () => {
       ['production', OLD, 'v0'],
       ['production', STABLE, 'v1'],
       ['release-candidates', CANARY, 'v2'],
+      ['release-candidates', OTHER, 'v3'],
     ],
     crashRates: { v0: 0.001, v1: 0.001 },
   });
@@ -233,12 +235,12 @@ describe('eas-update provider through the eas CLI', () => {
     'a group eas does not know, a wrong token, and a rollout lowered by hand are refused in one line; nothing is published',
     async () => {
       const unknown = await eas('deploy-canary', {
-        'canary-revision': '33333333-3333-4333-8333-333333333333',
+        'canary-revision': '44444444-4444-4444-8444-444444444444',
         'stable-revision': STABLE,
       });
       expect(unknown.code).toBe(1);
       expect(visibleLog(unknown)).toMatch(
-        /^::error::.*eas has no update group 33333333-3333-4333-8333-333333333333: Could not find any updates with group ID/m,
+        /^::error::.*eas has no update group 44444444-4444-4444-8444-444444444444: Could not find any updates with group ID/m,
       );
 
       const denied = await eas('rollback', { 'to-revision': STABLE, 'expo-token': 'someoneElsesToken' });
@@ -255,8 +257,58 @@ describe('eas-update provider through the eas CLI', () => {
       const lower = await eas('rollback', { 'to-revision': STABLE, percent: '90' });
       expect(lower.code).toBe(1);
       expect(visibleLog(lower)).toMatch(/EAS only raises a rollout's percentage \(revert it to go back\)/);
+      // Nor can another group start while this one rolls out.
+      const second = await eas('deploy-canary', {
+        'canary-revision': OTHER,
+        'stable-revision': STABLE,
+        'initial-percent': '10',
+      });
+      expect(second.code).toBe(1);
+      expect(visibleLog(second)).toMatch(
+        /a rollout is in progress\. Let it finish or roll it back before deploying another canary/,
+      );
       expect(changes()).toEqual(['UpdatePublishMutation']);
-      for (const run of [unknown, denied, lower]) expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+      for (const run of [unknown, denied, lower, second])
+        expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    },
+    SLOW,
+  );
+
+  it(
+    'the local Expo API refuses what EAS refuses, as the real CLI shows it',
+    async () => {
+      const cli = (...args: string[]) =>
+        new Promise<{ code: number | null; output: string }>((resolve) => {
+          const child = spawn('eas', [...args, '--json', '--non-interactive'], {
+            cwd: api.projectDir,
+            env: { ...process.env, ...env(), EXPO_TOKEN: TOKEN, EAS_NO_VCS: '1', DISABLE_EAS_ANALYTICS: '1' },
+          });
+          let output = '';
+          child.stdout.on('data', (c: Buffer) => (output += c));
+          child.stderr.on('data', (c: Buffer) => (output += c));
+          child.on('close', (code) => resolve({ code, output }));
+        });
+      const rollout = (group: string) =>
+        cli(
+          'update:republish',
+          '--group',
+          group,
+          '--destination-branch',
+          'production',
+          '--rollout-percentage',
+          '10',
+          '--message',
+          'm',
+        );
+      expect((await rollout(CANARY)).code).toBe(0);
+      const second = await rollout(OTHER);
+      expect(second.code).not.toBe(0);
+      expect(second.output).toContain('Only one update can be rolled out on a branch at one time');
+      const group = api.groupsOn('production')[0]!.group;
+      expect((await cli('update:edit', group, '--rollout-percentage', '100')).code).toBe(0);
+      const again = await cli('update:edit', group, '--rollout-percentage', '100');
+      expect(again.code).not.toBe(0);
+      expect(again.output).toContain('This rollout has already ended (it is at 100%)');
     },
     SLOW,
   );

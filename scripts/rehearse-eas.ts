@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startExpoApi } from '../__tests__/support/expo-api.js';
-import { recipe } from '../__tests__/support/recipes.js';
+import { easCliEnv, exampleRolloutInputs } from '../__tests__/support/eas-step.js';
 import { repoRoot, runAction } from '../__tests__/support/run-action.js';
 
 let flags: { healthy: boolean; out: string };
@@ -53,25 +53,14 @@ writeFileSync(
 chmodSync(path.join(shim, 'eas'), 0o755);
 writeFileSync(calls, '');
 
-const step = recipe('eas-update-rollout.yml', 'shift-traffic');
 console.log(
   `▶ shift-traffic from eas-update-rollout.yml: ${CANARY} (crashes on ${flags.healthy ? '0.1' : '5'} % of launches) over ${STABLE}`,
 );
 const devices = setInterval(() => api.launch('production', 200), 100);
 const started = performance.now();
 const run = await runAction('shift-traffic', {
-  inputs: {
-    ...(step.with as Record<string, string>),
-    // What the runner would expand from the dispatch form and the secret; hours made seconds.
-    'expo-token': TOKEN,
-    'eas-project-dir': api.projectDir,
-    'stable-revision': STABLE,
-    'canary-revision': CANARY,
-    'step-duration': '4s',
-    'check-interval': '1s',
-    'min-launches': '300',
-  },
-  env: { HOME: api.home, EXPO_LOCAL: '1', PATH: `${shim}:${process.env['PATH']}` },
+  inputs: exampleRolloutInputs(api, { token: TOKEN, stable: STABLE, canary: CANARY }),
+  env: easCliEnv(api, shim),
   timeoutMs: 170_000,
 });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);

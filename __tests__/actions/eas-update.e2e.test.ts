@@ -7,10 +7,15 @@
  * that starts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
-import { recipe } from '../support/recipes.js';
-import { expectOneLineError, maskedValues, repoRoot, runAction, visibleLog } from '../support/run-action.js';
+import { easCliEnv, exampleRolloutInputs } from '../support/eas-step.js';
+import {
+  expectOneLineError,
+  killedThenPost,
+  maskedValues,
+  runAction,
+  visibleLog,
+} from '../support/run-action.js';
 
 // Each eas call takes 0.7 s here and several seconds on a loaded machine.
 const SLOW = 300_000;
@@ -54,11 +59,7 @@ const easInputs = () => ({
   'eas-project-dir': api.projectDir,
   'expo-token': TOKEN,
 });
-const env = () => ({
-  HOME: api.home,
-  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env['PATH']}`,
-  EXPO_LOCAL: '1',
-});
+const env = () => easCliEnv(api);
 const eas = (
   action: string,
   inputs: Record<string, string>,
@@ -116,21 +117,9 @@ describe('eas-update provider through the eas CLI', () => {
   it(
     "eas-update-rollout.yml's step raises a healthy update's rollout to 100; rollback then republishes the previous group",
     async () => {
-      const step = recipe('eas-update-rollout.yml', 'shift-traffic');
       api.setCrashRate('v2', 0.001);
       launching();
-      const run = await shift({
-        ...step.with,
-        // What the runner would expand, and hours made seconds.
-        'expo-token': TOKEN,
-        'eas-project-dir': api.projectDir,
-        'stable-revision': STABLE,
-        'canary-revision': CANARY,
-        'step-duration': '4s',
-        'check-interval': '1s',
-        // One crash in 1000 launches must not trip 0.5 %: a verdict needs enough launches.
-        'min-launches': '300',
-      });
+      const run = await shift(exampleRolloutInputs(api, { token: TOKEN, stable: STABLE, canary: CANARY }));
       expect(run.stderr).toBe('');
       expect(run.outputs['reason']).toBe('');
       expect(run.outputs['outcome']).toBe('promoted');
@@ -201,23 +190,12 @@ describe('eas-update provider through the eas CLI', () => {
         'step-duration': '60s',
         'check-interval': '1s',
       };
-      const run = await runAction('shift-traffic', {
+      const { run, post } = await killedThenPost('shift-traffic', {
         inputs,
         env: env(),
-        timeoutMs: 150_000,
-        whileRunning: async (child) => {
-          while (api.groupsOn('production')[0]?.rollout !== 10) await new Promise((r) => setTimeout(r, 50));
-          child.kill('SIGKILL');
-        },
+        reached: () => api.groupsOn('production')[0]?.rollout === 10,
       });
       expect(run.code).toBeNull();
-      const post = await runAction('shift-traffic', {
-        post: true,
-        inputs,
-        state: run.state,
-        env: env(),
-        timeoutMs: 60_000,
-      });
       expect(post.code).toBe(0);
       expect(visibleLog(post)).toContain('shift-traffic did not finish');
       expect(maskedValues(post)).toContain(TOKEN);

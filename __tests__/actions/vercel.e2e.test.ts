@@ -6,7 +6,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { recipe } from '../support/recipes.js';
-import { expectOneLineError, maskedValues, runAction, visibleLog } from '../support/run-action.js';
+import {
+  expectOneLineError,
+  killedThenPost,
+  maskedValues,
+  runAction,
+  visibleLog,
+} from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
 import { startVercelApi, type VercelApi } from '../support/vercel-api.js';
@@ -214,24 +220,13 @@ describe('vercel provider through the vercel CLI', () => {
         'step-duration': '60s',
         probes: canaryProbe,
       };
-      const run = await runAction('shift-traffic', {
+      const { run, post } = await killedThenPost('shift-traffic', {
         inputs,
         env: env(),
-        timeoutMs: 150_000,
-        whileRunning: async (child) => {
-          await until(() => api.rollingRelease.release?.['state'] === 'ACTIVE');
-          child.kill('SIGKILL');
-        },
+        reached: () => api.rollingRelease.release?.['state'] === 'ACTIVE',
       });
       expect(run.code).toBeNull();
       expect(run.state['phase']).toBe('shifting');
-      const post = await runAction('shift-traffic', {
-        post: true,
-        inputs,
-        state: run.state,
-        env: env(),
-        timeoutMs: 60_000,
-      });
       expect(post.code).toBe(0);
       expect(visibleLog(post)).toContain('shift-traffic did not finish');
       // The post step reads the token too, and masks it itself.

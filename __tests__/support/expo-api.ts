@@ -207,6 +207,12 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
     errors: [{ message, extensions: { errorCode, errorType: 'USER' } }],
   });
   const platformOf = (appPlatform: string) => appPlatform.toLowerCase() as Platform;
+  /** The app's answer with its branch (or null), as app.byId.updateBranchByName. */
+  const inApp = (updateBranchByName: object | null) => ({
+    data: {
+      app: { __typename: 'AppQuery', byId: { __typename: 'App', id: options.projectId, updateBranchByName } },
+    },
+  });
 
   // GraphQL variables as the CLI sends them; each operation reads its own.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked per operation below
@@ -246,59 +252,21 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         if (!sameApp(v['appId'])) return userError('Not authorized.', 'UNAUTHORIZED_ERROR');
         const id = branches.get(v['branchName']);
         const groups = groupsOnBranch(v['branchName']).slice(v['offset'], v['offset'] + v['limit']);
-        return {
-          data: {
-            app: {
-              __typename: 'AppQuery',
-              byId: {
-                __typename: 'App',
-                id: options.projectId,
-                updateBranchByName: id
-                  ? { __typename: 'UpdateBranch', id, updateGroups: groups.map((g) => g.map(fragment)) }
-                  : null,
-              },
-            },
-          },
-        };
+        return inApp(
+          id ? { __typename: 'UpdateBranch', id, updateGroups: groups.map((g) => g.map(fragment)) } : null,
+        );
       }
       case 'ViewBranch': {
         const id = branches.get(v['name']);
-        return {
-          data: {
-            app: {
-              __typename: 'AppQuery',
-              byId: {
-                __typename: 'App',
-                id: options.projectId,
-                updateBranchByName: id ? { __typename: 'UpdateBranch', id, name: v['name'] } : null,
-              },
-            },
-          },
-        };
+        return inApp(id ? { __typename: 'UpdateBranch', id, name: v['name'] } : null);
       }
       case 'ViewLatestUpdateOnBranch': {
         const id = branches.get(v['branchName']);
         const found = onBranch(v['branchName'], platformOf(v['platform']), v['runtimeVersion']);
-        return {
-          data: {
-            app: {
-              __typename: 'AppQuery',
-              byId: {
-                __typename: 'App',
-                id: options.projectId,
-                updateBranchByName: id
-                  ? {
-                      __typename: 'UpdateBranch',
-                      id,
-                      updates: found
-                        .slice(v['offset'], v['offset'] + v['limit'])
-                        .map((u) => ({ __typename: 'Update', id: u.id })),
-                    }
-                  : null,
-              },
-            },
-          },
-        };
+        const updates = found
+          .slice(v['offset'], v['offset'] + v['limit'])
+          .map((u) => ({ __typename: 'Update', id: u.id }));
+        return inApp(id ? { __typename: 'UpdateBranch', id, updates } : null);
       }
       case 'UpdatePublishMutation': {
         const published: Update[] = [];

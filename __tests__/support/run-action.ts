@@ -167,3 +167,25 @@ export function expectOneLineError(run: ActionRun, input: string, says: RegExp):
   expect(run.stderr).toBe('');
   expect(run.outputs).toEqual({});
 }
+
+/**
+ * The main step stopped outright (SIGKILL, as a runner that loses its machine) once
+ * `reached` says so, then its post step with the state main left, as the runner runs it.
+ */
+export async function killedThenPost(
+  name: string,
+  options: { inputs: Record<string, string>; env: Record<string, string>; reached: () => boolean },
+): Promise<{ run: ActionRun; post: ActionRun }> {
+  const { inputs, env, reached } = options;
+  const run = await runAction(name, {
+    inputs,
+    env,
+    timeoutMs: 280_000,
+    whileRunning: async (child) => {
+      while (!reached()) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+    },
+  });
+  const post = await runAction(name, { post: true, inputs, state: run.state, env, timeoutMs: 120_000 });
+  return { run, post };
+}

@@ -97,20 +97,14 @@ class EasBranch implements TrafficProvider {
   }
 
   private async make(move: Exclude<RolloutMove, { kind: 'none' }>): Promise<CommandResult> {
-    const { branch } = this.options;
     switch (move.kind) {
       case 'refuse':
         throw new ProviderError(`EAS cannot take this step: ${move.why}`);
       case 'start':
-        return this.eas(
-          'update:republish',
-          '--group',
+        return this.republish(
           move.group,
-          '--destination-branch',
-          branch,
-          ...(move.percent < 100 ? ['--rollout-percentage', String(move.percent)] : []),
-          '--message',
           move.percent < 100 ? copyMessage.rollout(move.group) : copyMessage.release(move.group),
+          move.percent,
         );
       case 'raise':
         return this.eas('update:edit', move.group, '--rollout-percentage', String(move.percent));
@@ -123,16 +117,22 @@ class EasBranch implements TrafficProvider {
           copyMessage.rollback(move.control),
         );
       case 'republish':
-        return this.eas(
-          'update:republish',
-          '--group',
-          move.group,
-          '--destination-branch',
-          branch,
-          '--message',
-          copyMessage.rollback(move.group),
-        );
+        return this.republish(move.group, copyMessage.rollback(move.group));
     }
+  }
+
+  /** A copy of `group` on the branch, for every device or (below 100) a rollout's share. */
+  private republish(group: string, message: string, percent = 100): Promise<CommandResult> {
+    return this.eas(
+      'update:republish',
+      '--group',
+      group,
+      '--destination-branch',
+      this.options.branch,
+      ...(percent < 100 ? ['--rollout-percentage', String(percent)] : []),
+      '--message',
+      message,
+    );
   }
 
   async listRevisions(): Promise<Revision[]> {

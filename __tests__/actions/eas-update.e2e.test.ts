@@ -221,6 +221,11 @@ describe('eas-update provider through the eas CLI', () => {
         /^::error::.*eas has no update group 44444444-4444-4444-8444-444444444444: Could not find any updates with group ID/m,
       );
 
+      const elsewhere = await eas('rollback', { 'to-revision': STABLE, 'eas-project-dir': api.home });
+      expect(visibleLog(elsewhere)).toMatch(
+        /^::error::rollback: eas could not list the update groups on branch production: Run this command inside a project directory\. \(eas-project-dir must be the Expo project's directory, where app\.json is\)$/m,
+      );
+
       const denied = await eas('rollback', { 'to-revision': STABLE, 'expo-token': 'someoneElsesToken' });
       expect(denied.code).toBe(1);
       expect(visibleLog(denied)).toMatch(/^::error::.*Unauthorized/m);
@@ -246,7 +251,7 @@ describe('eas-update provider through the eas CLI', () => {
         /a rollout is in progress\. Let it finish or roll it back before deploying another canary/,
       );
       expect(changes()).toEqual(['UpdatePublishMutation']);
-      for (const run of [unknown, denied, lower, second])
+      for (const run of [unknown, elsewhere, denied, lower, second])
         expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
     },
     SLOW,

@@ -208,5 +208,9 @@ export function easError(answer: CommandResult): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !NOISE.some((n) => n.test(l)));
-  return (lines[0] ?? `exit ${answer.exitCode ?? 0}`).slice(0, 300);
+  const said = (lines[0] ?? `exit ${answer.exitCode ?? 0}`).slice(0, 300);
+  // eas says where it looked for the project only as "inside a project directory".
+  return /inside a project directory/.test(said)
+    ? `${said} (eas-project-dir must be the Expo project's directory, where app.json is)`
+    : said;
 }

@@ -145,7 +145,7 @@ describe('eas-update provider through the eas CLI', () => {
   );
 
   it(
-    'deploy-canary starts the rollout at initial-percent; a re-run of shift-traffic carries it on',
+    'deploy-canary starts the rollout at initial-percent; rollback with no to-revision reverts it; shift-traffic carries a new one on',
     async () => {
       const run = await eas('deploy-canary', {
         'canary-revision': CANARY,
@@ -160,6 +160,17 @@ describe('eas-update provider through the eas CLI', () => {
         message: `release-actions: rollout of ${CANARY}`,
       });
       expect(JSON.parse(run.outputs['split'] ?? '{}')).toEqual({ [STABLE]: 95, [CANARY]: 5 });
+
+      // Rolled back by hand with no to-revision: the branch's previous group is the rollout's control.
+      const back = await eas('rollback', { reason: 'support tickets' });
+      expect(back.stderr).toBe('');
+      expect(visibleLog(back)).toContain(`The previous revision is ${STABLE}`);
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v1', rollout: null });
+      await eas('deploy-canary', {
+        'canary-revision': CANARY,
+        'stable-revision': STABLE,
+        'initial-percent': '5',
+      });
 
       launching();
       // The plan names the share deploy-canary gave, so the rollout resumes from it.

@@ -33,7 +33,7 @@ export const rollbackInputs = z
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
       checkEasRevisions(s, ctx);
-      if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'local'].includes(s.provider)) {
+      if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'eas-update', 'local'].includes(s.provider)) {
         refuse(
           ctx,
           'to-revision',

@@ -14,6 +14,7 @@ import {
   nameOf,
   parseBranchGroups,
   parseInsights,
+  type BranchGroup,
   type BranchState,
   type RolloutMove,
 } from '../../core/traffic/eas-rollout.js';
@@ -68,16 +69,21 @@ class EasBranch implements TrafficProvider {
     });
   }
 
-  private async state(): Promise<BranchState> {
+  /** The branch's update groups, newest first. */
+  private async groups(): Promise<BranchGroup[]> {
     const { branch } = this.options;
     const answer = await this.eas('update:list', '--branch', branch);
     try {
-      return branchState(parseBranchGroups(answer.stdout));
+      return parseBranchGroups(answer.stdout);
     } catch {
       throw new ProviderError(
         `eas could not list the update groups on branch ${branch}: ${easError(answer)}`,
       );
     }
+  }
+
+  private async state(): Promise<BranchState> {
+    return branchState(await this.groups());
   }
 
   async readSplit(): Promise<Split> {
@@ -135,11 +141,13 @@ class EasBranch implements TrafficProvider {
     );
   }
 
+  /**
+   * The branch's groups newest first, in the step's names: a rollback with no
+   * to-revision returns to the one before (a rollout's control while it runs).
+   * An update has no address of its own: it reaches devices, not a URL.
+   */
   async listRevisions(): Promise<Revision[]> {
-    const { newest, control } = await this.state();
-    const names = new Set([newest, control].flatMap((g) => (g ? [nameOf(g, this.options.revisions)] : [])));
-    for (const name of this.options.revisions) names.add(name);
-    // An update has no address of its own: it reaches devices, not a URL.
+    const names = new Set((await this.groups()).map((g) => nameOf(g, this.options.revisions)));
     return [...names].map((name) => ({ name, ready: true }));
   }
 

@@ -6,7 +6,7 @@
  * eas-cli reaches the local API only on 127.0.0.1:3000, so this is the one test file
  * that starts it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
 import { easCliEnv, exampleRolloutInputs } from '../support/eas-step.js';
 import {
@@ -60,17 +60,8 @@ const easInputs = () => ({
   'expo-token': TOKEN,
 });
 const env = () => easCliEnv(api);
-const eas = (
-  action: string,
-  inputs: Record<string, string>,
-  whileRunning?: (c: ChildProcess) => Promise<void>,
-) =>
-  runAction(action, {
-    ...(whileRunning && { whileRunning }),
-    inputs: { ...easInputs(), ...inputs },
-    env: env(),
-    timeoutMs: 280_000,
-  });
+const eas = (action: string, inputs: Record<string, string>) =>
+  runAction(action, { inputs: { ...easInputs(), ...inputs }, env: env(), timeoutMs: 280_000 });
 const shift = (inputs: Record<string, string> = {}) =>
   eas('shift-traffic', {
     'stable-revision': STABLE,

@@ -150,6 +150,39 @@ const cli: Attack[] = [
     refuses: { input: 'kubernetes-deployment', says: /must be a Kubernetes object name/ },
   },
   {
+    title: 'eas-branch: an option for eas',
+    action: 'shift-traffic',
+    inputs: (t) => ({ ...on.shift(t), ...on.eas({ 'eas-branch': '--destination-channel=evil' }) }),
+    refuses: { input: 'eas-branch', says: /must be an EAS branch name/ },
+  },
+  {
+    title: 'eas-branch: a line break and a forged workflow command',
+    action: 'rollback',
+    inputs: (t) => ({ ...on.rollback(t), ...on.eas({ 'eas-branch': 'production\n::set-env name=X::1' }) }),
+    refuses: { input: 'eas-branch', says: /must be an EAS branch name/ },
+  },
+  {
+    title: 'eas-project-dir: an option',
+    action: 'deploy-canary',
+    inputs: (t) => ({ ...on.deploy(t), ...on.eas({ 'eas-project-dir': '--help' }) }),
+    refuses: { input: 'eas-project-dir', says: /not starting with '-'/ },
+  },
+  {
+    title: 'expo-token: a line break that would end the masked value',
+    action: 'shift-traffic',
+    inputs: (t) => ({ ...on.shift(t), ...on.eas({ 'expo-token': 'expoToken0123\n::add-mask::x' }) }),
+    refuses: { input: 'expo-token', says: /must be an Expo access token/ },
+  },
+  {
+    title: 'EAS revision: a group id with a second flag',
+    action: 'rollback',
+    inputs: (t) => ({
+      ...on.rollback(t),
+      ...on.eas({ 'to-revision': '11111111-1111-4111-8111-111111111111 --group x' }),
+    }),
+    refuses: { input: 'to-revision', says: revisionRule },
+  },
+  {
     title: 'command provider: a revision made of a substitution never reaches a shell',
     action: 'rollback',
     inputs: (t) => ({

@@ -184,6 +184,15 @@ export const on = {
     'kubernetes-route': 'shop',
     ...extra,
   }),
+  /** EAS Update: revisions are update groups (UUIDs). */
+  eas: (extra: Record<string, string> = {}) => ({
+    provider: 'eas-update',
+    'eas-branch': 'production',
+    'stable-revision': '11111111-1111-4111-8111-111111111111',
+    'canary-revision': '22222222-2222-4222-8222-222222222222',
+    'to-revision': '11111111-1111-4111-8111-111111111111',
+    ...extra,
+  }),
   healthcheck: (t: Targets, probes?: string, extra: Record<string, string> = {}) => ({
     probes:
       probes ??

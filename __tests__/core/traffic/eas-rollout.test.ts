@@ -63,6 +63,12 @@ describe('reading a branch', () => {
   it('refuses output that is not a branch listing', () => {
     expect(() => parseBranchGroups('Unauthorized')).toThrow();
     expect(() => parseBranchGroups('{"currentPage":[{"message":"x"}]}')).toThrow(/group/);
+    for (const percent of [150, -5, 12.5, '10'])
+      expect(() =>
+        parseBranchGroups(
+          JSON.stringify({ currentPage: [{ group: S, runtimeVersion: '1', rolloutPercentage: percent }] }),
+        ),
+      ).toThrow(/rollout percentage/);
   });
 });
 
@@ -131,5 +137,6 @@ describe('launches and crashes', () => {
     });
     expect(parseInsights(insights)).toEqual({ requests: 1500, errors5xx: 15 });
     expect(() => parseInsights('{"platforms":[{"totals":{}}]}')).toThrow();
+    expect(() => parseInsights('{"platforms":[{"totals":{"installs":-1,"failedInstalls":0}}]}')).toThrow();
   });
 });

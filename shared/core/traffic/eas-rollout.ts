@@ -44,6 +44,11 @@ export function parseBranchGroups(stdout: string): BranchGroup[] {
     if (typeof group !== 'string' || typeof runtimeVersion !== 'string')
       throw new SyntaxError('an update group without group or runtimeVersion');
     const rollout = entry['rolloutPercentage'];
+    if (
+      rollout !== undefined &&
+      !(Number.isInteger(rollout) && (rollout as number) >= 0 && (rollout as number) <= 100)
+    )
+      throw new SyntaxError(`a rollout percentage of ${JSON.stringify(rollout)}`);
     const source = SOURCE.exec(String(entry['message'] ?? ''))?.[1]?.toLowerCase();
     return {
       group,
@@ -164,8 +169,8 @@ export function parseInsights(stdout: string): RouterCounts {
   for (const p of doc.platforms as { totals?: { installs?: unknown; failedInstalls?: unknown } }[]) {
     const installs = Number(p.totals?.installs);
     const failed = Number(p.totals?.failedInstalls);
-    if (!Number.isFinite(installs) || !Number.isFinite(failed))
-      throw new SyntaxError('a platform without installs or failedInstalls');
+    if (!(installs >= 0) || !(failed >= 0) || !Number.isFinite(installs + failed))
+      throw new SyntaxError('a platform without counts of installs and failedInstalls');
     launches += installs + failed;
     crashes += failed;
   }

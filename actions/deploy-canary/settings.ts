@@ -5,7 +5,6 @@ import * as z from 'zod/mini';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber, timeLimit } from '../../shared/core/schema-kit.js';
 import {
-  checkEasRevisions,
   checkProviderInputs,
   providerExamples,
   providerInputs,
@@ -47,7 +46,6 @@ export const deployCanaryInputs = z
   .check(
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
-      checkEasRevisions(s, ctx);
       if (s.provider !== 'cloud-run' && !s['canary-revision']) {
         refuse(ctx, 'canary-revision', `is required with provider: ${s.provider}`);
       }

@@ -5,7 +5,6 @@ import { probeList } from '../../shared/core/probe-spec.js';
 import { booleanInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
-  checkEasRevisions,
   checkProviderInputs,
   providerExamples,
   providerInputs,
@@ -32,7 +31,6 @@ export const rollbackInputs = z
   .check(
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
-      checkEasRevisions(s, ctx);
       if (!s['to-revision'] && !['cloud-run', 'kubernetes', 'eas-update', 'local'].includes(s.provider)) {
         refuse(
           ctx,

@@ -36,7 +36,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const gates = await rolloutGates(settings, plan, names, deps);
     const { provider, redactor } = gates;
-    const counts = provider.kind === 'eas-update' ? 'launches' : 'requests';
+    const counts = provider.counts ?? 'requests';
     const policy = gatePolicyOf(settings, Boolean(provider.metrics), counts);
 
     if (settings['dry-run'])

@@ -14,7 +14,6 @@ import {
   type Plan,
 } from '../../shared/core/traffic/plan.js';
 import {
-  checkEasRevisions,
   checkProviderInputs,
   providerExamples,
   providerInputs,
@@ -131,7 +130,6 @@ export const shiftTrafficInputs = z
   .check(
     z.superRefine((s, ctx) => {
       checkProviderInputs(s, ctx);
-      checkEasRevisions(s, ctx);
       if (s['stable-revision'] === s['canary-revision']) {
         refuse(ctx, 'canary-revision', 'must differ from stable-revision');
       }

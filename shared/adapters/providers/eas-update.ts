@@ -45,6 +45,7 @@ export function easUpdateProvider(options: EasUpdateOptions, runner: CommandRunn
 
 class EasBranch implements TrafficProvider {
   readonly kind = 'eas-update';
+  readonly counts = 'launches';
 
   constructor(
     private readonly options: EasUpdateOptions,

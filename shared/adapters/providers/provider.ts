@@ -1,5 +1,5 @@
 import { OperationalError } from '../../core/errors.js';
-import type { RouterMetrics } from '../../core/traffic/gates.js';
+import type { Counted, RouterMetrics } from '../../core/traffic/gates.js';
 import type { Split } from '../../core/traffic/split.js';
 import type { LiveReading } from '../../core/traffic/tripwire.js';
 
@@ -23,6 +23,8 @@ export interface TrafficProvider {
   listRevisions(): Promise<Revision[]>;
   /** Cumulative response counters per revision, when the router can see them. */
   metrics?(): Promise<RouterMetrics>;
+  /** What metrics() counts: a router's requests and 5xx (absent), or an app update's launches and crashes. */
+  readonly counts?: Counted;
   /**
    * Each revision's counters right now, cheap enough to read every few milliseconds
    * (the tripwire's). Only routers that count each request as it happens have it.

@@ -6,7 +6,7 @@
 import type { ActionResult } from '../action-result.js';
 import { escapeCell } from '../markdown.js';
 import { formatDuration } from '../duration.js';
-import type { GatePolicy } from './gates.js';
+import { COUNTED, type GatePolicy } from './gates.js';
 import type { Plan, Step } from './plan.js';
 import { startOf, type RolloutNames } from './rollout-rules.js';
 import { allOn, describeSplit, type Split } from './split.js';
@@ -37,15 +37,13 @@ export function gateLines(g: GateOutline): string[] {
   const lines: string[] = [];
   const { errorRate } = g.policy;
   if (errorRate) {
-    const launches = errorRate.counts === 'launches';
+    const terms = COUNTED[errorRate.counts ?? 'requests'];
     lines.push(
-      (launches
-        ? `crash rate: the canary update's crashed launches at most ${pct(errorRate.maxErrorRate)}`
-        : `router error rate: the canary's 5xx share at most ${pct(errorRate.maxErrorRate)}`) +
+      `${terms.gate} at most ${pct(errorRate.maxErrorRate)}` +
         (errorRate.maxIncreaseOverStable !== undefined
           ? ` and at most ${pct(errorRate.maxIncreaseOverStable)} above stable's`
           : '') +
-        `, judged from ${errorRate.minRequests} canary ${launches ? 'launches' : 'requests'}`,
+        `, judged from ${errorRate.minRequests} canary ${terms.of}`,
     );
   }
   if (g.probes.length) lines.push(`probes: ${g.probes.join(', ')}`);

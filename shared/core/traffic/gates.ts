@@ -30,12 +30,25 @@ export interface ErrorRatePolicy {
   /** Fewer canary requests than this in a window gives no verdict. */
   minRequests: number;
   /** What the counts are: a router's requests and 5xx answers, or an app's launches and crashes. */
-  counts?: 'requests' | 'launches';
+  counts?: Counted;
 }
 
-const TERMS = {
-  requests: { rate: '5xx rate', of: 'requests', counters: 'router counters' },
-  launches: { rate: 'crash rate', of: 'launches', counters: 'launch counts' },
+export type Counted = 'requests' | 'launches';
+
+/** How each kind of count is spoken of, in checks, charts and the dry-run. */
+export const COUNTED = {
+  requests: {
+    rate: '5xx rate',
+    of: 'requests',
+    counters: 'router counters',
+    gate: "router error rate: the canary's 5xx share",
+  },
+  launches: {
+    rate: 'crash rate',
+    of: 'launches',
+    counters: 'launch counts',
+    gate: "crash rate: the canary update's crashed launches",
+  },
 } as const;
 
 export interface GatePolicy {
@@ -69,7 +82,7 @@ export function errorRateCheck(
   canary: RouterCounts | undefined,
   stable: RouterCounts | undefined,
 ): CheckResult {
-  const terms = TERMS[policy.counts ?? 'requests'];
+  const terms = COUNTED[policy.counts ?? 'requests'];
   if (!canary) return { verdict: 'inconclusive', reasons: [`${terms.counters} unavailable for the canary`] };
   if (canary.requests < policy.minRequests) {
     return {

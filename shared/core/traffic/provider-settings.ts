@@ -237,8 +237,16 @@ const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
   ],
 };
 
-/** Cross-field rules: each provider's own inputs must be there and well formed. */
-export function checkProviderInputs(s: ProviderSettings, ctx: z.core.$RefinementCtx): void {
+type RevisionInput = 'stable-revision' | 'canary-revision' | 'to-revision';
+
+/**
+ * Cross-field rules: each provider's own inputs must be there and well formed, and
+ * the revisions the step names must be what its router calls a revision.
+ */
+export function checkProviderInputs(
+  s: ProviderSettings & Partial<Record<RevisionInput, string | undefined>>,
+  ctx: z.core.$RefinementCtx,
+): void {
   for (const rule of PROVIDER_RULES[s.provider] ?? []) {
     const value = s[rule.input];
     if (!value.trim()) {
@@ -246,6 +254,17 @@ export function checkProviderInputs(s: ProviderSettings, ctx: z.core.$Refinement
     } else if (rule.valid && !rule.valid(value)) {
       refuse(ctx, rule.input, rule.message as string);
     }
+  }
+  // EAS Update's revisions are update groups: anything else is refused before eas runs.
+  if (s.provider !== 'eas-update') return;
+  for (const input of ['stable-revision', 'canary-revision', 'to-revision'] as const) {
+    const value = s[input];
+    if (value && !UPDATE_GROUP.test(value))
+      refuse(
+        ctx,
+        input,
+        'must be an EAS update group ID (a UUID, as eas update:list prints it) with provider eas-update',
+      );
   }
 }
 
@@ -277,23 +296,4 @@ export function providerSecrets(
     ...(s['vercel-token'] ? [s['vercel-token']] : []),
     ...(s['expo-token'] ? [s['expo-token']] : []),
   ];
-}
-
-/** EAS revisions are update groups: one named otherwise is refused before the CLI is run. */
-export function checkEasRevisions(
-  s: { provider: string } & Partial<
-    Record<'stable-revision' | 'canary-revision' | 'to-revision', string | undefined>
-  >,
-  ctx: z.core.$RefinementCtx,
-): void {
-  if (s.provider !== 'eas-update') return;
-  for (const input of ['stable-revision', 'canary-revision', 'to-revision'] as const) {
-    const value = s[input];
-    if (value && !UPDATE_GROUP.test(value))
-      refuse(
-        ctx,
-        input,
-        'must be an EAS update group ID (a UUID, as eas update:list prints it) with provider eas-update',
-      );
-  }
 }

@@ -1,6 +1,7 @@
 /** The shift-traffic job summary: outcome, each step, and weight and error rate over time. */
 import { formatDuration } from '../duration.js';
 import { escapeCell, table } from '../markdown.js';
+import { COUNTED } from './gates.js';
 import type { RolloutResult, TimelinePoint } from './rollout-report.js';
 import { describeSplit } from './split.js';
 import { peakIn, peakStep, stepAt, timeChart } from '../time-chart.js';
@@ -19,7 +20,7 @@ export function rolloutSummary(
   /** Where the gates' numbers came from and their limits, one line each. */
   notes: readonly string[] = [],
   /** What the bars measure: the router's 5xx rate, or an app update's crash rate. */
-  rateName = '5xx rate',
+  rateName: string = COUNTED.requests.rate,
 ): string {
   const { outcome } = result;
   const reason = 'reason' in outcome ? ` — ${escapeCell(outcome.reason)}` : '';
@@ -51,7 +52,10 @@ export function rolloutSummary(
 }
 
 /** Canary weight (line) and canary 5xx (or crash) rate (bars), both in percent, over the rollout's time. */
-export function rolloutChart(timeline: readonly TimelinePoint[], rateName = '5xx rate'): string {
+export function rolloutChart(
+  timeline: readonly TimelinePoint[],
+  rateName: string = COUNTED.requests.rate,
+): string {
   if (timeline.length < 2) return '';
   const start = timeline[0]?.atMs ?? 0;
   const points = timeline.map((p) => ({ ...p, atMs: p.atMs - start }));

@@ -5,7 +5,7 @@
  */
 import type { ActionResult } from '../action-result.js';
 import { escapeCell } from '../markdown.js';
-import type { GatePolicy } from './gates.js';
+import { COUNTED, type Counted, type GatePolicy } from './gates.js';
 import type { RolloutOutcome, RolloutResult } from './rollout-report.js';
 import { rolloutSummary } from './rollout-summary.js';
 import { describeSplit } from './split.js';
@@ -30,7 +30,7 @@ export interface GateInputs {
 export function gatePolicyOf(
   settings: GateInputs,
   routerMetrics: boolean,
-  counts: 'requests' | 'launches' = 'requests',
+  counts: Counted = 'requests',
 ): GatePolicy {
   const [max, min, increase] =
     counts === 'launches'
@@ -72,7 +72,7 @@ export function shiftTrafficResult(
   result: RolloutResult,
   names: Names,
   notes: readonly string[],
-  counts: 'requests' | 'launches' = 'requests',
+  counts: Counted = 'requests',
 ): ActionResult {
   const { outcome } = result;
   const reason = 'reason' in outcome ? outcome.reason : '';
@@ -106,7 +106,7 @@ export function shiftTrafficResult(
     annotations: failure
       ? [{ level: 'error', message: failure, properties: { title: `shift-traffic: ${outcome.kind}` } }]
       : [],
-    summary: rolloutSummary(result, names, notes, counts === 'launches' ? 'crash rate' : '5xx rate'),
+    summary: rolloutSummary(result, names, notes, COUNTED[counts].rate),
     ...(failure && { failure }),
   };
 }

@@ -12,8 +12,13 @@ import { promisify } from 'node:util';
 import { runAction } from '../__tests__/support/run-action.js';
 import { startService, type TestService } from '../__tests__/support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate } from '../__tests__/support/tls-front.js';
-import { startVercelApi, type VercelApi } from '../__tests__/support/vercel-api.js';
-import { VERCEL_TOKEN as TOKEN, vercelCliEnv, vercelInputs } from '../__tests__/support/vercel-step.js';
+import type { VercelApi } from '../__tests__/support/vercel-api.js';
+import {
+  VERCEL_TOKEN as TOKEN,
+  startShopApi,
+  vercelCliEnv,
+  vercelInputs,
+} from '../__tests__/support/vercel-step.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const certificate: LocalCertificate = localCertificate();
@@ -21,15 +26,7 @@ const certificate: LocalCertificate = localCertificate();
 async function lab<T>(use: (api: VercelApi, canary: TestService) => Promise<T>): Promise<T> {
   const [v1, v2] = [await startService({ version: '1.0.0' }), await startService({ version: '2.0.0' })];
   const fronts = [await tlsFront(v1.url, certificate), await tlsFront(v2.url, certificate)];
-  const api = await startVercelApi({
-    token: TOKEN,
-    domain: 'shop.example.com',
-    production: 'dpl_stable',
-    deployments: [
-      { id: 'dpl_stable', url: fronts[0]!.host, target: 'production', readyState: 'READY' },
-      { id: 'dpl_canary', url: fronts[1]!.host, target: 'production', readyState: 'READY' },
-    ],
-  });
+  const api = await startShopApi({ stable: fronts[0]!.host, canary: fronts[1]!.host });
   try {
     return await use(api, v2);
   } finally {

@@ -15,8 +15,8 @@ import {
 } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
-import { startVercelApi, type VercelApi } from '../support/vercel-api.js';
-import { VERCEL_TOKEN as TOKEN, vercelCliEnv, vercelInputs } from '../support/vercel-step.js';
+import type { VercelApi } from '../support/vercel-api.js';
+import { VERCEL_TOKEN as TOKEN, startShopApi, vercelCliEnv, vercelInputs } from '../support/vercel-step.js';
 
 const SLOW = 180_000;
 
@@ -39,17 +39,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   canary.setMode('ok');
-  api = await startVercelApi({
-    token: TOKEN,
-    domain: 'shop.example.com',
-    production: 'dpl_stable',
-    deployments: [
-      { id: 'dpl_stable', url: fronts[0]!.host, target: 'production', readyState: 'READY' },
-      { id: 'dpl_canary', url: fronts[1]!.host, target: 'production', readyState: 'READY' },
-      { id: 'dpl_preview', url: fronts[1]!.host, target: null, readyState: 'READY' },
-      { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
-    ],
-  });
+  api = await startShopApi({ stable: fronts[0]!.host, canary: fronts[1]!.host }, [
+    { id: 'dpl_preview', url: fronts[1]!.host, target: null, readyState: 'READY' },
+    { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
+  ]);
 });
 afterEach(() => api.close());
 

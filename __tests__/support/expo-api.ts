@@ -11,9 +11,14 @@
  * - a wrong token: HTTP 401 "Unauthorized", as api.expo.dev answers a bad EXPO_TOKEN
  *   (expo/eas-cli#1767: "CombinedError: [Network] Unauthorized");
  * - a second rollout on a branch while one is in progress ("Only one update can be
- *   rolled out on a branch at one time", docs.expo.dev/eas-update/rollouts);
- * - a rollout percentage on an update that is not a rollout, lower than it was, or on
- *   a rollout already at 100 (ended: the docs' "Roll out fully" end state);
+ *   rolled out on a branch at one time", docs.expo.dev/eas-update/rollouts). The CLI's
+ *   own --rollout-percentage help reads as if the server took one over another ("even
+ *   if that update is itself being rolled out"); the provider never asks for it, so
+ *   only this test of the fake depends on which is true;
+ * - a rollout percentage on an update that is not a rollout, or lower than it was (the
+ *   CLI checks the same before it calls), or on a rollout already at 100. That last one
+ *   is our reading of the docs' "Roll out fully" end state, not seen on the server;
+ *   the provider never edits a rollout at 100;
  * - a rollout whose control is not the branch's latest update for that platform and
  *   runtime (update/republish.js reads it with ViewLatestUpdateOnBranch just before).
  * Deleting a group is a background job, as scheduleUpdateGroupDeletion is: the CLI

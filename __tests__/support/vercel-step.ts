@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { repoRoot } from './run-action.js';
 import type { LocalCertificate } from './tls-front.js';
-import type { VercelApi } from './vercel-api.js';
+import { startVercelApi, type VercelApi, type VercelDeployment } from './vercel-api.js';
 
 export const VERCEL_TOKEN = 'vercelToken0123456789';
 
@@ -17,6 +17,19 @@ export const vercelInputs = {
   'vercel-scope': 'acme',
   'vercel-token': VERCEL_TOKEN,
 };
+
+/** Project shop with production on dpl_stable and dpl_canary staged, at these hosts. */
+export const startShopApi = (hosts: { stable: string; canary: string }, more: VercelDeployment[] = []) =>
+  startVercelApi({
+    token: VERCEL_TOKEN,
+    domain: 'shop.example.com',
+    production: 'dpl_stable',
+    deployments: [
+      { id: 'dpl_stable', url: hosts.stable, target: 'production', readyState: 'READY' },
+      { id: 'dpl_canary', url: hosts.canary, target: 'production', readyState: 'READY' },
+      ...more,
+    ],
+  });
 
 export const vercelCliEnv = (api: VercelApi, certificate: LocalCertificate) => ({
   HOME: api.home,

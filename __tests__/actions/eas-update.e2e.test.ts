@@ -7,12 +7,18 @@
  * that starts it.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runWorkflow } from '../../tools/workflow-harness/index.js';
 import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
 import { easCliEnv, exampleRolloutInputs } from '../support/eas-step.js';
 import {
   expectOneLineError,
   killedThenPost,
   maskedValues,
+  node24,
+  repoRoot,
   runAction,
   visibleLog,
 } from '../support/run-action.js';
@@ -131,6 +137,67 @@ describe('eas-update provider through the eas CLI', () => {
         message: `release-actions: rollback to ${STABLE}`,
       });
       expect(back.outputs['split']).toBe(JSON.stringify({ [STABLE]: 100 }));
+    },
+    SLOW,
+  );
+
+  it(
+    'eas-update-rollout.yml as GitHub runs it, hours made seconds: a crashing update is reverted and the job fails',
+    async () => {
+      const example = readFileSync(
+        path.join(repoRoot, 'workflows-examples', 'eas-update-rollout.yml'),
+        'utf8',
+      );
+      const seconds = [
+        ['step-duration: 80m', 'step-duration: 4s'],
+        ['check-interval: 5m', 'check-interval: 1s'],
+        ["min-launches: '500'", "min-launches: '300'"],
+      ].reduce((text, [long, short]) => {
+        expect(text).toContain(long);
+        return text.replace(long!, short!);
+      }, example);
+      const dir = mkdtempSync(path.join(tmpdir(), 'ra-eas-example-'));
+      const file = path.join(dir, '.github', 'workflows', 'eas-update-rollout.yml');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, seconds);
+      // The runner's npm would download eas-cli; this one records the install, and eas is on PATH.
+      const bin = path.join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(
+        path.join(bin, 'npm'),
+        `#!/bin/bash\n[ "$*" = "install --global eas-cli@24.8.0" ] && echo "$*" >> '${bin}/installed' && exit 0\nexit 1\n`,
+        { mode: 0o755 },
+      );
+      api.setCrashRate('v2', 0.05);
+      launching();
+      const run = await runWorkflow(
+        file,
+        { event: 'workflow_dispatch', inputs: { group: CANARY, 'previous-group': STABLE } },
+        {
+          root: repoRoot,
+          node: node24,
+          repository: 'acme/shop',
+          // The app's repository: eas-project-dir '.' is where checkout puts app.json.
+          repositoryFiles: api.files,
+          secrets: { EXPO_TOKEN: TOKEN },
+          env: { ...env(), PATH: `${bin}:${env().PATH}` },
+        },
+      );
+      const job = run.jobs['rollout'];
+      const shifted = job?.steps.find((step) => !step.post && step.uses?.includes('/shift-traffic@'));
+      expect(readFileSync(path.join(bin, 'installed'), 'utf8')).toBe('install --global eas-cli@24.8.0\n');
+      expect(job?.result).toBe('failure');
+      expect(shifted?.outputs['outcome']).toBe('rolled-back');
+      expect(shifted?.outputs['reason']).toMatch(
+        /canary crash rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+      );
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v1', rollout: null });
+      expect(changes()).toEqual([
+        'UpdatePublishMutation',
+        'ScheduleUpdateGroupDeletion',
+        'UpdatePublishMutation',
+      ]);
+      expect(shifted?.log).not.toContain(TOKEN);
     },
     SLOW,
   );

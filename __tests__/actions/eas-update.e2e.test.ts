@@ -7,12 +7,10 @@
  * that starts it.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { runWorkflow } from '../../tools/workflow-harness/index.js';
 import { startExpoApi, type ExpoApi } from '../support/expo-api.js';
 import { easCliEnv, exampleRolloutInputs } from '../support/eas-step.js';
+import { exampleInSeconds } from '../support/recipes.js';
 import {
   expectOneLineError,
   killedThenPost,
@@ -144,34 +142,19 @@ describe('eas-update provider through the eas CLI', () => {
   it(
     'eas-update-rollout.yml as GitHub runs it, hours made seconds: a crashing update is reverted and the job fails',
     async () => {
-      const example = readFileSync(
-        path.join(repoRoot, 'workflows-examples', 'eas-update-rollout.yml'),
-        'utf8',
-      );
-      const seconds = [
-        ['step-duration: 80m', 'step-duration: 4s'],
-        ['check-interval: 5m', 'check-interval: 1s'],
-        ["min-launches: '500'", "min-launches: '300'"],
-      ].reduce((text, [long, short]) => {
-        expect(text).toContain(long);
-        return text.replace(long!, short!);
-      }, example);
-      const dir = mkdtempSync(path.join(tmpdir(), 'ra-eas-example-'));
-      const file = path.join(dir, '.github', 'workflows', 'eas-update-rollout.yml');
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, seconds);
-      // The runner's npm would download eas-cli; this one records the install, and eas is on PATH.
-      const bin = path.join(dir, 'bin');
-      mkdirSync(bin);
-      writeFileSync(
-        path.join(bin, 'npm'),
-        `#!/bin/bash\n[ "$*" = "install --global eas-cli@24.8.0" ] && echo "$*" >> '${bin}/installed' && exit 0\nexit 1\n`,
-        { mode: 0o755 },
+      const { workflow, bin, installed } = exampleInSeconds(
+        'eas-update-rollout.yml',
+        [
+          ['step-duration: 80m', 'step-duration: 4s'],
+          ['check-interval: 5m', 'check-interval: 1s'],
+          ["min-launches: '500'", "min-launches: '300'"],
+        ],
+        'eas-cli@24.8.0',
       );
       api.setCrashRate('v2', 0.05);
       launching();
       const run = await runWorkflow(
-        file,
+        workflow,
         { event: 'workflow_dispatch', inputs: { group: CANARY, 'previous-group': STABLE } },
         {
           root: repoRoot,
@@ -185,7 +168,7 @@ describe('eas-update provider through the eas CLI', () => {
       );
       const job = run.jobs['rollout'];
       const shifted = job?.steps.find((step) => !step.post && step.uses?.includes('/shift-traffic@'));
-      expect(readFileSync(path.join(bin, 'installed'), 'utf8')).toBe('install --global eas-cli@24.8.0\n');
+      expect(installed()).toBe('install --global eas-cli@24.8.0\n');
       expect(job?.result).toBe('failure');
       expect(shifted?.outputs['outcome']).toBe('rolled-back');
       expect(shifted?.outputs['reason']).toMatch(

@@ -5,11 +5,14 @@
  * The CLI takes about a second a call, so these tests are few and long.
  */
 import type { ChildProcess } from 'node:child_process';
-import { recipe } from '../support/recipes.js';
+import { exampleInSeconds, recipe } from '../support/recipes.js';
+import { runWorkflow } from '../../tools/workflow-harness/index.js';
 import {
   expectOneLineError,
   killedThenPost,
   maskedValues,
+  node24,
+  repoRoot,
   runAction,
   visibleLog,
 } from '../support/run-action.js';
@@ -167,6 +170,49 @@ describe('vercel provider through the vercel CLI', () => {
       // The 60 s step never ran out: the probes caught the break between checks.
       expect(abortedAfterMs).toBeLessThan(20_000);
       expect(visibleLog(run)).not.toContain(TOKEN);
+    },
+    SLOW,
+  );
+
+  it(
+    'vercel-rolling-release.yml as GitHub runs it, minutes made seconds: a canary breaking at 10 % is aborted and the job fails',
+    async () => {
+      const { workflow, bin, installed } = exampleInSeconds(
+        'vercel-rolling-release.yml',
+        [
+          ['step-duration: 5m', 'step-duration: 2s'],
+          ['check-interval: 30s', 'check-interval: 500ms'],
+        ],
+        'vercel@58.10.0',
+      );
+      const breaker = setInterval(() => {
+        if (api.rollingRelease.release?.['state'] === 'ACTIVE') canary.setMode('error');
+      }, 50);
+      const run = await runWorkflow(
+        workflow,
+        { event: 'workflow_dispatch', inputs: { deployment: 'dpl_canary', previous: 'dpl_stable' } },
+        {
+          root: repoRoot,
+          node: node24,
+          repository: 'acme/shop',
+          secrets: { VERCEL_TOKEN: TOKEN },
+          env: { ...env(), PATH: `${bin}:${env().PATH}` },
+        },
+      );
+      clearInterval(breaker);
+      const job = run.jobs['release'];
+      const shifted = job?.steps.find((step) => !step.post && step.uses?.includes('/shift-traffic@'));
+      expect(installed()).toBe('install --global vercel@58.10.0\n');
+      expect(job?.result).toBe('failure');
+      expect(shifted?.outputs['outcome']).toBe('rolled-back');
+      expect(shifted?.outputs['reason']).toMatch(/probes failed/);
+      expect(api.production()).toBe('dpl_stable');
+      expect(releaseMoves()).toEqual([
+        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        'POST /v1/projects/prj_shop/rolling-release/start',
+        'POST /v9/projects/prj_shop/rollback/dpl_canary',
+      ]);
+      expect(shifted?.log).not.toContain(TOKEN);
     },
     SLOW,
   );

@@ -32,7 +32,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     const settings = await readSettings(runtime, shiftTrafficInputs, shiftTrafficExamples);
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));
-    const plan = planOf(settings);
+    const plan = await planOf(settings);
     const names = { stable: settings['stable-revision'], canary: settings['canary-revision'] };
     const gates = await rolloutGates(settings, plan, names, deps);
     const { provider, redactor } = gates;

@@ -1,9 +1,9 @@
 import { refuse } from '../../shared/core/schema-kit.js';
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
+import { parseYaml } from '../../shared/core/yaml-text.js';
 import { booleanInput, duration, timeLimit, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
@@ -166,17 +166,19 @@ function checkPrometheusInputs(
 }
 
 /** The plan the steps input describes; the shorthand needs step-duration and check-interval. */
-export function planOf(s: Pick<ShiftTrafficSettings, 'steps' | 'step-duration' | 'check-interval'>): Plan {
-  const plan = parsePlan(s.steps, s['step-duration'], s['check-interval']);
+export async function planOf(
+  s: Pick<ShiftTrafficSettings, 'steps' | 'step-duration' | 'check-interval'>,
+): Promise<Plan> {
+  const plan = await parsePlan(s.steps, s['step-duration'], s['check-interval']);
   if (typeof plan === 'string') throw new ConfigurationError('steps', plan, shiftTrafficExamples.steps);
   return plan;
 }
 
-function parsePlan(text: string, holdMs: number, intervalMs: number): Plan | string {
+async function parsePlan(text: string, holdMs: number, intervalMs: number): Promise<Plan | string> {
   if (looksLikeShorthand(text)) return shorthandPlan(text, holdMs, intervalMs);
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = await parseYaml(text);
   } catch (error) {
     return `is neither a list of weights (10,50,100) nor valid YAML (${yamlErrorLine(error)})`;
   }

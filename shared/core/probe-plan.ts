@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigurationError, leafIssue } from './errors.js';
 import {
@@ -10,6 +9,7 @@ import {
 } from './probe-spec.js';
 import { problemText, yamlErrorLine } from './schema-kit.js';
 import type { ProbeVerdict } from './verdict.js';
+import { parseYaml } from './yaml-text.js';
 
 export const PROBE_FILE_EXAMPLE = 'config: .github/healthcheck.yml';
 
@@ -17,7 +17,7 @@ export const PROBE_FILE_EXAMPLE = 'config: .github/healthcheck.yml';
 export async function probeFileSpecs(text: string, file: string): Promise<ProbeSpec[]> {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = await parseYaml(text);
   } catch (error) {
     throw new ConfigurationError(
       'config',

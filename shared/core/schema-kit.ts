@@ -1,8 +1,8 @@
 /** zod building blocks shared by every action's settings. */
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
 import { parseDuration } from './duration.js';
 import { ConfigurationError, describeIssue, formatIssuePath, leafIssue } from './errors.js';
+import { parseYaml } from './yaml-text.js';
 
 /**
  * Node's timers hold at most 2^31−1 ms (about 24.8 days); a longer setTimeout fires
@@ -100,9 +100,9 @@ export function yamlText<T extends z.ZodMiniType>(inner: T) {
   return z.pipe(
     z.pipe(
       z.string(),
-      z.transform((text, ctx) => {
+      z.transform(async (text, ctx) => {
         try {
-          return parseYaml(text) as unknown;
+          return await parseYaml(text);
         } catch (error) {
           refuse(ctx, [], `is not valid YAML (${yamlErrorLine(error)})`);
           return z.NEVER;

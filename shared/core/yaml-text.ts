@@ -1,0 +1,14 @@
+/**
+ * The yaml package is the largest library on most steps' path and builds its tag
+ * tables when loaded. It is loaded when the first YAML text is read, so a step whose
+ * inputs hold none (a shorthand plan, no probes, no rules) never pays for it; the
+ * bench's cold-start rows measure the difference.
+ */
+type YamlModule = typeof import('yaml');
+let yaml: YamlModule | undefined;
+
+/** The YAML document in `text`, as plain data; throws yaml's own error when it is not YAML. */
+export async function parseYaml(text: string): Promise<unknown> {
+  yaml ??= await import('yaml');
+  return yaml.parse(text) as unknown;
+}

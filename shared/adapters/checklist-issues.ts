@@ -1,7 +1,7 @@
 /** Issue bodies that hold release checklists, read through the shared Octokit. */
 import { OperationalError } from '../core/errors.js';
 import { labelledIssues } from './labelled-issues.js';
-import { githubCall, githubClient, type GitHubOptions } from './octokit.js';
+import { githubCall, githubClientOnDemand, type GitHubOptions } from './octokit.js';
 
 export interface ChecklistIssue {
   number: number;
@@ -16,10 +16,11 @@ export interface ChecklistIssues {
 }
 
 export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
-  const octokit = githubClient(options);
+  const client = githubClientOnDemand(options);
   const { owner, repo } = options;
   return {
     async get(number) {
+      const octokit = await client();
       try {
         const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: number });
         return { number, title: data.title, body: data.body ?? '' };
@@ -30,6 +31,7 @@ export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
       }
     },
     async openWithLabel(label) {
+      const octokit = await client();
       const issues = await githubCall('list issues', 'issues: read', () =>
         labelledIssues(octokit, { owner, repo }, { label, state: 'open', sort: 'created', pages: 'all' }),
       );

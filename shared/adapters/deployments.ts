@@ -14,7 +14,7 @@ import {
 } from '../core/traffic/deployment-records.js';
 import { runIdOf, type RolloutClaim, type RunState } from '../core/traffic/lease.js';
 import type { RevisionRecord } from '../core/traffic/revision-history.js';
-import { githubCall, githubClient } from './octokit.js';
+import { githubCall, githubClientOnDemand, type GitHubClient } from './octokit.js';
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
@@ -53,18 +53,16 @@ export function githubDeployments(options: DeploymentOptions): DeploymentRecorde
   return new GitHubDeployments(options);
 }
 
-type Octokit = ReturnType<typeof githubClient>;
-
 // Every call asks for the same permission: a job that records deployments writes them.
 const call = <T>(what: string, fn: () => Promise<T>) => githubCall(what, 'deployments: write', fn);
 
 class GitHubDeployments implements DeploymentRecorder {
-  private readonly octokit: Octokit;
+  private readonly client: () => Promise<GitHubClient>;
   private readonly ownRun: number | undefined;
   private id: number | undefined;
 
   constructor(private readonly options: DeploymentOptions) {
-    this.octokit = githubClient({
+    this.client = githubClientOnDemand({
       token: options.token,
       apiUrl: options.apiUrl,
       ...(options.retryAfterMs !== undefined && { retryAfterMs: options.retryAfterMs }),
@@ -78,7 +76,8 @@ class GitHubDeployments implements DeploymentRecorder {
 
   /** A deployment's newest status, with the run that wrote it. */
   private async latestStatus(deployment: number) {
-    const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+    const octokit = await this.client();
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
       ...this.repository,
       deployment_id: deployment,
       per_page: 1,
@@ -94,7 +93,8 @@ class GitHubDeployments implements DeploymentRecorder {
 
   /** The environment's newest deployments, newest first; `sha` narrows them to one commit. */
   private async recent(perPage: number, sha?: string) {
-    const { data } = await this.octokit.rest.repos.listDeployments({
+    const octokit = await this.client();
+    const { data } = await octokit.rest.repos.listDeployments({
       ...this.repository,
       environment: this.options.environment,
       per_page: perPage,
@@ -115,7 +115,8 @@ class GitHubDeployments implements DeploymentRecorder {
   }
 
   private async create(): Promise<number> {
-    const { data } = await this.octokit.rest.repos.createDeployment({
+    const octokit = await this.client();
+    const { data } = await octokit.rest.repos.createDeployment({
       ...this.repository,
       ref: this.options.sha,
       environment: this.options.environment,
@@ -170,8 +171,9 @@ class GitHubDeployments implements DeploymentRecorder {
   }
 
   async runState(runId: number): Promise<RunState> {
+    const octokit = await this.client();
     try {
-      const { data } = await this.octokit.rest.actions.getWorkflowRun({ ...this.repository, run_id: runId });
+      const { data } = await octokit.rest.actions.getWorkflowRun({ ...this.repository, run_id: runId });
       return data.status === 'completed' ? 'finished' : 'running';
     } catch {
       // Without "actions: read" the run cannot be seen; the claim's age decides.
@@ -180,9 +182,10 @@ class GitHubDeployments implements DeploymentRecorder {
   }
 
   async status(state: DeploymentState, description: string): Promise<void> {
+    const octokit = await this.client();
     const deployment = await this.start();
     await call('post deployment statuses', async () => {
-      await this.octokit.rest.repos.createDeploymentStatus({
+      await octokit.rest.repos.createDeploymentStatus({
         ...this.repository,
         deployment_id: deployment,
         state,
@@ -197,9 +200,10 @@ class GitHubDeployments implements DeploymentRecorder {
 
   /** auto_inactive does nothing for production environments (GitHub's own description). */
   private async retireReplaced(current: number): Promise<void> {
+    const octokit = await this.client();
     const recent = await Promise.all((await this.recent(10)).map((d) => this.withStatus(d)));
     for (const id of replacedDeployments(recent, current)) {
-      await this.octokit.rest.repos.createDeploymentStatus({
+      await octokit.rest.repos.createDeploymentStatus({
         ...this.repository,
         deployment_id: id,
         state: 'inactive',

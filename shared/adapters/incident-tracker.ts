@@ -14,7 +14,12 @@ import {
   type IssueAuthor,
 } from '../core/incident/issues.js';
 import { labelledIssues } from './labelled-issues.js';
-import { githubCall as call, githubClient, type GitHubClient, type GitHubOptions } from './octokit.js';
+import {
+  githubCall as call,
+  githubClientOnDemand,
+  type GitHubClient,
+  type GitHubOptions,
+} from './octokit.js';
 
 export interface IncidentTracker {
   listOpen(label: string): Promise<OpenIncident[]>;
@@ -41,11 +46,11 @@ export function githubTracker(options: GitHubOptions): IncidentTracker {
 type Issue = Awaited<ReturnType<typeof labelledIssues>>[number];
 
 class GitHubIncidents implements IncidentTracker {
-  private readonly octokit: GitHubClient;
+  private readonly client: () => Promise<GitHubClient>;
   private identity: Promise<string | undefined> | undefined;
 
   constructor(private readonly options: GitHubOptions) {
-    this.octokit = githubClient(options);
+    this.client = githubClientOnDemand(options);
   }
 
   private get repository() {
@@ -54,10 +59,12 @@ class GitHubIncidents implements IncidentTracker {
 
   /** Who this token writes as; an installation token is refused at GET /user. */
   private ownLogin(): Promise<string | undefined> {
-    return (this.identity ??= this.octokit.rest.users.getAuthenticated().then(
-      (r) => r.data.login,
-      () => undefined,
-    ));
+    return (this.identity ??= this.client()
+      .then(async (octokit) => octokit.rest.users.getAuthenticated())
+      .then(
+        (r) => r.data.login,
+        () => undefined,
+      ));
   }
 
   private async ours(author: IssueAuthor | null | undefined): Promise<boolean> {
@@ -77,31 +84,35 @@ class GitHubIncidents implements IncidentTracker {
   }
 
   async listOpen(label: string): Promise<OpenIncident[]> {
+    const octokit = await this.client();
     const issues = await call('list issues', 'issues: read', () =>
-      labelledIssues(this.octokit, this.repository, { label, state: 'open', sort: 'created', pages: 'all' }),
+      labelledIssues(octokit, this.repository, { label, state: 'open', sort: 'created', pages: 'all' }),
     );
     return openIncidentsOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))));
   }
 
   async lastResolved(label: string, fingerprint: string): Promise<ResolvedIncident | undefined> {
+    const octokit = await this.client();
     // One page of the most recently updated closed incidents: a link to an incident
     // from long ago is not worth paging through the whole history for.
     const issues = await call('list issues', 'issues: read', () =>
-      labelledIssues(this.octokit, this.repository, { label, state: 'closed', sort: 'updated', pages: 50 }),
+      labelledIssues(octokit, this.repository, { label, state: 'closed', sort: 'updated', pages: 50 }),
     );
     return lastResolvedOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))), fingerprint);
   }
 
   async create(issue: { title: string; body: string; labels: string[]; assignees: string[] }) {
+    const octokit = await this.client();
     const { data } = await call('create issues', 'issues: write', () =>
-      this.octokit.rest.issues.create({ ...this.repository, ...issue }),
+      octokit.rest.issues.create({ ...this.repository, ...issue }),
     );
     return { number: data.number, url: data.html_url };
   }
 
   async lastOwnActivity(issue: number, openedAt: Date): Promise<Date> {
+    const octokit = await this.client();
     const comments = await call('read issue comments', 'issues: read', () =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      octokit.paginate(octokit.rest.issues.listComments, {
         ...this.repository,
         issue_number: issue,
         per_page: 100,
@@ -114,14 +125,16 @@ class GitHubIncidents implements IncidentTracker {
   }
 
   async comment(issue: number, body: string): Promise<void> {
+    const octokit = await this.client();
     await call('comment on issues', 'issues: write', () =>
-      this.octokit.rest.issues.createComment({ ...this.repository, issue_number: issue, body }),
+      octokit.rest.issues.createComment({ ...this.repository, issue_number: issue, body }),
     );
   }
 
   async close(issue: number, reason: 'completed' | 'not_planned'): Promise<void> {
+    const octokit = await this.client();
     await call('close issues', 'issues: write', () =>
-      this.octokit.rest.issues.update({
+      octokit.rest.issues.update({
         ...this.repository,
         issue_number: issue,
         state: 'closed',
@@ -131,12 +144,13 @@ class GitHubIncidents implements IncidentTracker {
   }
 
   async ensureLabel(name: string, color: string, description: string): Promise<void> {
+    const octokit = await this.client();
     try {
-      await this.octokit.rest.issues.getLabel({ ...this.repository, name });
+      await octokit.rest.issues.getLabel({ ...this.repository, name });
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
       await call('create labels', 'issues: write', () =>
-        this.octokit.rest.issues
+        octokit.rest.issues
           .createLabel({ ...this.repository, name, color, description })
           .catch((e: { status?: number }) => {
             // Another run created it first: that is what we wanted.

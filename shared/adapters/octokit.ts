@@ -5,14 +5,29 @@
  * keeps Octokit's own request log quiet: failures are ours to explain, and an
  * expected 404 is not an error.
  */
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
+import type { retry } from '@octokit/plugin-retry';
+import type { throttling } from '@octokit/plugin-throttling';
+import type { Octokit } from '@octokit/rest';
 import { OperationalError } from '../core/errors.js';
 import { redactUrl } from '../core/url.js';
 
-const Client = Octokit.plugin(retry, throttling);
-export type GitHubClient = InstanceType<typeof Client>;
+type ClientClass = ReturnType<typeof Octokit.plugin<typeof Octokit, [typeof retry, typeof throttling]>>;
+export type GitHubClient = InstanceType<ClientClass>;
+
+let clientClass: Promise<ClientClass> | undefined;
+
+/**
+ * Octokit and its plugins take about 11 ms to load on a cold start, and most steps
+ * never talk to GitHub (deployment records are opt-in; a healthy monitor opens no
+ * incident). They are loaded by the first step that does.
+ */
+function loadClientClass(): Promise<ClientClass> {
+  return (clientClass ??= Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]).then(([{ Octokit }, { retry }, { throttling }]) => Octokit.plugin(retry, throttling)));
+}
 
 export interface ClientOptions {
   token: string;
@@ -31,7 +46,7 @@ export interface GitHubOptions extends ClientOptions {
 
 export const MAX_RATE_LIMIT_WAIT_S = 60;
 
-export function githubClient(options: ClientOptions): GitHubClient {
+export async function githubClient(options: ClientOptions): Promise<GitHubClient> {
   const limited =
     (kind: string) => (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
       if (after > MAX_RATE_LIMIT_WAIT_S) {
@@ -41,6 +56,7 @@ export function githubClient(options: ClientOptions): GitHubClient {
       options.log?.(`GitHub ${kind} on ${o.method} ${o.url}; retrying after ${after}s`);
       return count < 2;
     };
+  const Client = await loadClientClass();
   return new Client({
     auth: options.token,
     baseUrl: options.apiUrl,
@@ -49,6 +65,12 @@ export function githubClient(options: ClientOptions): GitHubClient {
     retry: { retryAfterBaseValue: options.retryAfterMs ?? 1000 },
     throttle: { onRateLimit: limited('rate limit'), onSecondaryRateLimit: limited('secondary rate limit') },
   });
+}
+
+/** The client, created (and Octokit loaded) by the first call that needs it. */
+export function githubClientOnDemand(options: ClientOptions): () => Promise<GitHubClient> {
+  let client: Promise<GitHubClient> | undefined;
+  return () => (client ??= githubClient(options));
 }
 
 /**

@@ -3,7 +3,7 @@
  * with their successful statuses, and the monitor workflow's completed runs. Every
  * call is a read; what they mean is core/soak's to say.
  */
-import { githubCall, githubClient, type ClientOptions } from './octokit.js';
+import { githubCall, githubClientOnDemand, type ClientOptions } from './octokit.js';
 import { githubWorkflowRuns, type CompletedRun } from './workflow-runs.js';
 
 /** One deployment of the environment and the times it was reported live. */
@@ -19,11 +19,12 @@ export interface SoakRecords {
 }
 
 export function githubSoakRecords(options: ClientOptions & { owner: string; repo: string }): SoakRecords {
-  const octokit = githubClient(options);
+  const client = githubClientOnDemand(options);
   const { owner, repo } = options;
   const workflowRuns = githubWorkflowRuns(options);
   return {
     async *deployments(environment) {
+      const octokit = await client();
       const { data: deployments } = await githubCall('read deployments', 'deployments: read', () =>
         octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 }),
       );

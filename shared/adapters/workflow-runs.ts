@@ -7,7 +7,7 @@
  * start is applied here.
  */
 import { OperationalError } from '../core/errors.js';
-import { githubCall, githubClient, type ClientOptions } from './octokit.js';
+import { githubCall, githubClientOnDemand, type ClientOptions } from './octokit.js';
 
 export interface CompletedRun {
   id: number;
@@ -22,10 +22,11 @@ export interface WorkflowRuns {
 }
 
 export function githubWorkflowRuns(options: ClientOptions & { owner: string; repo: string }): WorkflowRuns {
-  const octokit = githubClient(options);
+  const client = githubClientOnDemand(options);
   const { owner, repo } = options;
   return {
     async completed(workflow, { since, limit }) {
+      const octokit = await client();
       const query = {
         owner,
         repo,

@@ -3,7 +3,6 @@ import type { Clock } from '../../shared/adapters/clock.js';
 import type { GitHistory } from '../../shared/adapters/git.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import { defaultRules, judgeChecklists } from '../../shared/core/checklist/gate.js';
-import { parseChecklist } from '../../shared/core/checklist/parse.js';
 import { checklistResult } from '../../shared/core/checklist/report.js';
 import { releaseFacts } from '../../shared/engine/release-facts.js';
 import { runStep } from '../../shared/runtime/errors.js';
@@ -51,8 +50,16 @@ export function run(deps: ChecklistDeps): Promise<void> {
       deps,
     );
     const checklist = texts.length
-      ? judgeChecklists(texts.flatMap(parseChecklist), settings.rules ?? defaultRules)
+      ? judgeChecklists(texts.flatMap(await checklistParser()), settings.rules ?? defaultRules)
       : undefined;
     await publish(runtime, checklistResult({ checklist, facts }, release.version), redactor);
   });
+}
+
+/**
+ * The markdown parser (micromark and mdast, a third of this bundle) is loaded when there
+ * is a checklist to read: a step that checks only facts never pays its start-up.
+ */
+async function checklistParser() {
+  return (await import('../../shared/core/checklist/parse.js')).parseChecklist;
 }

@@ -5,7 +5,6 @@
  */
 import type { Clock } from '../adapters/clock.js';
 import type { GitHistory } from '../adapters/git.js';
-import { checkChangelog } from '../core/release/changelog.js';
 import type { FactResult } from '../core/release/fact.js';
 import { checkReleaseTag } from '../core/release/release-tag.js';
 import { checkReleaseWindow, type ReleaseWindow } from '../core/release/release-window.js';
@@ -35,8 +34,11 @@ export async function releaseFacts(
 ): Promise<FactResult[]> {
   const { tag, prefix, version } = inputs;
   const facts: FactResult[] = [];
-  if (inputs.changelog)
+  if (inputs.changelog) {
+    // Loaded with its markdown parser only when a changelog is checked.
+    const { checkChangelog } = await import('../core/release/changelog.js');
     facts.push(checkChangelog(inputs.changelog.file, inputs.changelog.text, version as string));
+  }
   for (const v of inputs.versionFiles) facts.push(checkVersionFile(v.ref, v.text, version as string));
   const build = inputs.buildNumbers;
   if (inputs.checkTag || build) {

@@ -16,13 +16,16 @@ import { redactUrl } from '../core/url.js';
 import type { Clock } from './clock.js';
 
 // require(), not an ESM import: importing node:http as a module namespace evaluates
-// its lazy WebSocket getter, which loads undici anyway. https (and with it tls) is
-// loaded only when a probe needs it.
+// its lazy WebSocket getter, which loads undici anyway. Each is loaded by the first
+// request that needs it (https brings tls): a step that sends none, or only
+// plain http, never pays for the other.
 const require = createRequire(import.meta.url);
-const http = require('node:http') as typeof import('node:http');
+let http: typeof import('node:http') | undefined;
 let https: typeof import('node:https') | undefined;
 const transportFor = (url: URL) =>
-  url.protocol === 'https:' ? (https ??= require('node:https') as typeof import('node:https')) : http;
+  url.protocol === 'https:'
+    ? (https ??= require('node:https') as typeof import('node:https'))
+    : (http ??= require('node:http') as typeof import('node:http'));
 
 export interface HttpRequest {
   url: string;

@@ -145,6 +145,15 @@ for (const name of actions) {
     `bare node -e 0: ${ms(bareMs)}; ${mib(bareRss)}`,
     ratio(floorMs, bareMs),
   );
+  const withCore = [floor[0], { ...floor[1], FLOOR_CORE_BUILTINS: '1' }];
+  const [bareMs2, withCoreMs] = await versus(bare, withCore, RUNS);
+  row(
+    'floor plus the built-ins importing @actions/core loads (crypto, child_process, assert, fs/promises); peak RSS',
+    '',
+    `${ms(withCoreMs)}; ${mib(await medianRss(...withCore))}`,
+    `bare node -e 0: ${ms(bareMs2)}; ${mib(bareRss)}`,
+    ratio(withCoreMs, bareMs2),
+  );
 }
 
 // The post step runs after every job that used shift-traffic; nearly always the

@@ -222,6 +222,12 @@ const log: Attack[] = [
     refuses: { input: 'probes', says: /name/ },
   },
   {
+    title: 'a forged annotation on the line of an unknown YAML tag (yaml would quote it on stderr)',
+    action: 'healthcheck',
+    inputs: (t) => on.healthcheck(t, '::error title=forged::by the probes input: !evil x'),
+    refuses: { input: 'probes', says: /must be a list/ },
+  },
+  {
     title: 'a forged annotation in a rollback reason is printed inert',
     action: 'rollback',
     inputs: (t) =>

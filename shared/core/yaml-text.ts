@@ -7,8 +7,14 @@
 type YamlModule = typeof import('yaml');
 let yaml: YamlModule | undefined;
 
-/** The YAML document in `text`, as plain data; throws yaml's own error when it is not YAML. */
+/**
+ * The YAML document in `text`, as plain data; throws yaml's own error when it is not YAML.
+ * yaml's warnings (an unknown tag such as `!evil`) are not printed: at its default level
+ * it hands them to process.emitWarning, which writes the offending source line to stderr
+ * as it is. That line is the user's input, may hold a secret, and, starting with `::`,
+ * would be read by the runner as a workflow command.
+ */
 export async function parseYaml(text: string): Promise<unknown> {
   yaml ??= await import('yaml');
-  return yaml.parse(text) as unknown;
+  return yaml.parse(text, { logLevel: 'error' }) as unknown;
 }

@@ -130,29 +130,27 @@ for (const name of actions) {
 }
 
 // What one request costs before any of our code: the floor under the healthcheck's
-// ratio, measured in the same interleaved runs as bare node.
-{
-  progress('cold start: the floor (one request, no library)');
+// ratio, alone and with the built-ins importing @actions/core loads, each measured in the
+// same interleaved runs as bare node.
+for (const [measure, extraEnv] of [
+  ['floor: one GET with node:http and one output line, no library (bench/floor-probe.mjs)', {}],
+  [
+    'floor plus the built-ins importing @actions/core loads (crypto, child_process, assert, fs/promises)',
+    { FLOOR_CORE_BUILTINS: '1' },
+  ],
+]) {
+  progress(`cold start: ${measure}`);
   const floor = [
     [path.join(root, 'bench', 'floor-probe.mjs')],
-    { ...runnerEnv, FLOOR_URL: `${base}/slow?ms=0` },
+    { ...runnerEnv, FLOOR_URL: `${base}/slow?ms=0`, ...extraEnv },
   ];
   const [bareMs, floorMs] = await versus(bare, floor, RUNS);
   row(
-    'floor: one GET with node:http and one output line, no library (bench/floor-probe.mjs); peak RSS',
+    `${measure}; peak RSS`,
     '',
     `${ms(floorMs)}; ${mib(await medianRss(...floor))}`,
     `bare node -e 0: ${ms(bareMs)}; ${mib(bareRss)}`,
     ratio(floorMs, bareMs),
-  );
-  const withCore = [floor[0], { ...floor[1], FLOOR_CORE_BUILTINS: '1' }];
-  const [bareMs2, withCoreMs] = await versus(bare, withCore, RUNS);
-  row(
-    'floor plus the built-ins importing @actions/core loads (crypto, child_process, assert, fs/promises); peak RSS',
-    '',
-    `${ms(withCoreMs)}; ${mib(await medianRss(...withCore))}`,
-    `bare node -e 0: ${ms(bareMs2)}; ${mib(bareRss)}`,
-    ratio(withCoreMs, bareMs2),
   );
 }
 

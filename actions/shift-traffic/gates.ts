@@ -10,7 +10,12 @@ import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/promet
 import type { BuiltProbes } from '../../shared/core/probe-spec.js';
 import type { ProbeWatchOptions } from '../../shared/engine/probe-watch.js';
 import { probeOnce, revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
-import { askAtRouterAddresses, type TripwireOptions } from '../../shared/engine/tripwire.js';
+import {
+  askAtRouterAddresses,
+  PAIR_EVERY_MS,
+  pairAtRouterAddresses,
+  type TripwireOptions,
+} from '../../shared/engine/tripwire.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { maskSecrets } from '../../shared/runtime/report.js';
@@ -62,6 +67,13 @@ export async function rolloutGates(
     redactor,
     check: rolloutCheck(probes, prometheus, deps),
     ...watchOf(settings, gated.provider, probes, deps),
+    ...(analysed &&
+      settings['max-latency-increase'] !== undefined && {
+        latencyPairs: {
+          pair: pairAtRouterAddresses(gated.provider, deps.http, settings['confirm-path'], names),
+          pairEveryMs: PAIR_EVERY_MS,
+        },
+      }),
   };
 }
 

@@ -64,6 +64,7 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
         ...(gates.check && { probe: gates.check }),
         ...(gates.tripwire && { tripwire: gates.tripwire }),
         ...(gates.probeWatch && { probeWatch: gates.probeWatch }),
+        ...(gates.latencyPairs && { latencyPairs: gates.latencyPairs }),
       },
     );
     markSettled(runtime, result.outcome.kind);

@@ -67,8 +67,10 @@ export const shiftTrafficInputs = z
     'check-interval': duration(),
     /** Router error-rate gate: the canary's highest acceptable 5xx share. */
     'max-error-rate': ratio,
-    /** Router error-rate gate: the highest acceptable excess over stable; empty to not compare. */
+    /** The rise of the canary's 5xx share over stable's that the sequential comparison catches; empty to not compare. */
     'max-error-increase': optionalInput(ratio),
+    /** How much slower than stable the canary's answers may be before the comparison counts against it; empty: latency not compared. */
+    'max-latency-increase': optionalInput(duration()),
     /** Fewer canary requests than this in a check gives no verdict. */
     'min-requests': wholeNumber(1, 1_000_000),
     /** EAS Update crash gate: the canary update's highest acceptable share of crashed launches. */
@@ -201,6 +203,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'check-interval': 'check-interval: 10s',
   'max-error-rate': 'max-error-rate: 5%',
   'max-error-increase': 'max-error-increase: 1%',
+  'max-latency-increase': 'max-latency-increase: 50ms',
   'min-requests': 'min-requests: 20',
   'max-crash-rate': 'max-crash-rate: 0.5%',
   'max-crash-increase': 'max-crash-increase: 0.2%',

@@ -30,6 +30,8 @@ export class ProbeWatch implements Watcher {
     const { clock } = this.run.deps;
     while (clock.now() < end) {
       await this.run.sleep(Math.min(this.options.pollMs, end - clock.now()));
+      const evidence = this.run.evidenceTrip();
+      if (evidence) return evidence;
       const started = clock.now();
       const down = await this.failing();
       if (down)
@@ -40,7 +42,7 @@ export class ProbeWatch implements Watcher {
   }
 
   async spring(trip: Trip) {
-    this.run.failureSeenAt(trip.sinceMs);
+    if (trip.kind !== 'evidence') this.run.failureSeenAt(trip.sinceMs);
     return this.run.rollback(tripText(trip));
   }
 

@@ -15,7 +15,11 @@ import type {
 } from '../core/traffic/rollout-report.js';
 import { driftResponse } from '../core/traffic/rollout-rules.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from '../core/traffic/split.js';
+import type { RouterMetrics } from '../core/traffic/gates.js';
+import type { SequentialPolicy, Tally } from '../core/traffic/sequential.js';
+import type { Trip } from '../core/traffic/tripwire.js';
 import { ProbeWatch, type ProbeWatchOptions } from './probe-watch.js';
+import { StepEvidence, type Carried, type EvidenceOptions } from './step-evidence.js';
 import { Tripwire, type TripwireOptions, type Watcher } from './tripwire.js';
 
 export interface RolloutSpec {
@@ -46,6 +50,8 @@ export interface RolloutDeps {
   tripwire?: TripwireOptions;
   /** Without a live tripwire: the revision probes, sent between checks. */
   probeWatch?: ProbeWatchOptions;
+  /** Paired direct requests to both revisions for the latency comparison; absent: latency is not compared. */
+  latencyPairs?: Pick<EvidenceOptions, 'pair' | 'pairEveryMs'>;
 }
 
 export class Cancelled extends Error {}
@@ -67,6 +73,12 @@ export class RolloutRun {
   private movedAt = 0;
   readonly tripwire: Watcher | undefined;
   private readonly started: number;
+  /** The comparison with stable during the analysed step under way, when one is running. */
+  evidence: StepEvidence | undefined;
+  private readonly sequential: SequentialPolicy | undefined;
+  /** Stable's traffic in the steps analysed so far. */
+  private stableEarlier: Tally = { requests: 0, errors: 0 };
+  private carried: Carried = {};
 
   constructor(
     readonly spec: RolloutSpec,
@@ -79,6 +91,62 @@ export class RolloutRun {
     this.tripwire = deps.tripwire
       ? new Tripwire(this, deps.tripwire)
       : deps.probeWatch && new ProbeWatch(this, deps.probeWatch);
+    const sequential = spec.policy.sequential;
+    const metrics =
+      Number(Boolean(deps.provider.metrics) && sequential?.errorIncrease !== undefined) +
+      Number(Boolean(deps.latencyPairs) && sequential?.latencyIncreaseMs !== undefined);
+    const analysed = spec.plan.filter((s) => s.kind === 'analysis').length;
+    this.sequential = sequential && { ...sequential, tests: Math.max(metrics * analysed, 1) };
+  }
+
+  /** An analysed step with canary traffic begins: its comparison with stable starts from `baseline`. */
+  beginEvidence(baseline: RouterMetrics | undefined): void {
+    this.endEvidence();
+    if (!this.sequential || this.canaryPercent() === 0) return;
+    const pairs = this.deps.latencyPairs;
+    const policy = pairs ? this.sequential : { ...this.sequential, latencyIncreaseMs: undefined };
+    const options: EvidenceOptions = {
+      policy,
+      routerCounts: Boolean(this.deps.provider.metrics) && policy.errorIncrease !== undefined,
+      pairEveryMs: pairs?.pairEveryMs ?? 0,
+      ...(pairs?.pair && policy.latencyIncreaseMs !== undefined && { pair: pairs.pair }),
+    };
+    this.evidence = new StepEvidence(
+      this.spec,
+      options,
+      this.deps.clock,
+      this.stableEarlier,
+      baseline,
+      this.carried,
+    );
+  }
+
+  endEvidence(): void {
+    if (!this.evidence) return;
+    const served = this.evidence.stableServed();
+    this.carried = this.evidence.carry();
+    this.stableEarlier = {
+      requests: this.stableEarlier.requests + served.requests,
+      errors: this.stableEarlier.errors + served.errors,
+    };
+    this.evidence = undefined;
+  }
+
+  /**
+   * Between checks: starts a latency pair when one is due, and trips when the
+   * comparison says the canary is decisively worse (never in advisory mode).
+   */
+  evidenceTrip(): Extract<Trip, { kind: 'evidence' }> | undefined {
+    const evidence = this.evidence;
+    if (!evidence) return undefined;
+    evidence.tick();
+    if (this.spec.policy.advisory || evidence.decision() !== 'worse') return undefined;
+    const reason = evidence
+      .evidence()
+      .filter((e) => e.decision === 'worse')
+      .map((e) => e.detail)
+      .join('; ');
+    return { kind: 'evidence', reason, sinceMs: this.deps.clock.now() };
   }
 
   /** Milliseconds since the rollout started. */

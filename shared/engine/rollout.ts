@@ -112,7 +112,26 @@ async function analyse(
     baseline: await readMetrics(run),
     end: clock.now() + step.durationMs,
   };
+  const planned = window.end;
+  run.beginEvidence(window.baseline);
+  try {
+    return await analyseWindow(run, index, step, startedAt, window, planned);
+  } finally {
+    run.endEvidence();
+  }
+}
+
+async function analyseWindow(
+  run: RolloutRun,
+  index: number,
+  step: Extract<Step, { kind: 'analysis' }>,
+  startedAt: number,
+  window: { history: GateHistory; baseline: RouterMetrics | undefined; end: number },
+  planned: number,
+): Promise<RolloutResult | undefined> {
+  const { clock } = run.deps;
   let waited = false;
+  let undecidedNoted = false;
   for (;;) {
     while (clock.now() < window.end) {
       const tripped = await waitWatching(
@@ -140,7 +159,14 @@ async function analyse(
       run.spec.policy,
       { delayMs: run.deps.metricsDelayMs ?? 0, waited },
       run.expected,
+      comparisonOf(run, step, clock.now() - planned),
     );
+    if (end.kind === 'undecided') {
+      window.end = clock.now() + end.ms;
+      if (!undecidedNoted) run.deps.log(end.note);
+      undecidedNoted = true;
+      continue;
+    }
     if (end.kind === 'extend') {
       waited = true;
       window.end = clock.now() + end.ms;
@@ -161,18 +187,53 @@ async function analyse(
 }
 
 /**
+ * A window may wait this much past its time for the comparison to decide: twice its
+ * time, and at least five minutes, since a 10 % step of a quiet service needs a few
+ * hundred canary requests to tell a healthy canary from one a point worse.
+ */
+const maxExtendMs = (durationMs: number) => Math.max(2 * durationMs, 300_000);
+
+/** The comparison with stable as the window's time runs out. */
+function comparisonOf(run: RolloutRun, step: { durationMs: number; intervalMs: number }, extendedMs: number) {
+  const evidence = run.evidence;
+  const decision = evidence?.decision();
+  if (!evidence || decision === undefined) return undefined;
+  const detail = [...evidence.evidence().map((e) => e.detail), ...evidence.notes()].join('; ');
+  return {
+    decision,
+    detail,
+    extendedMs,
+    maxExtendMs: maxExtendMs(step.durationMs),
+    intervalMs: step.intervalMs,
+  };
+}
+
+/**
  * Waits `ms`. With a tripwire and traffic on the canary, the router is read all the
- * while: a result when a confirmed trip rolled the canary back.
+ * while: a result when a confirmed trip rolled the canary back. Without one, a
+ * running comparison with stable still sends its latency pairs while waiting.
  */
 async function waitWatching(run: RolloutRun, ms: number): Promise<RolloutResult | undefined> {
   const end = run.deps.clock.now() + ms;
-  if (!run.tripwire || run.canaryPercent() === 0) return run.sleep(ms).then(() => undefined);
+  if (!run.tripwire || run.canaryPercent() === 0) return waitComparing(run, end);
   for (;;) {
     const trip = await run.tripwire.until(end);
     if (!trip) return undefined;
     const ended = await run.tripwire.spring(trip);
     if (ended) return ended;
   }
+}
+
+async function waitComparing(run: RolloutRun, end: number): Promise<RolloutResult | undefined> {
+  const { clock } = run.deps;
+  const every = run.deps.latencyPairs?.pairEveryMs ?? 0;
+  if (!run.evidence || every <= 0) return run.sleep(Math.max(end - clock.now(), 0)).then(() => undefined);
+  while (clock.now() < end) {
+    const trip = run.evidenceTrip();
+    if (trip) return run.rollback(trip.reason);
+    await run.sleep(Math.min(every, end - clock.now()));
+  }
+  return undefined;
 }
 
 /** One check in a window: the router's error rate and the probes, recorded on the window's history. */
@@ -190,6 +251,7 @@ async function check(
     checks.push(reading.check);
   }
   if (run.deps.probe) checks.push(await run.deps.probe());
+  run.evidence?.fromMetrics(now);
   const result = combineChecks(checks);
   window.history = recordCheck(window.history, result);
   run.checked(result.verdict);
@@ -199,6 +261,8 @@ async function check(
     verdict: result.verdict,
     ...(canaryErrorRate !== undefined && { canaryErrorRate }),
   });
+  const worse = run.evidence?.decision() === 'worse' ? run.evidenceTrip() : undefined;
+  if (worse?.kind === 'evidence') return { kind: 'rollback', reason: worse.reason };
   return afterCheck(window.history, run.spec.policy);
 }
 

@@ -20,6 +20,7 @@ import {
   type TripwireWatch,
 } from '../core/traffic/tripwire.js';
 import type { RolloutRun } from './rollout-run.js';
+import type { PairSide } from './step-evidence.js';
 
 export interface TripwireOptions {
   read: () => Promise<LiveReading>;
@@ -66,19 +67,29 @@ export class Tripwire implements Watcher {
       const seen = observe(this.watch, counts, at, this.options.hangAfterMs);
       this.watch = seen.watch;
       if (seen.trip) return seen.trip;
+      this.run.evidence?.fromLiveReading(reading);
+      const evidence = this.run.evidenceTrip();
+      if (evidence) return evidence;
     }
     return undefined;
   }
 
-  /** Holds traffic on stable and asks both revisions before rolling back or restoring the split. */
+  /**
+   * A failed request is checked by asking both revisions directly while traffic
+   * stays as it is: a canary that fails now and then answers them, and is left to
+   * the comparison with stable, never pulled to 0 and back. A hang holds traffic on
+   * stable while asking, since the answers may take as long as the hang.
+   */
   async spring(trip: Trip): Promise<RolloutResult | undefined> {
     const { run } = this;
+    if (trip.kind === 'evidence') return run.rollback(tripText(trip));
     const { canary, stable } = run.spec;
     const restore = run.expected;
+    const hold = trip.kind === 'hung';
     run.failureSeenAt(trip.sinceMs);
-    await run.setSplit(allOn(stable), 'hold', { record: false });
+    if (hold) await run.setSplit(allOn(stable), 'hold', { record: false });
     run.deps.log(
-      `Tripwire: ${tripText(trip)}; traffic held on stable while both revisions are asked directly`,
+      `Tripwire: ${tripText(trip)}; ${hold ? 'traffic held on stable while both revisions are' : 'both revisions'} asked directly`,
     );
     const timeoutMs = confirmTimeoutMs(trip);
     const [fromCanary, fromStable] = await Promise.all([
@@ -89,13 +100,15 @@ export class Tripwire implements Watcher {
     if (verdict.confirmed) return run.rollback(`${tripText(trip)}; ${verdict.detail}`);
     // A run cancelled while the revisions were asked goes back to stable, not to the canary.
     run.checkCancelled();
-    // Someone who moved the weights during the hold has the last word, as at any step.
-    const moved = await run.drifted();
-    if (moved) return run.afterDrift(moved);
+    if (hold) {
+      // Someone who moved the weights during the hold has the last word, as at any step.
+      const moved = await run.drifted();
+      if (moved) return run.afterDrift(moved);
+      await run.setSplit(restore, 'resume', { record: false });
+    }
     run.deps.log(
-      `Tripwire: not confirmed (${verdict.detail}); the split is restored and the error-rate gate judges the window`,
+      `Tripwire: not confirmed (${verdict.detail}); ${hold ? 'the split is restored and ' : ''}the comparison with stable judges the canary`,
     );
-    await run.setSplit(restore, 'resume', { record: false });
     run.failureCleared();
     this.watch = rest(this.watch!, run.deps.clock.now(), this.options.restMs);
     return undefined;
@@ -128,5 +141,46 @@ export function askAtRouterAddresses(
       followRedirects: false,
     };
     return Promise.all(Array.from({ length: CONFIRMING_REQUESTS }, () => http.send(request)));
+  };
+}
+
+/** How often a latency pair is sent while a step is compared. */
+export const PAIR_EVERY_MS = 250;
+/** A canary answer slower than this is as good as none for a pair: it counts as slower. */
+const PAIR_TIMEOUT_MS = 2000;
+
+/**
+ * Latency pairs over HTTP: one request to each revision's own address at once (the
+ * addresses the router lists, read once: Cloud Run's come from a CLI call that takes
+ * a second). A revision without an address answers with an error, which the
+ * comparison takes as "stable cannot be asked" and then leaves latency out.
+ */
+export function pairAtRouterAddresses(
+  provider: TrafficProvider,
+  http: HttpClient,
+  path: string,
+  names: { stable: string; canary: string },
+): () => Promise<{ canary: PairSide; stable: PairSide }> {
+  let addresses: Promise<Map<string, string>> | undefined;
+  const side = async (revision: string): Promise<PairSide> => {
+    addresses ??= provider
+      .listRevisions()
+      .then((listed) => new Map(listed.flatMap((r) => (r.url ? [[r.name, r.url] as const] : []))))
+      .catch(() => new Map());
+    const base = (await addresses).get(revision);
+    if (!base) return { ok: false, latencyMs: 0 };
+    const outcome = await http.send({
+      url: `${base.replace(/\/+$/, '')}${path}`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: PAIR_TIMEOUT_MS,
+      followRedirects: false,
+    });
+    const ok = outcome.kind === 'response' && outcome.response.status < 500;
+    return { ok, latencyMs: outcome.latencyMs };
+  };
+  return async () => {
+    const [canary, stable] = await Promise.all([side(names.canary), side(names.stable)]);
+    return { canary, stable };
   };
 }

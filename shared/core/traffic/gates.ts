@@ -3,6 +3,8 @@
  * against stable), and HTTP probes. A check with too little traffic has no verdict:
  * it neither passes nor counts towards a rollback.
  */
+import type { SequentialPolicy } from './sequential.js';
+
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 export interface CheckResult {
@@ -53,6 +55,8 @@ export const COUNTED = {
 
 export interface GatePolicy {
   errorRate?: ErrorRatePolicy;
+  /** The canary compared with stable by sequential tests (5xx and latency); absent: not compared. */
+  sequential?: SequentialPolicy;
   /** Failed checks in a row tolerated; the next one rolls back. 0: the first failure does. */
   failureLimit: number;
   /** Report only: never roll back. */

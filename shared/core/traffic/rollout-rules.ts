@@ -15,6 +15,7 @@ import {
   type RouterMetrics,
 } from './gates.js';
 import { resumeIndex, type Plan } from './plan.js';
+import type { Decision } from './sequential.js';
 import type { RolloutOutcome } from './rollout-report.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from './split.js';
 
@@ -96,6 +97,7 @@ export function errorRateReading(
 
 export type WindowEnd =
   | { kind: 'passed'; result: string }
+  | { kind: 'undecided'; ms: number; note: string }
   | { kind: 'rollback'; reason: string }
   | { kind: 'extend'; ms: number; note: string }
   | { kind: 'held'; reason: string };
@@ -110,11 +112,19 @@ export function windowEnd(
   policy: GatePolicy,
   late: { delayMs: number; waited: boolean },
   expected: Split,
+  comparison?: Comparison,
 ): WindowEnd {
   const verdict = afterWindow(history, policy);
-  if (verdict.kind === 'advance')
-    return { kind: 'passed', result: `passed ${history.passes} of ${history.checks} checks` };
   if (verdict.kind === 'rollback') return verdict;
+  if (comparison && !policy.advisory && verdict.kind === 'advance') {
+    const compared = comparisonEnd(comparison, history, expected);
+    if (compared) return compared;
+  }
+  if (verdict.kind === 'advance')
+    return {
+      kind: 'passed',
+      result: `passed ${history.passes} of ${history.checks} checks${comparison ? `; ${comparison.detail}` : ''}`,
+    };
   const seconds = Math.round(late.delayMs / 1000);
   if (late.delayMs > 0 && !late.waited && policy.errorRate) {
     return {
@@ -127,6 +137,37 @@ export function windowEnd(
   return {
     kind: 'held',
     reason: `${verdict.reason}${including}; traffic stays at ${describeSplit(expected)}`,
+  };
+}
+
+/** Where the sequential comparison with stable stands when a window's time is up. */
+export interface Comparison {
+  decision: Decision;
+  detail: string;
+  /** How long the window has already run past its planned end, waiting for a decision. */
+  extendedMs: number;
+  /** The most it may run past it; then the split is held. */
+  maxExtendMs: number;
+  intervalMs: number;
+}
+
+/**
+ * A window whose checks passed advances only when the comparison says the canary
+ * is not worse; while it cannot tell yet, the weight stays and the window goes on,
+ * up to its limit; then the split is held, not promoted on too little evidence.
+ */
+function comparisonEnd(c: Comparison, history: GateHistory, expected: Split): WindowEnd | undefined {
+  if (c.decision === 'not-worse') return undefined;
+  if (c.decision === 'worse') return { kind: 'rollback', reason: c.detail };
+  if (c.extendedMs < c.maxExtendMs)
+    return {
+      kind: 'undecided',
+      ms: Math.min(c.intervalMs, c.maxExtendMs - c.extendedMs),
+      note: `The step's time is up with no decision yet (${c.detail}); the weight stays while the comparison goes on, for at most ${Math.round(c.maxExtendMs / 1000)}s more`,
+    };
+  return {
+    kind: 'held',
+    reason: `the comparison with stable reached no decision in ${Math.round(c.extendedMs / 1000)}s past the step's time (${c.detail}; ${history.checks} checks); traffic stays at ${describeSplit(expected)}`,
   };
 }
 

@@ -6,6 +6,7 @@
 import type { ActionResult } from '../action-result.js';
 import { escapeCell } from '../markdown.js';
 import { COUNTED, type Counted, type GatePolicy } from './gates.js';
+import { DEFAULT_FALSE_ROLLBACK, DEFAULT_MISSED_REGRESSION, type SequentialPolicy } from './sequential.js';
 import type { RolloutOutcome, RolloutResult } from './rollout-report.js';
 import { rolloutSummary } from './rollout-summary.js';
 import { describeSplit } from './split.js';
@@ -16,6 +17,7 @@ export interface GateInputs {
   'max-error-rate': number;
   'min-requests': number;
   'max-error-increase'?: number | undefined;
+  'max-latency-increase'?: number | undefined;
   'max-crash-rate': number;
   'min-launches': number;
   'max-crash-increase'?: number | undefined;
@@ -26,6 +28,9 @@ export interface GateInputs {
 /**
  * The router's error rate gates only where the provider reports router metrics; an
  * app's update (EAS) reports launches and crashes instead, gated by the crash inputs.
+ * Requests are also compared with stable's by the sequential tests (5xx and, where
+ * the revisions can be asked directly, latency); launches keep the per-check limit
+ * of max-crash-increase, since their reports arrive too late for a running test.
  */
 export function gatePolicyOf(
   settings: GateInputs,
@@ -36,17 +41,34 @@ export function gatePolicyOf(
     counts === 'launches'
       ? (['max-crash-rate', 'min-launches', 'max-crash-increase'] as const)
       : (['max-error-rate', 'min-requests', 'max-error-increase'] as const);
+  const sequential = counts === 'requests' ? sequentialPolicyOf(settings) : undefined;
   return {
     ...(routerMetrics && {
       errorRate: {
         maxErrorRate: settings[max],
         minRequests: settings[min],
-        ...(settings[increase] !== undefined && { maxIncreaseOverStable: settings[increase] }),
+        ...(counts === 'launches' &&
+          settings[increase] !== undefined && { maxIncreaseOverStable: settings[increase] }),
         ...(counts === 'launches' && { counts }),
       },
     }),
+    ...(sequential && { sequential }),
     failureLimit: settings['failure-limit'],
     advisory: settings.advisory,
+  };
+}
+
+/** The comparison with stable, when either of its inputs asks for it. */
+function sequentialPolicyOf(settings: GateInputs): SequentialPolicy | undefined {
+  const errors = settings['max-error-increase'];
+  const latency = settings['max-latency-increase'];
+  if (errors === undefined && latency === undefined) return undefined;
+  return {
+    ...(errors !== undefined && { errorIncrease: errors }),
+    ...(latency !== undefined && { latencyIncreaseMs: latency }),
+    falseRollback: DEFAULT_FALSE_ROLLBACK,
+    missedRegression: DEFAULT_MISSED_REGRESSION,
+    tests: 1,
   };
 }
 

@@ -46,7 +46,9 @@ export type Trip =
   | { kind: 'failed'; count: number; sinceMs: number }
   | { kind: 'hung'; ageMs: number; thresholdMs: number; sinceMs: number }
   /** Where the router counts nothing live: the revision probes failed `passes` times in a row. */
-  | { kind: 'probes'; down: readonly string[]; passes: number; sinceMs: number };
+  | { kind: 'probes'; down: readonly string[]; passes: number; sinceMs: number }
+  /** The sequential comparison with stable found the canary decisively worse. */
+  | { kind: 'evidence'; reason: string; sinceMs: number };
 
 /** Below this a request is never called hung, however fast stable answers. */
 export const HANG_FLOOR_MS = 250;
@@ -128,6 +130,7 @@ export function rest(watch: TripwireWatch, at: number, restMs: number): Tripwire
 }
 
 export function tripText(trip: Trip): string {
+  if (trip.kind === 'evidence') return trip.reason;
   if (trip.kind === 'probes')
     return `the probes failed ${trip.passes} passes in a row: ${trip.down.join(', ')}`;
   return trip.kind === 'failed'

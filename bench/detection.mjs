@@ -54,7 +54,7 @@ const freePort = () =>
     });
   });
 
-async function haproxy(bluePort, greenPort) {
+export async function haproxy(bluePort, greenPort) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ra-bench-hap-'));
   const socket = path.join(dir, 'admin.sock');
   const port = await freePort();
@@ -74,10 +74,10 @@ const ask = (socket, command) =>
     c.on('close', () => resolve(out));
     c.on('error', reject);
   });
-const greenWeight = async (socket) =>
+export const greenWeight = async (socket) =>
   Number(/^(\d+)/.exec(await ask(socket, 'get weight app/green'))?.[1] ?? -1);
 
-function load(port) {
+export function load(port) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const stats = { sent: 0, failed: 0, firstFailureAt: undefined };
   const failed = () => {
@@ -103,7 +103,7 @@ function reportOf(outputFile) {
   return match ? JSON.parse(match[2]) : undefined;
 }
 
-function shiftTraffic(socket, inputs) {
+export function shiftTraffic(socket, inputs) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ra-bench-run-'));
   const files = ['output', 'state', 'summary'].map((f) => path.join(dir, f));
   files.forEach((f) => writeFileSync(f, ''));

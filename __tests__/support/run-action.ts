@@ -70,6 +70,16 @@ export function actionDefaults(name: string, env: Record<string, string> = {}): 
 
 export { parseFileCommands };
 
+/**
+ * What the lab changes from action.yml's defaults. Lab rollouts run a handful of
+ * requests through 1 s steps: too few for the comparison with stable to decide, so
+ * each step would wait its five minutes and hold. The tests of other behaviours turn
+ * it off; judgment.e2e.test.ts runs it at its defaults, with real traffic.
+ */
+export const LAB_INPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'shift-traffic': { 'max-error-increase': '', 'max-latency-increase': '' },
+};
+
 export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
   const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
   const entry = path.resolve(repoRoot, name, options.post ? (meta.runs.post ?? '') : meta.runs.main);
@@ -106,7 +116,8 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     GITHUB_RUN_ID: '1234',
     GITHUB_SERVER_URL: 'https://github.com',
   };
-  for (const [input, value] of Object.entries({ ...actionDefaults(name, options.env), ...options.inputs })) {
+  const given = { ...actionDefaults(name, options.env), ...LAB_INPUTS[name], ...options.inputs };
+  for (const [input, value] of Object.entries(given)) {
     env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [key, value] of Object.entries(options.state ?? {})) env[`STATE_${key}`] = value;

@@ -21,6 +21,7 @@ export async function previewOf(
       max !== undefined && { prometheus: { query: settings['prometheus-query'], max } }),
     ...(gates.tripwire && { watch: { kind: 'tripwire', confirmPath: settings['confirm-path'] } }),
     ...(gates.probeWatch && { watch: { kind: 'probes' } }),
+    ...(gates.latencyPairs && { latencyPairs: { path: settings['confirm-path'] } }),
   });
   const outputs = {
     outcome: 'dry-run',

@@ -31,6 +31,8 @@ export interface GateOutline {
   prometheus?: { query: string; max: number };
   /** Between checks: the live tripwire (with its confirm path) or the probe watch. */
   watch?: { kind: 'tripwire'; confirmPath: string } | { kind: 'probes' };
+  /** Paired requests for the latency comparison, to this path at each revision. */
+  latencyPairs?: { path: string };
 }
 
 export function gateLines(g: GateOutline): string[] {
@@ -46,11 +48,20 @@ export function gateLines(g: GateOutline): string[] {
         `, judged from ${errorRate.minRequests} canary ${terms.of}`,
     );
   }
+  const { sequential } = g.policy;
+  if (sequential?.errorIncrease !== undefined && errorRate && !errorRate.counts)
+    lines.push(
+      `the canary against stable, a sequential test: rolled back once its 5xx share is decisively above stable's, a step ends once it is decisively not ${pct(sequential.errorIncrease)} above`,
+    );
+  if (sequential?.latencyIncreaseMs !== undefined && g.latencyPairs)
+    lines.push(
+      `latency against stable, a sequential test on paired requests to each revision's ${g.latencyPairs.path} four times a second: rolled back once the canary is decisively more than ${sequential.latencyIncreaseMs} ms slower`,
+    );
   if (g.probes.length) lines.push(`probes: ${g.probes.join(', ')}`);
   if (g.prometheus) lines.push(`Prometheus: ${g.prometheus.query} at most ${g.prometheus.max}`);
   if (g.watch?.kind === 'tripwire')
     lines.push(
-      `between checks, the tripwire: the router read every 10 ms, the canary's first failed or hung request holds traffic on stable, confirmed with ${g.watch.confirmPath}`,
+      `between checks, the tripwire: the router read every 10 ms, the canary's first failed request confirmed with ${g.watch.confirmPath} (traffic stays), a hung one holds traffic on stable while confirmed`,
     );
   if (g.watch?.kind === 'probes')
     lines.push('between checks, the probes every 250 ms (three failed passes roll back)');

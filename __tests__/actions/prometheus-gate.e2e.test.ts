@@ -4,6 +4,7 @@
  * canary that fails "silently" answers 200 while its own failure counter climbs:
  * the router's 5xx gate cannot see it, the PromQL gate must.
  */
+import { readFileSync } from 'node:fs';
 import { startLocalRouter, type LocalRouter } from '../../shared/adapters/local-router/server.js';
 import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLoad, type Load } from '../support/load.js';
@@ -14,6 +15,18 @@ import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../supp
 const FAILURE_RATIO =
   'sum(rate(app_failures_total{revision="{{revision}}"}[3s])) / sum(rate(http_requests_total{revision="{{revision}}"}[3s]))';
 const REQUESTS = 'sum(increase(http_requests_total{revision="{{revision}}"}[3s]))';
+// The README's error ratio before issue #30: a revision that never served a 5xx has no
+// 5xx series, so there is nothing to divide and Prometheus answers an empty vector.
+const RATIO_WITHOUT_FALLBACK =
+  'sum(rate(http_requests_total{revision="{{revision}}",code=~"5.."}[1m])) / sum(rate(http_requests_total{revision="{{revision}}"}[1m]))';
+const README_SAMPLES_QUERY = 'sum(increase(http_requests_total{revision="{{revision}}"}[1m]))';
+/** The Prometheus section's example query, folded as YAML folds `>-`. */
+const readmeQuery = () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const folded = /\n {10}prometheus-query: >-\n((?: {12}.+\n)+)/.exec(readme)?.[1] ?? '';
+  return folded.trim().split(/\n\s*/).join(' ');
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let v1: TestService;
 let v2: TestService;
@@ -86,7 +99,7 @@ describe('Prometheus gate', () => {
     v2.setMode('silent');
     // Let stable's ratio settle on its new level before comparing against it.
     while (((await prometheus.value(FAILURE_RATIO.replace(/\{\{revision\}\}/g, 'v1'))) ?? 0) < 0.9)
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     const run = await shift({ 'prometheus-max': '2', 'prometheus-max-increase': '0.2' });
     expect(run.outputs['outcome']).toBe('promoted');
     // Now only the canary fails: stable back on all traffic, its ratio back to 0.
@@ -96,7 +109,7 @@ describe('Prometheus gate', () => {
     await load.stop();
     load = startLoad(`${router.url}/health`, 100);
     while (((await prometheus.value(FAILURE_RATIO.replace(/\{\{revision\}\}/g, 'v1'))) ?? 1) > 0.01)
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     const alone = await shift({ 'prometheus-max': '2', 'prometheus-max-increase': '0.2' });
     expect(alone.outputs['outcome']).toBe('rolled-back');
     expect(alone.outputs['reason']).toMatch(
@@ -148,4 +161,63 @@ describe('Prometheus gate', () => {
     expectOneLineError(run, input, says);
     expect(await split()).toEqual(before);
   });
+});
+
+describe('Prometheus gate: an empty answer for the canary (issue #30)', () => {
+  beforeAll(async () => {
+    // Stable served one 5xx once, as any long-running revision has: its 5xx series
+    // exists (at rate 0), so stable's ratio answers while the canary's has nothing.
+    await fetch(`${v1.url}/error`);
+    const scraped = 'sum(count_over_time(http_requests_total{revision="v1",code="500"}[1m]))';
+    while (((await prometheus.value(scraped)) ?? 0) < 2) await sleep(200);
+  }, 30_000);
+
+  it.each([
+    ['the ratio without a fallback', RATIO_WITHOUT_FALLBACK],
+    ["the README's query", readmeQuery()],
+  ])(
+    'promotes a canary that never served a 5xx, with %s and the samples query showing its requests',
+    async (_, query) => {
+      expect(query).toMatch(/code=~"5\.\."/);
+      const run = await shift({
+        'prometheus-query': query,
+        'prometheus-samples-query': README_SAMPLES_QUERY,
+      });
+      expect(run.outputs['reason'] ?? '').not.toMatch(/vanished/);
+      expect(run.outputs['outcome']).toBe('promoted');
+      expect(await split()).toEqual({ v2: 100 });
+    },
+    30_000,
+  );
+
+  it('without a samples query, an empty answer from a canary that never answered is no verdict, not a rollback', async () => {
+    const run = await shift({
+      'prometheus-query': RATIO_WITHOUT_FALLBACK,
+      'prometheus-samples-query': '',
+      'prometheus-min-samples': '0',
+    });
+    expect(run.outputs['reason'] ?? '').not.toMatch(/vanished/);
+    expect(run.outputs['outcome']).toBe('held');
+    expect(run.outputs['reason']).toMatch(/no data for the canary/);
+    expect(await split()).toEqual({ v1: 90, v2: 10 });
+  }, 30_000);
+
+  it('still rolls back a canary that answered, then stopped reporting while stable reports', async () => {
+    const twoSeconds = readmeQuery().replace(/\[1m\]/g, '[2s]');
+    let finished = false;
+    const running = shift({
+      steps: '10,50,90,100',
+      'step-duration': '4s',
+      'prometheus-query': twoSeconds,
+      'prometheus-samples-query': '',
+      'prometheus-min-samples': '0',
+    }).finally(() => (finished = true));
+    while (!finished && ((await split())['v2'] ?? 0) < 50) await sleep(100);
+    // Users still get answers; only its metrics are gone, as from a canary whose exporter died.
+    v2.setMode('unscraped');
+    const run = await running;
+    expect(run.outputs['outcome']).toBe('rolled-back');
+    expect(run.outputs['reason']).toMatch(/no data for the canary .*its series vanished/);
+    expect(await split()).toEqual({ v1: 100 });
+  }, 45_000);
 });

@@ -19,8 +19,9 @@ export interface RecordedRequest {
 /**
  * silent: answers as ok, but counts every request as a failure in app_failures_total.
  * users-error: /health and /api/version answer ok (what probes look at), every other path 500.
+ * unscraped: answers users as ok, but /metrics answers 503: its series go stale in Prometheus.
  */
-export type ServiceMode = 'ok' | 'error' | 'hang' | 'silent' | 'users-error';
+export type ServiceMode = 'ok' | 'error' | 'hang' | 'silent' | 'users-error' | 'unscraped';
 
 export interface TestService {
   url: string;
@@ -60,6 +61,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   let appFailures = 0;
   const server: Server = createServer((req, res) => {
     if (req.url === '/metrics') {
+      if (mode === 'unscraped') {
+        res.writeHead(503);
+        return res.end();
+      }
       // Prometheus's text format: what a real service exports for its dashboards.
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(

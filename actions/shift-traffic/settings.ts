@@ -220,7 +220,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'prometheus-url': 'prometheus-url: http://prometheus.monitoring:9090',
   'prometheus-token': 'prometheus-token: ${{ secrets.PROMETHEUS_TOKEN }}',
   'prometheus-query':
-    'prometheus-query: sum(rate(http_requests_total{revision="{{revision}}",code=~"5.."}[1m])) / sum(rate(http_requests_total{revision="{{revision}}"}[1m]))',
+    'prometheus-query: (sum(rate(http_requests_total{revision="{{revision}}",code=~"5.."}[1m])) or vector(0)) / sum(rate(http_requests_total{revision="{{revision}}"}[1m]))',
   'prometheus-max': 'prometheus-max: 0.01',
   'prometheus-max-increase': 'prometheus-max-increase: 0.005',
   'prometheus-samples-query':

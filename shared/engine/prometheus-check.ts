@@ -28,6 +28,7 @@ export function prometheusGate(
   warn: (message: string) => void,
   examples: { query: string; samplesQuery: string },
 ): PrometheusGate {
+  let canaryAnsweredBefore = false;
   const measure = async () => {
     const canary = await prometheus.query(queryFor(policy.query, names.canary));
     // Stable is read only to compare, or to tell a vanished canary from no data at all.
@@ -59,7 +60,9 @@ export function prometheusGate(
     async check() {
       try {
         const { canary, stable, samples } = await measure();
-        return prometheusCheck(policy, canary, stable, samples);
+        const result = prometheusCheck(policy, { canary, stable, samples, canaryAnsweredBefore });
+        if (canary !== undefined) canaryAnsweredBefore = true;
+        return result;
       } catch (error) {
         const reason = `Prometheus unavailable, so this check has no verdict from it: ${(error as Error).message}`;
         warn(reason);

@@ -74,12 +74,17 @@ export function sampleValue(raw: unknown): number {
 
 const show = (n: number) => String(Number(n.toPrecision(3)));
 
-export function prometheusCheck(
-  policy: PrometheusPolicy,
-  canary: number | undefined,
-  stable: number | undefined,
-  samples: number | undefined,
-): CheckResult {
+/** What one check read from Prometheus; undefined is an empty answer. */
+export interface PrometheusReading {
+  canary: number | undefined;
+  stable: number | undefined;
+  samples: number | undefined;
+  /** The canary's query answered at an earlier check of this rollout. */
+  canaryAnsweredBefore: boolean;
+}
+
+export function prometheusCheck(policy: PrometheusPolicy, reading: PrometheusReading): CheckResult {
+  const { stable, samples } = reading;
   if (policy.samplesQuery && policy.minSamples > 0 && (samples ?? 0) < policy.minSamples) {
     return {
       verdict: 'inconclusive',
@@ -88,16 +93,16 @@ export function prometheusCheck(
       ],
     };
   }
+  let canary = reading.canary;
   if (canary === undefined) {
-    // Stable is measured and the canary is not: its series vanished (a crash?), and a
-    // window of nothing else must not leave traffic on it.
-    if (stable !== undefined)
-      return {
-        verdict: 'inconclusive',
-        reasons: ["prometheus: no data for the canary while stable's series has data"],
-        canaryVanished: true,
-      };
-    return { verdict: 'inconclusive', reasons: ['prometheus: no data for the canary yet'] };
+    // The limits are upper bounds on something bad (errors per request, failed
+    // checkouts), and Prometheus has a labelled counter's series only from its first
+    // event on: a code="503" series appears with the first 503. So while the samples
+    // query counts requests, nothing matching is no bad event, 0, not missing data.
+    // Without that count an empty answer cannot tell "no errors" from "not reporting".
+    const servedRequests = policy.samplesQuery !== undefined && (samples ?? 0) > 0;
+    if (!servedRequests) return noCanaryAnswer(reading);
+    canary = 0;
   }
   if (Number.isNaN(canary))
     return {
@@ -117,4 +122,24 @@ export function prometheusCheck(
       `prometheus: canary value ${show(canary)} exceeds stable's ${show(stable)} by more than ${show(policy.maxIncrease)}`,
     );
   return reasons.length ? { verdict: 'fail', reasons } : { verdict: 'pass', reasons: [] };
+}
+
+function noCanaryAnswer({ stable, canaryAnsweredBefore }: PrometheusReading): CheckResult {
+  if (stable === undefined)
+    return { verdict: 'inconclusive', reasons: ['prometheus: no data for the canary yet'] };
+  // Its series were there and are gone while stable's still are: it stopped being
+  // scraped (a crash?), and a window of nothing else must not leave traffic on it. A
+  // canary that never answered may simply never have had an error to count.
+  if (canaryAnsweredBefore)
+    return {
+      verdict: 'inconclusive',
+      reasons: ["prometheus: no data for the canary any more while stable's series has data"],
+      canaryVanished: true,
+    };
+  return {
+    verdict: 'inconclusive',
+    reasons: [
+      "prometheus: no data for the canary yet while stable's series has data (no error counted yet? `or vector(0)` on the error count, or prometheus-samples-query, tells that from no traffic)",
+    ],
+  };
 }

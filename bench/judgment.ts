@@ -174,7 +174,7 @@ const decidedBy = (reason: string) =>
             : '–';
 
 console.log(
-  '| canary | real HAProxy: outcome, share reached | users\' requests served / failed before weight 0 | statistical limit (10 %) | served ÷ limit | decided by | simulated ×20: reached 100 % / rolled back / served (median) |',
+  "| canary | real HAProxy: outcome, share reached | users' requests served / failed before weight 0 | statistical limit (10 %) | served ÷ limit | decided by | simulated ×20: reached 100 % / rolled back / served (median) |",
 );
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, fault] of Object.entries(CASES)) {
@@ -182,7 +182,9 @@ for (const [name, fault] of Object.entries(CASES)) {
   const real = [];
   for (let t = 0; t < trials; t++) {
     const r = await realRollout(fault);
-    progress(`${name}, trial ${t + 1}: ${r.outcome} at ${r.reached}% (weights ${r.weights.join('→')}), ${r.served} served, ${r.failed} failed, ${r.seconds.toFixed(0)} s; ${r.reason.slice(0, 160)}`);
+    progress(
+      `${name}, trial ${t + 1}: ${r.outcome} at ${r.reached}% (weights ${r.weights.join('→')}), ${r.served} served, ${r.failed} failed, ${r.seconds.toFixed(0)} s; ${r.reason.slice(0, 160)}`,
+    );
     real.push(r);
   }
   const sims = await Promise.all(
@@ -194,7 +196,12 @@ for (const [name, fault] of Object.entries(CASES)) {
   const served = real.length ? median(real.map((r) => r.served)) : NaN;
   const row = [
     name,
-    real.map((r) => `${r.outcome} at ${r.reached}%${name === 'healthy' ? ` (weights ${r.weights.join('→')})` : ''}`).join('; '),
+    real
+      .map(
+        (r) =>
+          `${r.outcome} at ${r.reached}%${name === 'healthy' ? ` (weights ${r.weights.join('→')})` : ''}`,
+      )
+      .join('; '),
     real.map((r) => `${r.served} / ${r.failed}`).join('; '),
     bound === undefined ? '–' : String(Math.round(bound)),
     bound === undefined || name === 'healthy' ? '–' : `${(served / bound).toFixed(2)}×`,
@@ -209,7 +216,11 @@ if (SIMULATED > 0) {
   let rolledBack = 0;
   let offPlan = 0;
   for (let seed = 1; seed <= SIMULATED; seed++) {
-    const o = await simulateRollout({ seed: 1_000_000 + seed, stable: { errorShare: NOISE }, canary: { errorShare: NOISE } });
+    const o = await simulateRollout({
+      seed: 1_000_000 + seed,
+      stable: { errorShare: NOISE },
+      canary: { errorShare: NOISE },
+    });
     if (o.result.outcome.kind === 'rolled-back') rolledBack++;
     if (o.weights.join() !== '10,50,100') offPlan++;
   }

@@ -4,8 +4,10 @@
 // and a hung canary on real HAProxy (the defaults vs the checks alone); a healthy
 // canary under 0.1 % noise for --healthy-seconds; a breaking canary on Cloud Run
 // through real gcloud (probes only); a rolling release aborted on Vercel through the
-// real vercel CLI; GitHub API requests per monitoring scenario.
-// Usage: npm run bench [-- --runs 15 --trials 10 --baseline-trials 3 --healthy-seconds 600 --cloud-run-trials 3 --vercel-trials 3]
+// real vercel CLI; the default gate's verdicts on partial faults (bench/judgment.ts);
+// GitHub API requests per monitoring scenario.
+// Usage: npm run bench [-- --runs 15 --trials 10 --baseline-trials 3 --healthy-seconds 600 --cloud-run-trials 3 --vercel-trials 3
+//        --judgment-real 1 --judgment-real-healthy 3 --judgment-simulated 1000]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -295,6 +297,29 @@ if (VERCEL_TRIALS > 0) {
   );
 }
 
+// 4c. The default gate's verdicts on partial faults: real HAProxy, then simulated rollouts
+// in-process (bench/judgment.ts prints its own table, kept apart from the one above).
+const JUDGMENT_REAL = arg('--judgment-real', 1);
+let judgment = '';
+if (JUDGMENT_REAL > 0 || arg('--judgment-simulated', 1000) > 0) {
+  progress('judgment matrix: partial faults on real HAProxy and 1 000 simulated healthy rollouts');
+  judgment = execFileSync(
+    node24,
+    [
+      '--import',
+      'tsx',
+      path.join(root, 'bench', 'judgment.ts'),
+      '--real',
+      String(JUDGMENT_REAL),
+      '--real-healthy',
+      String(arg('--judgment-real-healthy', 3)),
+      '--simulated',
+      String(arg('--judgment-simulated', 1000)),
+    ],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+}
+
 // 5. GitHub API requests per scenario, through the built bundles.
 progress('GitHub API requests per scenario');
 const out = path.join(temp, 'calls.json');
@@ -317,3 +342,4 @@ console.log(`\nrelease-actions benchmarks · Node ${version} · ${new Date().toI
 console.log('| measure | goal | release-actions | baseline, same run | ratio | goal |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+if (judgment) console.log(`\n### The default gate's verdicts (bench/judgment.ts)\n\n${judgment}`);

@@ -80,7 +80,7 @@ it('shift-traffic prints the plan from where the router is, each gate, and the r
     'Step 6: analyse for 5m, checking the gates every 10s.',
     'Then green gets 100% and becomes stable.',
     "Gate: router error rate: the canary's 5xx share at most 5%, judged from 20 canary requests.",
-    "Gate: between checks, the tripwire: the router read every 10 ms, the canary's first failed or hung request holds traffic on stable, confirmed with /health.",
+    "Gate: between checks, the tripwire: the router read every 10 ms, the canary's first failed request confirmed with /health (traffic stays), a hung one holds traffic on stable while confirmed.",
     'Gate: a rollback after 1 failed check in a row.',
     'On a failed gate, a cancellation or an error: blue 100%, at once.',
   ]);

@@ -265,11 +265,13 @@ describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
       api.revisionUrls[canary] = v2.url;
       v2.setMode('users-error');
       const traffic = users();
-      const shifted = await shift(canary);
+      // The latency comparison asked for: Cloud Monitoring would count its pairs as users' answers.
+      const shifted = await shift(canary, { 'max-latency-increase': '50ms' });
       await traffic.stop();
       expect(shifted.code).toBe(1);
       expect(shifted.outputs['outcome']).toBe('rolled-back');
       expect(shifted.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+      expect(v2.hits('/')).toBe(0);
       expect(api.traffic('api')).toEqual({ [OLD]: 100 });
       // The probes passed all along: only the users' counts caught it.
       expect(v2.hits('/api/version')).toBeGreaterThan(0);

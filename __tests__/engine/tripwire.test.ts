@@ -131,3 +131,18 @@ it('a run cancelled while the revisions are asked rolls back', async () => {
   expect(result.outcome.kind).toBe('rolled-back');
   expect(router.sets.map((s) => s['green'] ?? 0)).toEqual([10, 0]);
 });
+
+it('a request that waits past the limit while both revisions answer their direct requests moves no traffic (a stall, not a hang)', async () => {
+  const { result, router } = await rollout({
+    // One request outstanding for a while, then answered: what a loaded machine looks like.
+    canaryAt: (ms) =>
+      ms < 1_200
+        ? { dispatched: 10, ended: 10 }
+        : ms < 1_600
+          ? { dispatched: 11, ended: 10, inFlight: 1 }
+          : { dispatched: 11, ended: 11 },
+    canaryAnswers: 200,
+  });
+  expect(result.outcome).toEqual({ kind: 'promoted' });
+  expect(router.sets.map((s) => s['green'] ?? 0)).toEqual([10, 100]);
+});

@@ -10,12 +10,8 @@ import { prometheusGateFor, prometheusSecrets } from '../../shared/engine/promet
 import type { BuiltProbes } from '../../shared/core/probe-spec.js';
 import type { ProbeWatchOptions } from '../../shared/engine/probe-watch.js';
 import { probeOnce, revisionProbes, rolloutCheck } from '../../shared/engine/revision-probes.js';
-import {
-  askAtRouterAddresses,
-  PAIR_EVERY_MS,
-  pairAtRouterAddresses,
-  type TripwireOptions,
-} from '../../shared/engine/tripwire.js';
+import { askAtRouterAddresses, type TripwireOptions } from '../../shared/engine/tripwire.js';
+import { PAIR_EVERY_MS, pairAtRouterAddresses } from '../../shared/engine/latency-pairs.js';
 import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { maskSecrets } from '../../shared/runtime/report.js';
@@ -67,7 +63,9 @@ export async function rolloutGates(
     redactor,
     check: rolloutCheck(probes, prometheus, deps),
     ...watchOf(settings, gated.provider, probes, deps),
+    // Never where the router's counts would take the pairs for users' answers.
     ...(analysed &&
+      !gated.provider.countsDirectRequests &&
       settings['max-latency-increase'] !== undefined && {
         latencyPairs: {
           pair: pairAtRouterAddresses(gated.provider, deps.http, settings['confirm-path'], names),

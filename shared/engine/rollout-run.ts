@@ -16,7 +16,7 @@ import type {
 import { driftResponse } from '../core/traffic/rollout-rules.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from '../core/traffic/split.js';
 import type { RouterMetrics } from '../core/traffic/gates.js';
-import type { SequentialPolicy, Tally } from '../core/traffic/sequential.js';
+import { testsIn, type SequentialPolicy, type Tally } from '../core/traffic/sequential.js';
 import type { Trip } from '../core/traffic/tripwire.js';
 import { ProbeWatch, type ProbeWatchOptions } from './probe-watch.js';
 import { StepEvidence, type Carried, type EvidenceOptions } from './step-evidence.js';
@@ -79,6 +79,8 @@ export class RolloutRun {
   /** Stable's traffic in the steps analysed so far. */
   private stableEarlier: Tally = { requests: 0, errors: 0 };
   private carried: Carried = {};
+  /** Which of the comparison's tests can run here: router counts, and addresses to pair. */
+  private readonly compared: { errors: boolean; latency: boolean };
 
   constructor(
     readonly spec: RolloutSpec,
@@ -92,24 +94,24 @@ export class RolloutRun {
       ? new Tripwire(this, deps.tripwire)
       : deps.probeWatch && new ProbeWatch(this, deps.probeWatch);
     const sequential = spec.policy.sequential;
-    const metrics =
-      Number(Boolean(deps.provider.metrics) && sequential?.errorIncrease !== undefined) +
-      Number(Boolean(deps.latencyPairs) && sequential?.latencyIncreaseMs !== undefined);
-    const analysed = spec.plan.filter((s) => s.kind === 'analysis').length;
-    this.sequential = sequential && { ...sequential, tests: Math.max(metrics * analysed, 1) };
+    this.compared = {
+      errors: Boolean(deps.provider.metrics) && sequential?.errorIncrease !== undefined,
+      latency: Boolean(deps.latencyPairs?.pair) && sequential?.latencyIncreaseMs !== undefined,
+    };
+    const metrics = Number(this.compared.errors) + Number(this.compared.latency);
+    this.sequential = sequential && { ...sequential, tests: testsIn(spec.plan, metrics) };
   }
 
   /** An analysed step with canary traffic begins: its comparison with stable starts from `baseline`. */
   beginEvidence(baseline: RouterMetrics | undefined): void {
     this.endEvidence();
     if (!this.sequential || this.canaryPercent() === 0) return;
-    const pairs = this.deps.latencyPairs;
-    const policy = pairs ? this.sequential : { ...this.sequential, latencyIncreaseMs: undefined };
+    const pair = this.compared.latency ? this.deps.latencyPairs?.pair : undefined;
     const options: EvidenceOptions = {
-      policy,
-      routerCounts: Boolean(this.deps.provider.metrics) && policy.errorIncrease !== undefined,
-      pairEveryMs: pairs?.pairEveryMs ?? 0,
-      ...(pairs?.pair && policy.latencyIncreaseMs !== undefined && { pair: pairs.pair }),
+      policy: pair ? this.sequential : { ...this.sequential, latencyIncreaseMs: undefined },
+      routerCounts: this.compared.errors,
+      pairEveryMs: this.deps.latencyPairs?.pairEveryMs ?? 0,
+      ...(pair && { pair }),
     };
     this.evidence = new StepEvidence(
       this.spec,

@@ -261,8 +261,8 @@ async function check(
     verdict: result.verdict,
     ...(canaryErrorRate !== undefined && { canaryErrorRate }),
   });
-  const worse = run.evidence?.decision() === 'worse' ? run.evidenceTrip() : undefined;
-  if (worse?.kind === 'evidence') return { kind: 'rollback', reason: worse.reason };
+  const worse = run.evidenceTrip();
+  if (worse) return { kind: 'rollback', reason: worse.reason };
   return afterCheck(window.history, run.spec.policy);
 }
 

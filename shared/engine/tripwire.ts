@@ -20,7 +20,6 @@ import {
   type TripwireWatch,
 } from '../core/traffic/tripwire.js';
 import type { RolloutRun } from './rollout-run.js';
-import type { PairSide } from './step-evidence.js';
 
 export interface TripwireOptions {
   read: () => Promise<LiveReading>;
@@ -78,24 +77,28 @@ export class Tripwire implements Watcher {
    * A failed request is checked by asking both revisions directly while traffic
    * stays as it is: a canary that fails now and then answers them, and is left to
    * the comparison with stable, never pulled to 0 and back. A hang holds traffic on
-   * stable while asking, since the answers may take as long as the hang.
+   * stable while asking, but only once stable has answered and the canary has not
+   * within HOLD_GRACE_MS more: when the whole machine stalls, both answers come late
+   * together and nothing is held.
    */
   async spring(trip: Trip): Promise<RolloutResult | undefined> {
     const { run } = this;
     if (trip.kind === 'evidence') return run.rollback(tripText(trip));
     const { canary, stable } = run.spec;
     const restore = run.expected;
-    const hold = trip.kind === 'hung';
     run.failureSeenAt(trip.sinceMs);
-    if (hold) await run.setSplit(allOn(stable), 'hold', { record: false });
-    run.deps.log(
-      `Tripwire: ${tripText(trip)}; ${hold ? 'traffic held on stable while both revisions are' : 'both revisions'} asked directly`,
-    );
+    run.deps.log(`Tripwire: ${tripText(trip)}; both revisions asked directly`);
     const timeoutMs = confirmTimeoutMs(trip);
-    const [fromCanary, fromStable] = await Promise.all([
-      this.options.ask(canary, timeoutMs),
-      this.options.ask(stable, timeoutMs),
-    ]);
+    const asked = {
+      canary: this.options.ask(canary, timeoutMs),
+      stable: this.options.ask(stable, timeoutMs),
+    };
+    const hold = trip.kind === 'hung' && (await canaryLate(asked, run.deps.clock));
+    if (hold) {
+      await run.setSplit(allOn(stable), 'hold', { record: false });
+      run.deps.log('Tripwire: stable answered and the canary did not: traffic held on stable meanwhile');
+    }
+    const [fromCanary, fromStable] = await Promise.all([asked.canary, asked.stable]);
     const verdict = confirmation(fromCanary, fromStable, this.options.path);
     if (verdict.confirmed) return run.rollback(`${tripText(trip)}; ${verdict.detail}`);
     // A run cancelled while the revisions were asked goes back to stable, not to the canary.
@@ -113,6 +116,25 @@ export class Tripwire implements Watcher {
     this.watch = rest(this.watch!, run.deps.clock.now(), this.options.restMs);
     return undefined;
   }
+}
+
+/** How much longer than stable the canary may take to answer a confirming request before a hang is held. */
+export const HOLD_GRACE_MS = 100;
+
+/** Whether stable answered its confirming requests and the canary had not, HOLD_GRACE_MS later. */
+async function canaryLate(
+  asked: { canary: Promise<Outcome[]>; stable: Promise<Outcome[]> },
+  clock: { sleep(ms: number): Promise<void> },
+): Promise<boolean> {
+  let canaryAnswered = false;
+  void asked.canary.then(() => (canaryAnswered = true));
+  await asked.stable;
+  if (canaryAnswered) return false;
+  const answered = await Promise.race([
+    asked.canary.then(() => true),
+    clock.sleep(HOLD_GRACE_MS).then(() => false),
+  ]);
+  return !answered;
 }
 
 /** Requests sent to confirm a trip, to each revision at once. */
@@ -141,46 +163,5 @@ export function askAtRouterAddresses(
       followRedirects: false,
     };
     return Promise.all(Array.from({ length: CONFIRMING_REQUESTS }, () => http.send(request)));
-  };
-}
-
-/** How often a latency pair is sent while a step is compared. */
-export const PAIR_EVERY_MS = 250;
-/** A canary answer slower than this is as good as none for a pair: it counts as slower. */
-const PAIR_TIMEOUT_MS = 2000;
-
-/**
- * Latency pairs over HTTP: one request to each revision's own address at once (the
- * addresses the router lists, read once: Cloud Run's come from a CLI call that takes
- * a second). A revision without an address answers with an error, which the
- * comparison takes as "stable cannot be asked" and then leaves latency out.
- */
-export function pairAtRouterAddresses(
-  provider: TrafficProvider,
-  http: HttpClient,
-  path: string,
-  names: { stable: string; canary: string },
-): () => Promise<{ canary: PairSide; stable: PairSide }> {
-  let addresses: Promise<Map<string, string>> | undefined;
-  const side = async (revision: string): Promise<PairSide> => {
-    addresses ??= provider
-      .listRevisions()
-      .then((listed) => new Map(listed.flatMap((r) => (r.url ? [[r.name, r.url] as const] : []))))
-      .catch(() => new Map());
-    const base = (await addresses).get(revision);
-    if (!base) return { ok: false, latencyMs: 0 };
-    const outcome = await http.send({
-      url: `${base.replace(/\/+$/, '')}${path}`,
-      method: 'GET',
-      headers: {},
-      timeoutMs: PAIR_TIMEOUT_MS,
-      followRedirects: false,
-    });
-    const ok = outcome.kind === 'response' && outcome.response.status < 500;
-    return { ok, latencyMs: outcome.latencyMs };
-  };
-  return async () => {
-    const [canary, stable] = await Promise.all([side(names.canary), side(names.stable)]);
-    return { canary, stable };
   };
 }

@@ -63,7 +63,8 @@ export async function withCloudRunMetrics(
   }
   const delay = settings['cloud-run-metrics-delay'];
   return {
-    provider: withMetrics(provider, () => counts.metrics()),
+    // request_count includes what is sent to a revision's tag URL.
+    provider: withMetrics(provider, () => counts.metrics(), { countsDirectRequests: true }),
     metricsDelayMs: delay,
     notes: [
       `Error rate: Cloud Monitoring's run.googleapis.com/request_count per revision. Its counts arrive up to ${formatDuration(delay)} late, so a step without a verdict checks that much longer before holding.`,

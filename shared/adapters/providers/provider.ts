@@ -23,6 +23,12 @@ export interface TrafficProvider {
   listRevisions(): Promise<Revision[]>;
   /** Cumulative response counters per revision, when the router can see them. */
   metrics?(): Promise<RouterMetrics>;
+  /**
+   * metrics() counts requests sent straight to a revision's own address too (Cloud
+   * Monitoring counts a Cloud Run tag URL's requests): latency pairs sent there
+   * would be counted as users' answers and dilute the canary's 5xx share.
+   */
+  readonly countsDirectRequests?: boolean;
   /** What metrics() counts: a router's requests and 5xx (absent), or an app update's launches and crashes. */
   readonly counts?: Counted;
   /**
@@ -60,6 +66,7 @@ export class ProviderError extends OperationalError {
 export function withMetrics(
   provider: TrafficProvider,
   metrics: () => Promise<RouterMetrics>,
+  { countsDirectRequests = false } = {},
 ): TrafficProvider {
   return {
     kind: provider.kind,
@@ -69,5 +76,6 @@ export function withMetrics(
     ...(provider.deploy && { deploy: (request: DeployRequest) => provider.deploy!(request) }),
     ...(provider.liveCounts && { liveCounts: () => provider.liveCounts!() }),
     metrics,
+    ...(countsDirectRequests && { countsDirectRequests }),
   };
 }

@@ -68,6 +68,14 @@ export const MIN_REFERENCE_REQUESTS = 200;
 /** Under "not slower" a pair is slower at most half the time; under "slower", this often. */
 const SLOWER_SHARE_IF_REGRESSED = 0.8;
 
+/**
+ * How many tests share the false-rollback budget: each analysed step can end in a
+ * rollback on its own evidence, by each metric compared.
+ */
+export function testsIn(plan: readonly { kind: string }[], metrics: number): number {
+  return Math.max(plan.filter((s) => s.kind === 'analysis').length * metrics, 1);
+}
+
 /** Wald's thresholds on the log-likelihood ratio: at or above `upper` is worse, at or below `lower` not worse. */
 export function waldBounds(policy: SequentialPolicy): { upper: number; lower: number } {
   const alpha = policy.falseRollback / Math.max(policy.tests, 1);

@@ -68,6 +68,7 @@ function sequentialPolicyOf(settings: GateInputs): SequentialPolicy | undefined 
     ...(latency !== undefined && { latencyIncreaseMs: latency }),
     falseRollback: DEFAULT_FALSE_ROLLBACK,
     missedRegression: DEFAULT_MISSED_REGRESSION,
+    // The rollout counts its tests (testsIn) once it knows its plan and what can be compared.
     tests: 1,
   };
 }

@@ -33,7 +33,7 @@ beforeEach(async () => {
     [{ name: OLD, image: 'us-docker.pkg.dev/shop-prod/app/api:1.0.0' }],
     [{ revisionName: OLD, percent: 100 }],
   );
-  api.tagUrls['canary'] = v2.url;
+  api.imageUrls['us-docker.pkg.dev/shop-prod/app/api:2.0.0'] = v2.url;
   api.revisionUrls[OLD] = v1.url;
 });
 afterEach(() => api.close());
@@ -84,12 +84,11 @@ describe('cloud-run provider through gcloud', () => {
       const deployed = await deployCanary();
       const canary = deployed['canary-revision']!;
       expect(canary).toMatch(/^api-\d{5}-/);
-      expect(deployed).toMatchObject({ 'stable-revision': OLD, 'canary-url': v2.url });
+      expect(deployed).toMatchObject({ 'stable-revision': OLD, 'canary-url': api.tagUrls['canary'] });
       expect(api.traffic('api')).toEqual({ [OLD]: 100 });
       const put = api.requests.find((r) => r.method === 'PUT');
       expect(JSON.stringify(put?.body)).toContain('"tag":"canary"');
 
-      api.revisionUrls[canary] = v2.url;
       const traffic = users();
       const shifted = await gcloud(
         {
@@ -262,7 +261,6 @@ describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
     'rolls back a canary whose users get 500s while its probes pass',
     async () => {
       const canary = (await deployCanary())['canary-revision']!;
-      api.revisionUrls[canary] = v2.url;
       v2.setMode('users-error');
       const traffic = users();
       // The latency comparison asked for: Cloud Monitoring would count its pairs as users' answers.
@@ -270,7 +268,12 @@ describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
       await traffic.stop();
       expect(shifted.code).toBe(1);
       expect(shifted.outputs['outcome']).toBe('rolled-back');
-      expect(shifted.outputs['reason']).toMatch(/^canary 5xx rate 100\.0% \(\d+\/\d+\) over the 5\.0% limit/);
+      // Cloud Run counts what its tag URL serves: the passing probes are among the canary's requests.
+      const [, failedCounted, counted] =
+        /^canary 5xx rate [\d.]+% \((\d+)\/(\d+)\) over the 5\.0% limit/.exec(
+          shifted.outputs['reason'] ?? '',
+        )!;
+      expect(Number(counted)).toBeGreaterThan(Number(failedCounted));
       expect(v2.hits('/')).toBe(0);
       expect(api.traffic('api')).toEqual({ [OLD]: 100 });
       // The probes passed all along: only the users' counts caught it.
@@ -279,6 +282,30 @@ describe("Cloud Run's error-rate gate reads Cloud Monitoring", () => {
       // Counted at 50 %, and nothing reached the canary once it was rolled back.
       const failed = traffic.statuses.filter((s) => s === 500).length;
       expect(failed).toBeGreaterThan(10);
+    },
+    SLOW,
+  );
+
+  it(
+    "a canary whose requests never reach an instance is in nobody's count: rolled back once the delay has passed, not held",
+    async () => {
+      const canary = (await deployCanary())['canary-revision']!;
+      // Its instances are gone (they could not start again): Cloud Run answers 503 and counts nothing.
+      delete api.imageUrls['us-docker.pkg.dev/shop-prod/app/api:2.0.0'];
+      const traffic = users();
+      const shifted = await shift(canary, {
+        probes: '',
+        'step-duration': '10s',
+        'cloud-run-metrics-delay': '2s',
+      });
+      await traffic.stop();
+      expect(shifted.outputs['outcome']).toBe('rolled-back');
+      expect(shifted.outputs['reason']).toMatch(
+        /^the canary carries 50% of the traffic, yet the metrics counted 0 of its requests against \d+ of stable's .*not reaching an instance/,
+      );
+      expect(traffic.statuses).toContain(503);
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
+      expect(shifted.summary).toContain('leaves out requests that never reached an instance');
     },
     SLOW,
   );

@@ -74,6 +74,8 @@ const shift = (inputs: Record<string, string> = {}) =>
     'step-duration': '3s',
     'check-interval': '1s',
     'min-launches': '20',
+    // The local API reports a failed launch 500 ms after it (the device's next check).
+    'launch-report-lag': '1s',
     ...inputs,
   });
 /** The mutations eas made, in order. */
@@ -88,7 +90,9 @@ describe('eas-update provider through the eas CLI', () => {
       const run = await shift();
       expect(run.outputs['outcome']).toBe('rolled-back');
       expect(run.code).toBe(1);
-      expect(run.outputs['reason']).toMatch(/canary crash rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/);
+      expect(run.outputs['reason']).toMatch(
+        /canary failed-launch rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+      );
       const [newest, ...rest] = api.groupsOn('production');
       // The revert deleted the rollout group and republished the control under a new id.
       expect(newest).toMatchObject({
@@ -123,7 +127,7 @@ describe('eas-update provider through the eas CLI', () => {
         'UpdatePublishMutation',
         ...Array(changes().length - 1).fill('SetRolloutPercentageMutation'),
       ]);
-      expect(run.summary).toContain('Canary weight (line) and crash rate (bars), %');
+      expect(run.summary).toContain('Canary weight (line) and failed-launch rate (bars), %');
       expect(run.summary.match(/\| passed \d+ of \d+ checks \|/g)).toHaveLength(3);
 
       const back = await eas('rollback', { 'to-revision': STABLE, reason: 'checkout crashes' });
@@ -148,6 +152,7 @@ describe('eas-update provider through the eas CLI', () => {
           ['step-duration: 80m', 'step-duration: 4s'],
           ['check-interval: 5m', 'check-interval: 1s'],
           ["min-launches: '500'", "min-launches: '300'"],
+          ['launch-report-lag: 20m', 'launch-report-lag: 1s'],
         ],
         'eas-cli@24.8.0',
       );
@@ -172,7 +177,7 @@ describe('eas-update provider through the eas CLI', () => {
       expect(job?.result).toBe('failure');
       expect(shifted?.outputs['outcome']).toBe('rolled-back');
       expect(shifted?.outputs['reason']).toMatch(
-        /canary crash rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+        /canary failed-launch rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
       );
       expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v1', rollout: null });
       expect(changes()).toEqual([
@@ -223,13 +228,31 @@ describe('eas-update provider through the eas CLI', () => {
   );
 
   it(
+    "a failed launch reaches EAS only with the device's next update check: no step passes on launches whose failures cannot have arrived",
+    async () => {
+      api.setFailureReportDelay(6000);
+      api.setCrashRate('v2', 0.02);
+      launching();
+      const run = await shift({ steps: '50,100', 'step-duration': '6s', 'launch-report-lag': '6s' });
+      // Judged on what was reported within the step, every launch would look fine and 100 % would follow.
+      expect(run.outputs['outcome']).toBe('rolled-back');
+      expect(run.outputs['reason']).toMatch(
+        /^canary failed-launch rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+      );
+      expect(api.groupsOn('production')[0]).toMatchObject({ bundle: 'v1', rollout: null });
+      expect(run.summary).toContain("reported on the device's next update check");
+    },
+    SLOW,
+  );
+
+  it(
     'dry-run changes nothing; when the main step is killed mid-rollout, the post step reverts it',
     async () => {
       const dry = await shift({ 'dry-run': 'true' });
       expect(dry.code).toBe(0);
       expect(dry.outputs['outcome']).toBe('dry-run');
       expect(visibleLog(dry)).toContain(
-        "crash rate: the canary update's crashed launches at most 0.5%, judged from 20 canary launches",
+        "failed launches: the canary update's launches that failed before their first render at most 0.5%, judged from 20 canary launches",
       );
       expect(changes()).toEqual([]);
 
@@ -241,6 +264,7 @@ describe('eas-update provider through the eas CLI', () => {
         steps: '10,50,100',
         'step-duration': '60s',
         'check-interval': '1s',
+        'launch-report-lag': '1s',
       };
       const { run, post } = await killedThenPost('shift-traffic', {
         inputs,
@@ -359,6 +383,12 @@ describe('eas-update provider through the eas CLI', () => {
         ['shift-traffic', { 'expo-token': 'not a token' }, 'expo-token', /Expo access token/],
         ['shift-traffic', { 'max-crash-rate': 'lots' }, 'max-crash-rate', /./],
         ['shift-traffic', { 'min-launches': '0' }, 'min-launches', /./],
+        [
+          'shift-traffic',
+          { 'launch-report-lag': '30m', 'step-duration': '20m' },
+          'launch-report-lag',
+          /is 30m, longer than an analysed step \(20m\): EAS learns of a failed launch on the device's next update check/,
+        ],
       ];
       for (const [action, inputs, input, says] of cases) {
         const run = await eas(action, {

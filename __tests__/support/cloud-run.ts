@@ -5,8 +5,18 @@
  * in default traffic on create, creates a revision for each new template, resolves
  * `latestRevision` and tags in status.traffic, and reports observedGeneration and a
  * Ready condition so gcloud stops polling at once.
+ *
+ * Requests reach revisions as Cloud Run's do, and are counted as Cloud Monitoring
+ * counts them: run.googleapis.com/request_count is "the number of requests reaching
+ * the revision", and it "excludes requests that are not reaching your container
+ * instances (e.g. unauthorized requests or when maximum number of instances is
+ * reached)" (cloud.google.com/monitoring/api/metrics_gcp, run). So a request to a
+ * revision with no instance to answer (its container never started) gets a 503 and
+ * is not counted, and a request to a tag URL (a front of its own here, as
+ * https://TAG---SERVICE-HASH.a.run.app is) is counted under the tagged revision, as
+ * users' requests are: probes of the canary's tag URL are in its counts.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCloudMonitoring, type CloudMonitoringApi } from './cloud-monitoring.js';
 
@@ -48,18 +58,20 @@ export interface CloudRunApi {
   /** Give gcloud these variables to send its requests here. */
   env: Record<string, string>;
   requests: { method: string; path: string; body?: unknown }[];
-  /** Where each tag's URL points; tests map tags to local services. */
-  tagUrls: Record<string, string>;
+  /** Each tag's URL: a front that reaches the tagged revision's instances and is counted. */
+  tagUrls: Readonly<Record<string, string>>;
   /** Where each service's own URL points (it reaches whatever has its traffic). */
   serviceUrls: Record<string, string>;
   /** Cloud Monitoring for this project: Cloud Run's request counts, written by userRequest. */
   monitoring: CloudMonitoringApi;
-  /** Where each revision's instances answer; userRequest reaches them. */
+  /** Where each revision's instances answer, by revision name; user requests and tag URLs reach them. */
   revisionUrls: Record<string, string>;
+  /** Where the instances of revisions running an image answer, for revisions deploys create. */
+  imageUrls: Record<string, string>;
   /**
    * One user request to the service, routed by its current traffic split as Cloud
    * Run routes (weighted), and counted in Cloud Monitoring as Cloud Run counts it.
-   * Answers the status, 502 when the revision has no instance to answer.
+   * Answers the status: 503, uncounted, when the revision has no instance to answer.
    */
   userRequest(service: string, path: string): Promise<number>;
   /** Fail the next request whose method and path match with this status. */
@@ -90,6 +102,9 @@ export async function startCloudRunApi(
   const revisions: Revision[] = [];
   const requests: CloudRunApi['requests'] = [];
   const tagUrls: Record<string, string> = {};
+  const fronts: Server[] = [];
+  const frontUrls = new Map<string, string>();
+  const imageUrls: Record<string, string> = {};
   const serviceUrls: Record<string, string> = {};
   const failures: { method: string; pattern: RegExp; status: number }[] = [];
   let counter = 0;
@@ -105,7 +120,10 @@ export async function startCloudRunApi(
         ...(revisionName && { revisionName }),
         ...(t.latestRevision && { latestRevision: true }),
         percent: t.percent ?? 0,
-        ...(t.tag && { tag: t.tag, url: tagUrls[t.tag] ?? `https://${t.tag}---${name}-abc123-uc.a.run.app` }),
+        ...(t.tag && {
+          tag: t.tag,
+          url: frontUrls.get(`${name}/${t.tag}`) ?? `https://${t.tag}---${name}-abc123-uc.a.run.app`,
+        }),
       };
     });
     svc.status = {
@@ -121,6 +139,73 @@ export async function startCloudRunApi(
       url: serviceUrls[name] ?? `https://${name}-abc123-uc.a.run.app`,
       address: { url: serviceUrls[name] ?? `https://${name}-abc123-uc.a.run.app` },
     };
+  };
+
+  /** Where a revision's instances answer; undefined when it has none (never started, no URL given). */
+  const instanceOf = (revision: string): string | undefined => {
+    const r = revisions.find((x) => x.name === revision);
+    if (!r || r.ready === false) return undefined;
+    return revisionUrls[revision] ?? imageUrls[r.image];
+  };
+
+  /** A request to one revision, counted only if it reached an instance. */
+  const reach = async (
+    service: string,
+    revision: string,
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+  ): Promise<{ status: number; headers: Headers; body: Buffer }> => {
+    const base = instanceOf(revision);
+    if (!base) return { status: 503, headers: new Headers(), body: Buffer.from('Service Unavailable') };
+    let answer: { status: number; headers: Headers; body: Buffer };
+    try {
+      const res = await fetch(`${base}${path}`, {
+        method: init.method ?? 'GET',
+        ...(init.headers && { headers: init.headers }),
+        ...(init.body?.length && { body: init.body }),
+        signal: AbortSignal.timeout(5000),
+      });
+      answer = { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+    } catch {
+      // The instance took the request and gave no answer: Cloud Run answers for it, and counts it.
+      answer = { status: 504, headers: new Headers(), body: Buffer.from('upstream request timeout') };
+    }
+    monitoring.record({ service, region, revision, status: answer.status });
+    return answer;
+  };
+
+  /** The tag's own URL: a front that reaches whichever revision carries the tag now. */
+  const ensureFront = async (service: string, tag: string): Promise<void> => {
+    if (frontUrls.has(`${service}/${tag}`)) return;
+    const front = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const target = ((services.get(service)?.status?.['traffic'] as TrafficTarget[]) ?? []).find(
+          (t) => t.tag === tag,
+        );
+        if (!target?.revisionName) {
+          res.writeHead(404).end('Not Found');
+          return;
+        }
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+        void reach(service, target.revisionName, req.url ?? '/', {
+          method: req.method ?? 'GET',
+          headers,
+          body: Buffer.concat(chunks),
+        }).then((answer) => {
+          const type = answer.headers.get('content-type');
+          res.writeHead(answer.status, type ? { 'content-type': type } : {}).end(answer.body);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    fronts.push(front);
+    const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    frontUrls.set(`${service}/${tag}`, url);
+    tagUrls[tag] = url;
   };
 
   const addRevision = (svc: Service, image: string) => {
@@ -265,8 +350,11 @@ export async function startCloudRunApi(
         if (templateChanged) addRevision(svc, imageOf(svc));
         if (!svc.spec.traffic?.length) svc.spec.traffic = [{ latestRevision: true, percent: 100 }];
         services.set(key, svc);
-        resolveStatus(svc);
-        return send(res, 200, svc);
+        const tags = (svc.spec.traffic ?? []).flatMap((t) => (t.tag ? [t.tag] : []));
+        return void Promise.all(tags.map((tag) => ensureFront(key, tag))).then(() => {
+          resolveStatus(svc);
+          send(res, 200, svc);
+        });
       }
       return send(res, 405, { error: { code: 405, message: `${method} not supported` } });
     });
@@ -296,6 +384,7 @@ export async function startCloudRunApi(
     serviceUrls,
     monitoring,
     revisionUrls,
+    imageUrls,
     async userRequest(service, path) {
       // Smooth weighted round robin: over any 100 requests each revision gets its percent.
       const split = Object.entries(trafficOf(service));
@@ -306,17 +395,7 @@ export async function startCloudRunApi(
       }
       if (!best) return 404;
       routed.set(best, routed.get(best)! - 100);
-      const base = revisionUrls[best];
-      let status = 502;
-      if (base) {
-        try {
-          status = (await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000) })).status;
-        } catch {
-          status = 504;
-        }
-      }
-      monitoring.record({ service, region, revision: best, status });
-      return status;
+      return (await reach(service, best, path)).status;
     },
     failNext: (method, pattern, status) => void failures.push({ method, pattern, status }),
     seed(name, revs, traffic) {
@@ -354,6 +433,11 @@ export async function startCloudRunApi(
     traffic: trafficOf,
     close: async () => {
       await monitoring.close();
+      await Promise.all(
+        fronts.map(
+          (f) => new Promise<void>((resolve) => (f.close(() => resolve()), f.closeAllConnections())),
+        ),
+      );
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

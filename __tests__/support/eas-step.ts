@@ -30,5 +30,7 @@ export function exampleRolloutInputs(
     'check-interval': '1s',
     // One crash in 1000 launches must not trip 0.5 %: a verdict needs enough launches.
     'min-launches': '300',
+    // The local API reports a failed launch 500 ms after it.
+    'launch-report-lag': '1s',
   };
 }

@@ -26,10 +26,15 @@
  *
  * Launches are simulated as devices do: each launch is one device, in the rollout
  * when its bucket (0–99) is under the percentage, else on the control update; it
- * crashes at the rate of the bundle it runs. Insights are the counts so far, with no
- * reporting delay (the real ones lag by minutes and come in daily buckets); a
- * timespan must be ISO dates with start before end, as the CLI checks
- * (observe/startAndEndTime.js), and the tests' launches all fall inside it.
+ * fails before its first render at the rate of the bundle it runs. A failed launch
+ * reaches the server late, as a real one does: expo-updates records it on the
+ * device and sends it in Expo-Recent-Failed-Update-IDs with the device's next
+ * manifest request (expo/expo packages/expo-updates, FileDownloader's extra
+ * headers), so it shows in insights only `failureReportDelayMs` after the launch
+ * (the device's next check), while a launch that rendered is counted at once. A
+ * crash after the first render is never in these counts. A timespan must be ISO
+ * dates with start before end, as the CLI checks (observe/startAndEndTime.js), and
+ * the tests' launches all fall inside it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -62,8 +67,10 @@ export interface ExpoApiOptions {
   projectId: string;
   /** Groups already published, oldest first: [branch, group id, bundle]. */
   groups: readonly [branch: string, group: string, bundle: string][];
-  /** The share of launches that crash, per bundle (absent: none). */
+  /** The share of launches that fail before first render, per bundle (absent: none). */
   crashRates?: Record<string, number>;
+  /** How long after a failed launch the device's next manifest request reports it; default 500 ms. */
+  failureReportDelayMs?: number;
 }
 
 export interface ExpoApi {
@@ -79,6 +86,8 @@ export interface ExpoApi {
   /** n device launches on the branch, split between the rollout and its control. */
   launch(branch: string, n: number): void;
   setCrashRate(bundle: string, rate: number): void;
+  /** From now on, failed launches are reported this long after them. */
+  setFailureReportDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +118,18 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
   let clock = Date.parse('2026-11-30T08:00:00Z');
   let devices = 0;
   const crashesSoFar = new Map<string, number>();
+  const launchesOf = new Map<string, number>();
+  let reportDelayMs = options.failureReportDelayMs ?? 500;
+  /** Failed launches the devices have not reported yet: the update and when its device asks again. */
+  const unreported: { update: Update; at: number }[] = [];
+  const reportDue = () => {
+    const now = Date.now();
+    for (let i = unreported.length - 1; i >= 0; i--)
+      if (unreported[i]!.at <= now) {
+        unreported[i]!.update.failedInstalls++;
+        unreported.splice(i, 1);
+      }
+  };
 
   const branchId = (name: string) => {
     let id = branches.get(name);
@@ -355,6 +376,7 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         };
       }
       case 'ViewUpdateGroupInsights':
+        reportDue();
         if (!(Date.parse(v['timespan']?.start) < Date.parse(v['timespan']?.end)))
           return userError('timespan.start must be an ISO date before timespan.end');
         return {
@@ -486,16 +508,20 @@ export async function startExpoApi(options: ExpoApiOptions): Promise<ExpoApi> {
         if (!served) continue;
         // Crashes land evenly: the k-th launch of a bundle crashes when the rate says one is due.
         const rate = crashRates[served.bundle] ?? 0;
-        const launched = served.installs + served.failedInstalls + 1;
-        const due = Math.floor(launched * rate) > (crashesSoFar.get(served.id) ?? 0);
-        if (due) {
-          served.failedInstalls++;
-          crashesSoFar.set(served.id, served.failedInstalls);
+        const launched = (launchesOf.get(served.id) ?? 0) + 1;
+        launchesOf.set(served.id, launched);
+        const failed = crashesSoFar.get(served.id) ?? 0;
+        if (Math.floor(launched * rate) > failed) {
+          crashesSoFar.set(served.id, failed + 1);
+          unreported.push({ update: served, at: Date.now() + reportDelayMs });
         } else served.installs++;
       }
     },
     setCrashRate(bundle, rate) {
       crashRates[bundle] = rate;
+    },
+    setFailureReportDelay(ms) {
+      reportDelayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

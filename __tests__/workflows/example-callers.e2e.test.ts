@@ -30,7 +30,7 @@ beforeEach(async () => {
       [{ revisionName: `${service}-00001-abc`, percent: 100 }],
     );
   v2 = await startService({ version: '2.0.0' });
-  cloudRun.tagUrls['canary'] = v2.url;
+  cloudRun.imageUrls['us-central1-docker.pkg.dev/machinemate-prod/app/api:v2.0.0'] = v2.url;
   github = await startGitHubApi('acme', 'machinemate');
 });
 /** An example caller exactly as written, with the secrets a user would have set. */

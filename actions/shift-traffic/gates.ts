@@ -16,7 +16,13 @@ import type { TrafficProvider } from '../../shared/adapters/providers/provider.j
 import { withCloudRunMetrics } from '../../shared/runtime/cloud-run-metrics.js';
 import { maskSecrets } from '../../shared/runtime/report.js';
 import type { ShiftTrafficDeps } from './main.js';
-import { requireAGate, shiftTrafficExamples, type ShiftTrafficSettings } from './settings.js';
+import {
+  refuseShortLaunchSteps,
+  requireAGate,
+  shiftTrafficExamples,
+  type ShiftTrafficSettings,
+} from './settings.js';
+import { formatDuration } from '../../shared/core/duration.js';
 
 /** The plan's weights in order: a Vercel release is started with them as its stages. */
 const plannedWeights = (plan: Plan) => plan.flatMap((step) => (step.kind === 'weight' ? [step.percent] : []));
@@ -39,6 +45,8 @@ export async function rolloutGates(
     { http: deps.http, clock: deps.clock, env: deps.env, mask: (secret) => runtime.setSecret(secret) },
   );
   requireAGate(gated.provider, hasProbes, settings['prometheus-url']);
+  const launches = gated.provider.counts === 'launches';
+  if (launches && analysed) refuseShortLaunchSteps(plan, settings['launch-report-lag']);
   const probes = settings.probes?.length
     ? await revisionProbes(settings.probes, deps.env, gated.provider, variables)
     : undefined;
@@ -60,6 +68,14 @@ export async function rolloutGates(
   await prometheus?.preflight();
   return {
     ...gated,
+    ...(launches && {
+      // A step without a verdict waits one more lag for late reports before holding.
+      metricsDelayMs: settings['launch-report-lag'],
+      notes: [
+        ...gated.notes,
+        `Failed launches: update:insights counts launches that failed before their first render, reported on the device's next update check; a crash after first render is not counted. Each check weighs the failures reported so far against the launches counted at least ${formatDuration(settings['launch-report-lag'])} (launch-report-lag) earlier.`,
+      ],
+    }),
     redactor,
     check: rolloutCheck(probes, prometheus, deps),
     ...watchOf(settings, gated.provider, probes, deps),

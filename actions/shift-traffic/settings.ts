@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { ConfigurationError, leafIssue } from '../../shared/core/errors.js';
 import { probeList } from '../../shared/core/probe-spec.js';
 import { parseYaml } from '../../shared/core/yaml-text.js';
+import { formatDuration } from '../../shared/core/duration.js';
 import { booleanInput, duration, timeLimit, wholeNumber } from '../../shared/core/schema-kit.js';
 import { deploymentExamples, deploymentInputs } from '../../shared/core/traffic/deployment-settings.js';
 import {
@@ -73,12 +74,14 @@ export const shiftTrafficInputs = z
     'max-latency-increase': optionalInput(duration()),
     /** Fewer canary requests than this in a check gives no verdict. */
     'min-requests': wholeNumber(1, 1_000_000),
-    /** EAS Update crash gate: the canary update's highest acceptable share of crashed launches. */
+    /** EAS Update launch gate: the canary update's highest acceptable share of launches that failed before first render. */
     'max-crash-rate': ratio,
     /** EAS Update crash gate: the highest acceptable excess over the previous update's; empty to not compare. */
     'max-crash-increase': optionalInput(ratio),
     /** EAS Update crash gate: fewer canary launches than this in a check gives no verdict. */
     'min-launches': wholeNumber(1, 100_000_000),
+    /** EAS Update crash gate: how long a failed launch takes to reach EAS (the device's next update check). */
+    'launch-report-lag': duration(),
     /** Failed checks in a row tolerated before rolling back (0: the first failure rolls back). */
     'failure-limit': wholeNumber(0, 100),
     /** Report gate failures without rolling back. */
@@ -208,6 +211,7 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   'max-crash-rate': 'max-crash-rate: 0.5%',
   'max-crash-increase': 'max-crash-increase: 0.2%',
   'min-launches': 'min-launches: 500',
+  'launch-report-lag': 'launch-report-lag: 10m',
   'failure-limit': 'failure-limit: 0',
   'hang-after': 'hang-after: 5s',
   'dry-run': 'dry-run: true',
@@ -229,6 +233,20 @@ export const shiftTrafficExamples: InputExamples<typeof shiftTrafficInputs> = {
   ...deploymentExamples,
   ...chatExamples,
 };
+
+/**
+ * A step shorter than the report lag could never judge a launch whose failure had
+ * time to arrive: it would hold, or pass on launches that cannot yet show failures.
+ */
+export function refuseShortLaunchSteps(plan: Plan, lagMs: number): void {
+  const short = plan.find((step) => step.kind === 'analysis' && step.durationMs < lagMs);
+  if (short && short.kind === 'analysis')
+    throw new ConfigurationError(
+      'launch-report-lag',
+      `is ${formatDuration(lagMs)}, longer than an analysed step (${formatDuration(short.durationMs)}): EAS learns of a failed launch on the device's next update check, so no launch in that step could show its failure by the step's end; make each step at least ${formatDuration(lagMs)}, or lower launch-report-lag if your devices check sooner`,
+      shiftTrafficExamples['launch-report-lag'],
+    );
+}
 
 /** A rollout needs something that can stop a bad canary: router metrics, probes or Prometheus. */
 export function requireAGate(

@@ -23,6 +23,7 @@ import type {
   TimelinePoint,
 } from '../core/traffic/rollout-report.js';
 import { errorRateReading, failureReason, startOf, windowEnd } from '../core/traffic/rollout-rules.js';
+import { reportedLaunches, type LaunchReading } from '../core/traffic/reported-launches.js';
 import { trafficBetween } from '../core/traffic/rollout-traffic.js';
 import { allOn, canarySplit } from '../core/traffic/split.js';
 import { Cancelled, RolloutRun, type RolloutDeps, type RolloutSpec } from './rollout-run.js';
@@ -99,6 +100,14 @@ async function runStep(run: RolloutRun, index: number): Promise<RolloutResult | 
   return analyse(run, index, step, startedAt);
 }
 
+/** One analysis window: its checks, where its counts start, when it ends; reported launches read so far. */
+interface Window {
+  history: GateHistory;
+  baseline: RouterMetrics | undefined;
+  end: number;
+  launches?: LaunchReading[];
+}
+
 /** An analysis step: checks every interval until the window ends, then the window's verdict. */
 async function analyse(
   run: RolloutRun,
@@ -107,10 +116,14 @@ async function analyse(
   startedAt: number,
 ): Promise<RolloutResult | undefined> {
   const { clock } = run.deps;
-  const window = {
+  const baseline = await readMetrics(run);
+  const window: Window = {
     history: emptyHistory,
-    baseline: await readMetrics(run),
+    baseline,
     end: clock.now() + step.durationMs,
+    ...(run.spec.policy.errorRate?.reportLagMs !== undefined && {
+      launches: baseline ? [{ atMs: clock.now(), metrics: baseline }] : [],
+    }),
   };
   const planned = window.end;
   run.beginEvidence(window.baseline);
@@ -126,7 +139,7 @@ async function analyseWindow(
   index: number,
   step: Extract<Step, { kind: 'analysis' }>,
   startedAt: number,
-  window: { history: GateHistory; baseline: RouterMetrics | undefined; end: number },
+  window: Window,
   planned: number,
 ): Promise<RolloutResult | undefined> {
   const { clock } = run.deps;
@@ -237,16 +250,16 @@ async function waitComparing(run: RolloutRun, end: number): Promise<RolloutResul
 }
 
 /** One check in a window: the router's error rate and the probes, recorded on the window's history. */
-async function check(
-  run: RolloutRun,
-  window: { history: GateHistory; baseline: RouterMetrics | undefined },
-): Promise<ReturnType<typeof afterCheck>> {
+async function check(run: RolloutRun, window: Window): Promise<ReturnType<typeof afterCheck>> {
   const now = await readMetrics(run);
   const checks: CheckResult[] = [];
   let canaryErrorRate: number | undefined;
-  if (run.spec.policy.errorRate) {
-    const reading = errorRateReading(run.spec.policy.errorRate, run.spec, window.baseline, now);
-    window.baseline = reading.baseline;
+  const policy = run.spec.policy.errorRate;
+  if (policy) {
+    const judged = launchesJudged(run, window, now);
+    const reading = errorRateReading(policy, run.spec, window.baseline, judged);
+    // Reported launches are judged from the step's start: their failures arrive late.
+    if (!window.launches) window.baseline = reading.baseline;
     canaryErrorRate = reading.canaryErrorRate;
     checks.push(reading.check);
   }
@@ -263,7 +276,19 @@ async function check(
   });
   const worse = run.evidenceTrip();
   if (worse) return { kind: 'rollback', reason: worse.reason };
+  const uncounted = run.uncountedCanary();
+  if (uncounted && !run.spec.policy.advisory) return { kind: 'rollback', reason: uncounted };
   return afterCheck(window.history, run.spec.policy);
+}
+
+/** The counts a check judges: as read, or for launches reported late, as far as their failures can be known. */
+function launchesJudged(run: RolloutRun, window: Window, now: RouterMetrics | undefined) {
+  const lagMs = run.spec.policy.errorRate?.reportLagMs;
+  if (!now || !window.launches || lagMs === undefined) return now;
+  const reading = { atMs: run.deps.clock.now(), metrics: now };
+  if (!window.baseline) window.baseline = now;
+  window.launches.push(reading);
+  return reportedLaunches(window.launches, reading, lagMs);
 }
 
 async function readMetrics(run: RolloutRun): Promise<RouterMetrics | undefined> {

@@ -68,6 +68,8 @@ export async function withCloudRunMetrics(
     metricsDelayMs: delay,
     notes: [
       `Error rate: Cloud Monitoring's run.googleapis.com/request_count per revision. Its counts arrive up to ${formatDuration(delay)} late, so a step without a verdict checks that much longer before holding.`,
+      // Google's metric list: request_count excludes requests not reaching an instance.
+      "request_count counts the probes of the canary's tag URL with its users' requests, and leaves out requests that never reached an instance (none could start, the maximum instances reached): a probe of ${CANARY_URL} sees those, and a canary counted far below its share once the delay has passed is rolled back.",
     ],
   };
 }

@@ -50,8 +50,8 @@ describe('errorRateCheck', () => {
     expect(
       errorRateCheck(crashes, { requests: 1000, errors5xx: 9 }, { requests: 9000, errors5xx: 9 }).reasons,
     ).toEqual([
-      'canary crash rate 0.9% (9/1000) over the 0.5% limit',
-      "canary crash rate 0.9% exceeds stable's 0.1% by more than 0.2%",
+      'canary failed-launch rate 0.9% (9/1000) over the 0.5% limit',
+      "canary failed-launch rate 0.9% exceeds stable's 0.1% by more than 0.2%",
     ]);
   });
 });

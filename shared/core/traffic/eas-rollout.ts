@@ -159,7 +159,8 @@ const describe = (entries: readonly [string, number][]) => entries.map(([n, p]) 
 
 /**
  * `eas update:insights G --json`: launches and crashes over every platform, as a
- * router's request and error counters (a failed launch is a crash, as the CLI says).
+ * router's request and error counters: launches that failed before their first
+ * render are the errors (crashes after it are not in these counts).
  */
 export function parseInsights(stdout: string): RouterCounts {
   const doc = JSON.parse(stdout) as { platforms?: unknown };

@@ -33,6 +33,8 @@ export interface ErrorRatePolicy {
   minRequests: number;
   /** What the counts are: a router's requests and 5xx answers, or an app's launches and crashes. */
   counts?: Counted;
+  /** Launches: how long a failed launch may take to be reported; checks judge launches at least this old. */
+  reportLagMs?: number;
 }
 
 export type Counted = 'requests' | 'launches';
@@ -46,10 +48,10 @@ export const COUNTED = {
     gate: "router error rate: the canary's 5xx share",
   },
   launches: {
-    rate: 'crash rate',
+    rate: 'failed-launch rate',
     of: 'launches',
     counters: 'launch counts',
-    gate: "crash rate: the canary update's crashed launches",
+    gate: "failed launches: the canary update's launches that failed before their first render",
   },
 } as const;
 

@@ -19,7 +19,7 @@ export function rolloutSummary(
   names: { stable: string; canary: string },
   /** Where the gates' numbers came from and their limits, one line each. */
   notes: readonly string[] = [],
-  /** What the bars measure: the router's 5xx rate, or an app update's crash rate. */
+  /** What the bars measure: the router's 5xx rate, or an app update's failed-launch rate. */
   rateName: string = COUNTED.requests.rate,
 ): string {
   const { outcome } = result;

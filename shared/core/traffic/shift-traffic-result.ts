@@ -21,6 +21,8 @@ export interface GateInputs {
   'max-crash-rate': number;
   'min-launches': number;
   'max-crash-increase'?: number | undefined;
+  /** Absent: failures are taken as reported at once. */
+  'launch-report-lag'?: number;
   'failure-limit': number;
   advisory: boolean;
 }
@@ -50,6 +52,8 @@ export function gatePolicyOf(
         ...(counts === 'launches' &&
           settings[increase] !== undefined && { maxIncreaseOverStable: settings[increase] }),
         ...(counts === 'launches' && { counts }),
+        ...(counts === 'launches' &&
+          settings['launch-report-lag'] !== undefined && { reportLagMs: settings['launch-report-lag'] }),
       },
     }),
     ...(sequential && { sequential }),

@@ -17,7 +17,6 @@ import { driftResponse } from '../core/traffic/rollout-rules.js';
 import { allOn, describeSplit, percentOf, sameSplit, type Split } from '../core/traffic/split.js';
 import type { RouterMetrics } from '../core/traffic/gates.js';
 import { testsIn, type SequentialPolicy, type Tally } from '../core/traffic/sequential.js';
-import { uncountedCanary } from '../core/traffic/uncounted-canary.js';
 import type { Trip } from '../core/traffic/tripwire.js';
 import { ProbeWatch, type ProbeWatchOptions } from './probe-watch.js';
 import { StepEvidence, type Carried, type EvidenceOptions } from './step-evidence.js';
@@ -150,19 +149,6 @@ export class RolloutRun {
       .map((e) => e.detail)
       .join('; ');
     return { kind: 'evidence', reason, sinceMs: this.deps.clock.now() };
-  }
-
-  /**
-   * Where the counts come from late metrics: once the step has waited out their
-   * delay, a canary with next to none of the requests its weight predicts is
-   * failing users uncounted (core/traffic/uncounted-canary).
-   */
-  uncountedCanary(): string | undefined {
-    const delay = this.deps.metricsDelayMs;
-    if (!this.evidence || delay === undefined || !this.compared.errors) return undefined;
-    const served = this.evidence.served();
-    if (this.deps.clock.now() - served.sinceMs < delay) return undefined;
-    return uncountedCanary(served.canary, served.stable, this.canaryPercent());
   }
 
   /** Milliseconds since the rollout started. */

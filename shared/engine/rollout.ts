@@ -9,6 +9,7 @@
 import {
   afterCheck,
   combineChecks,
+  countsDelta,
   emptyHistory,
   recordCheck,
   type CheckResult,
@@ -25,6 +26,7 @@ import type {
 import { errorRateReading, failureReason, startOf, windowEnd } from '../core/traffic/rollout-rules.js';
 import { reportedLaunches, type LaunchReading } from '../core/traffic/reported-launches.js';
 import { trafficBetween } from '../core/traffic/rollout-traffic.js';
+import { uncountedCanary } from '../core/traffic/uncounted-canary.js';
 import { allOn, canarySplit } from '../core/traffic/split.js';
 import { Cancelled, RolloutRun, type RolloutDeps, type RolloutSpec } from './rollout-run.js';
 
@@ -106,6 +108,8 @@ interface Window {
   baseline: RouterMetrics | undefined;
   end: number;
   launches?: LaunchReading[];
+  /** The counts and time the window began with, for what its whole span served. */
+  first: { atMs: number; metrics: RouterMetrics | undefined };
 }
 
 /** An analysis step: checks every interval until the window ends, then the window's verdict. */
@@ -121,6 +125,7 @@ async function analyse(
     history: emptyHistory,
     baseline,
     end: clock.now() + step.durationMs,
+    first: { atMs: clock.now(), metrics: baseline },
     ...(run.spec.policy.errorRate?.reportLagMs !== undefined && {
       launches: baseline ? [{ atMs: clock.now(), metrics: baseline }] : [],
     }),
@@ -276,9 +281,31 @@ async function check(run: RolloutRun, window: Window): Promise<ReturnType<typeof
   });
   const worse = run.evidenceTrip();
   if (worse) return { kind: 'rollback', reason: worse.reason };
-  const uncounted = run.uncountedCanary();
+  const uncounted = uncountedSince(run, window, now);
   if (uncounted && !run.spec.policy.advisory) return { kind: 'rollback', reason: uncounted };
   return afterCheck(window.history, run.spec.policy);
+}
+
+/**
+ * Where the counts come from late metrics: once the window has waited out their
+ * delay, a canary with next to none of the requests its weight predicts is failing
+ * users uncounted (core/traffic/uncounted-canary).
+ */
+function uncountedSince(run: RolloutRun, window: Window, now: RouterMetrics | undefined) {
+  const delay = run.deps.metricsDelayMs;
+  const { first } = window;
+  // Launch counts follow devices, not weights: a device keeps its update until it checks again.
+  if (run.spec.policy.errorRate?.counts === 'launches') return;
+  if (delay === undefined || !now || !first.metrics || run.deps.clock.now() - first.atMs < delay) return;
+  const stable = countsDelta(first.metrics[run.spec.stable], now[run.spec.stable]);
+  if (!stable) return;
+  // A canary no request ever reached has no series at all.
+  const canary = countsDelta(first.metrics[run.spec.canary], now[run.spec.canary]) ?? { requests: 0 };
+  return uncountedCanary(
+    { requests: canary.requests, errors: 0 },
+    { requests: stable.requests, errors: stable.errors5xx },
+    run.canaryPercent(),
+  );
 }
 
 /** The counts a check judges: as read, or for launches reported late, as far as their failures can be known. */

@@ -60,7 +60,6 @@ export class StepEvidence {
   private latencyUnavailable: string | undefined;
   private errors: Evidence | undefined;
   private latency: Evidence | undefined;
-  private readonly startedAt: number;
 
   constructor(
     private readonly names: { stable: string; canary: string },
@@ -73,7 +72,6 @@ export class StepEvidence {
     carried: Carried = {},
   ) {
     this.metricsBaseline = baseline;
-    this.startedAt = clock.now();
     this.errors = carriedOver(carried.errors);
     this.latency = carriedOver(carried.latency);
   }
@@ -179,11 +177,6 @@ export class StepEvidence {
   /** Why a test was left out, for the step's report. */
   notes(): string[] {
     return this.latencyUnavailable ? [this.latencyUnavailable] : [];
-  }
-
-  /** Both revisions' counts in this step so far, and when it began. */
-  served(): { canary: Tally; stable: Tally; sinceMs: number } {
-    return { canary: this.canary, stable: this.stable, sinceMs: this.startedAt };
   }
 
   /** Stable's traffic in this step, for the next step's reference. */

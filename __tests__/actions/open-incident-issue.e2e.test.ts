@@ -278,14 +278,52 @@ describe('open-incident-issue', () => {
     expect(visibleLog(noToken)).toContain("Input 'github-token' is required (the default is github.token)");
   });
 
-  it('ten concurrent failing runs end with exactly one open issue', async () => {
-    github.latencyMs = 30;
-    const runs = await Promise.all(Array.from({ length: 10 }, () => incident()));
-    expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0));
+  const claimLabels = () => [...github.labels.keys()].filter((l) => l.startsWith('incident-claim-'));
+
+  it.each([
+    ['ten runs', (i: number) => ({ GITHUB_RUN_ID: String(7000 + i) })],
+    ['ten jobs of one run', () => ({ GITHUB_RUN_ID: '7000' })],
+  ])(
+    '%s failing at the same moment create exactly one issue, and every one names it',
+    async (_, envOf) => {
+      github.latencyMs = 30;
+      const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => incident({}, { env: envOf(i) })));
+      expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0));
+      // Created once: no duplicate was ever opened, so watchers were told once.
+      expect(github.issues).toHaveLength(1);
+      expect(runs.filter((r) => r.outputs['action'] === 'created')).toHaveLength(1);
+      expect(new Set(runs.map((r) => r.outputs['issue-url']))).toEqual(
+        new Set([expect.stringMatching(/\/issues\/1$/)]),
+      );
+      expect(runs.filter((r) => visibleLog(r).includes('this run joined it'))).toHaveLength(9);
+      expect(claimLabels()).toEqual([]);
+    },
+    90_000,
+  );
+
+  it('a claim left by a run that died does not block the next incident: it expires and is taken over', async () => {
+    const first = await incident();
+    expect(first.outputs['action']).toBe('created');
+    const claim = github.requests.find(
+      (r) =>
+        r.method === 'POST' &&
+        r.path.endsWith('/labels') &&
+        String((r.body as { name?: string })?.name).startsWith('incident-claim-'),
+    );
+    const name = (claim!.body as { name: string }).name;
+    await incident({ mode: 'resolve' });
+    // The next incident's claimant died after claiming, three minutes ago.
+    const threeMinutesAgo = new Date(Date.now() - 180_000).toISOString();
+    github.labels.set(name, {
+      name,
+      color: 'ededed',
+      description: `release-actions claim ${threeMinutesAgo} run 41`,
+    });
+    const next = await incident();
+    expect(next.outputs['action']).toBe('created');
     expect(open()).toHaveLength(1);
-    expect(open()[0]!.number).toBe(Math.min(...github.issues.map((i) => i.number)));
-    expect(new Set(runs.map((r) => r.outputs['issue-number']))).toEqual(new Set([String(open()[0]!.number)]));
-  }, 60_000);
+    expect(claimLabels()).toEqual([]);
+  });
 
   it('retries a 502 on create and still opens exactly one issue', async () => {
     github.fault({ method: 'POST', path: /\/issues$/, status: 502, times: 1 });

@@ -476,8 +476,17 @@ export async function startGitHubApi(
           ? respond(res, route, 200, { ...example('label'), ...label })
           : respond(res, undefined, 404, { message: 'Not Found' });
       }
+      case 'DELETE /repos/{owner}/{repo}/labels/{name}': {
+        const name = decodeURIComponent(params['name'] as string);
+        const taken = [...labels.keys()].find((l) => l.toLowerCase() === name.toLowerCase());
+        if (taken === undefined) return respond(res, undefined, 404, { message: 'Not Found' });
+        labels.delete(taken);
+        return respond(res, route, 204, undefined);
+      }
       case 'POST /repos/{owner}/{repo}/labels': {
-        if (labels.has(body.name))
+        // One label per name, whatever its case, and the check and the insert are one
+        // step: the second of two racing creates answers 422 already_exists.
+        if ([...labels.keys()].some((l) => l.toLowerCase() === String(body.name).toLowerCase()))
           return respond(res, undefined, 422, {
             message: 'Validation Failed',
             errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],

@@ -50,7 +50,7 @@ export function run(deps: IncidentDeps): Promise<void> {
     const mode = incidentModeOf(settings);
     const streak = () => failureStreak(deps.runsFor(settings, log), deps.env, settings['open-after']);
     const outcome = tracker
-      ? await trackIncident(tracker, mode, facts, openPolicyOf(settings, template, streak))
+      ? await trackIncident(tracker, mode, facts, openPolicyOf(settings, template, streak, deps.clock))
       : offlineOutcome(deps.files, dir as string, facts.fingerprint, mode);
     if (outcome.note) runtime.info(outcome.note);
     const issueUrl = outcome.number === undefined || !tracker ? '' : tracker.urlOf(outcome.number);

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { fingerprintOf, type IncidentFacts } from '../../shared/core/incident/incident.js';
 import { rolloutReport } from '../../shared/core/incident/rollout-evidence.js';
 import type { OpenPolicy } from '../../shared/engine/incidents.js';
+import type { Clock } from '../../shared/adapters/clock.js';
 import { duration, listInput, wholeNumber } from '../../shared/core/schema-kit.js';
 import { optionalInput, type InputExamples } from '../../shared/core/schema-kit.js';
 import { chatExamples, chatInputs } from '../../shared/core/notify/webhook-input.js';
@@ -179,8 +180,10 @@ export function openPolicyOf(
   settings: IncidentSettings,
   template: string | undefined,
   streak: () => Promise<number>,
+  clock: Clock,
 ): OpenPolicy {
   return {
+    clock,
     label: settings.labels[0] as string,
     labels: settings.labels,
     assignees: settings.assignees,

@@ -36,6 +36,12 @@ export interface IncidentTracker {
   lastOwnActivity(issue: number, openedAt: Date): Promise<Date>;
   close(issue: number, reason: 'completed' | 'not_planned'): Promise<void>;
   ensureLabel(name: string, color: string, description: string): Promise<void>;
+  /** Creates the label, atomically: 'taken' when one of that name exists. */
+  claim(name: string, description: string): Promise<'won' | 'taken'>;
+  /** The claim label's description; undefined when there is none. */
+  readClaim(name: string): Promise<string | null | undefined>;
+  /** Deletes the claim label; gone already is fine. */
+  release(name: string): Promise<void>;
   urlOf(issue: number): string;
 }
 
@@ -158,6 +164,38 @@ class GitHubIncidents implements IncidentTracker {
           }),
       );
     }
+  }
+
+  async claim(name: string, description: string): Promise<'won' | 'taken'> {
+    const octokit = await this.client();
+    return call('create labels', 'issues: write', () =>
+      octokit.rest.issues.createLabel({ ...this.repository, name, color: 'ededed', description }).then(
+        () => 'won' as const,
+        (e: { status?: number }) => {
+          if (e.status === 422) return 'taken' as const;
+          throw e;
+        },
+      ),
+    );
+  }
+
+  async readClaim(name: string): Promise<string | null | undefined> {
+    const octokit = await this.client();
+    try {
+      return (await octokit.rest.issues.getLabel({ ...this.repository, name })).data.description;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async release(name: string): Promise<void> {
+    const octokit = await this.client();
+    await call('delete labels', 'issues: write', () =>
+      octokit.rest.issues.deleteLabel({ ...this.repository, name }).catch((e: { status?: number }) => {
+        if (e.status !== 404) throw e;
+      }),
+    );
   }
 
   urlOf(issue: number): string {

@@ -2,7 +2,9 @@
  * Opening, updating and resolving the one incident issue, over the tracker: each
  * step asks the core what to do (decideOpen, incidentFor, duplicatesOf) and does it.
  */
+import type { Clock } from '../adapters/clock.js';
 import type { IncidentTracker } from '../adapters/incident-tracker.js';
+import { claimDescription, claimLabelOf, claimState } from '../core/incident/claim.js';
 import {
   customBody,
   decideOpen,
@@ -60,6 +62,8 @@ export interface OpenPolicy {
   template?: string | undefined;
   /** How many checks in a row have failed, this one included; asked only before creating. */
   streak: () => Promise<number>;
+  /** For claims: their age, and the wait for another run's issue. */
+  clock: Clock;
 }
 
 export async function openIncident(
@@ -88,7 +92,69 @@ export async function openIncident(
   const streak = policy.openAfter > 1 ? await policy.streak() : policy.openAfter;
   const tooShort = streakTooShort(streak, policy.openAfter);
   if (tooShort) return { done: 'nothing', note: tooShort };
+  return createOnce(tracker, facts, policy);
+}
+
+/** How often a run that lost the claim looks for the claimant's issue. */
+const JOIN_POLL_MS = 1_000;
+
+/**
+ * Creates the issue only under the incident's claim (core/incident/claim), so that
+ * runs failing at the same moment open one issue, not one each: the others find
+ * it and name it. A claim whose run died is taken over once it has expired.
+ */
+async function createOnce(
+  tracker: IncidentTracker,
+  facts: IncidentFacts,
+  policy: OpenPolicy,
+): Promise<IncidentOutcome> {
+  const name = claimLabelOf(facts.fingerprint);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const description = claimDescription(policy.clock.date(), facts.runUrl || 'a run without a URL');
+    if ((await tracker.claim(name, description)) === 'won') {
+      try {
+        // The claimant before may have created the issue and released its claim just now.
+        const existing = incidentFor(await tracker.listOpen(policy.label), facts.fingerprint);
+        return existing ? joined(existing.number) : await create(tracker, facts, policy);
+      } finally {
+        await tracker.release(name).catch(() => undefined);
+      }
+    }
+    const waited = await awaitClaimant(tracker, name, facts.fingerprint, policy);
+    if (waited.kind === 'issue') return joined(waited.number);
+    // A dead claim goes only if it is still the one seen dead, not a fresh one since.
+    if (waited.kind === 'dead' && (await tracker.readClaim(name)) === waited.description)
+      await tracker.release(name);
+  }
+  // Claims kept changing hands: create anyway; afterCreate closes a duplicate.
   return create(tracker, facts, policy);
+}
+
+const joined = (number: number): IncidentOutcome => ({
+  done: 'nothing',
+  number,
+  note: `another run opened #${number} for this incident at the same time; this run joined it`,
+});
+
+type Waited =
+  { kind: 'issue'; number: number } | { kind: 'released' } | { kind: 'dead'; description: string | null };
+
+/** Waits for the claimant's issue while its claim lives. */
+async function awaitClaimant(
+  tracker: IncidentTracker,
+  name: string,
+  fingerprint: string,
+  policy: OpenPolicy,
+): Promise<Waited> {
+  for (;;) {
+    const issue = incidentFor(await tracker.listOpen(policy.label), fingerprint);
+    if (issue) return { kind: 'issue', number: issue.number };
+    const description = await tracker.readClaim(name);
+    if (description === undefined) return { kind: 'released' };
+    const state = claimState(description, policy.clock.date());
+    if (state.kind === 'dead') return { kind: 'dead', description };
+    await policy.clock.sleep(Math.min(JOIN_POLL_MS, state.leftMs));
+  }
 }
 
 async function create(

@@ -36,17 +36,12 @@ beforeEach(async () => {
       ],
     },
   });
-  for (const [name, url] of [
-    ['shop-stable', v1.url],
-    ['shop-canary', v2.url],
-    ['admin', ''],
-  ] as const) {
-    kube.put({
-      kind: 'Service',
-      metadata: { name, namespace: 'shop', ...(url && { annotations: { 'release-actions.dev/url': url } }) },
-      spec: { selector: { app: name }, ports: [{ port: 80 }] },
-    });
-  }
+  for (const [name, url, port] of [
+    ['shop-stable', v1.url, 80],
+    ['shop-canary', v2.url, 80],
+    ['admin', '', 8080],
+  ] as const)
+    service(name, url, [port]);
   kube.put({
     kind: 'Deployment',
     metadata: { name: 'shop-canary', namespace: 'shop', generation: 1 },
@@ -66,6 +61,13 @@ beforeEach(async () => {
 });
 afterEach(() => kube.close());
 
+/** A Service: its ports, and where it answers on its own (the release-actions.dev/url annotation). */
+const service = (name: string, url: string, ports: number[]) =>
+  kube.put({
+    kind: 'Service',
+    metadata: { name, namespace: 'shop', ...(url && { annotations: { 'release-actions.dev/url': url } }) },
+    spec: { selector: { app: name }, ports: ports.map((port) => ({ name: `p${port}`, port })) },
+  });
 const env = () => ({ KUBECONFIG: kube.kubeconfig, RELEASE_ACTIONS_POLL_MS: '50' });
 const k8s = { provider: 'kubernetes', 'kubernetes-route': 'shop' };
 const backendRefs = (rule = 1) =>

@@ -36,17 +36,12 @@ beforeEach(async () => {
       ],
     },
   });
-  for (const [name, url] of [
-    ['shop-stable', v1.url],
-    ['shop-canary', v2.url],
-    ['admin', ''],
-  ] as const) {
-    kube.put({
-      kind: 'Service',
-      metadata: { name, namespace: 'shop', ...(url && { annotations: { 'release-actions.dev/url': url } }) },
-      spec: { selector: { app: name }, ports: [{ port: 80 }] },
-    });
-  }
+  for (const [name, url, port] of [
+    ['shop-stable', v1.url, 80],
+    ['shop-canary', v2.url, 80],
+    ['admin', '', 8080],
+  ] as const)
+    service(name, url, [port]);
   kube.put({
     kind: 'Deployment',
     metadata: { name: 'shop-canary', namespace: 'shop', generation: 1 },
@@ -66,8 +61,27 @@ beforeEach(async () => {
 });
 afterEach(() => kube.close());
 
+/** A Service: its ports, and where it answers on its own (the release-actions.dev/url annotation). */
+const service = (name: string, url: string, ports: number[]) =>
+  kube.put({
+    kind: 'Service',
+    metadata: { name, namespace: 'shop', ...(url && { annotations: { 'release-actions.dev/url': url } }) },
+    spec: { selector: { app: name }, ports: ports.map((port) => ({ name: `p${port}`, port })) },
+  });
 const env = () => ({ KUBECONFIG: kube.kubeconfig, RELEASE_ACTIONS_POLL_MS: '50' });
 const k8s = { provider: 'kubernetes', 'kubernetes-route': 'shop' };
+const setRules = (rules: unknown[]) => {
+  const route = kube.route('shop', 'shop')!;
+  (route['spec'] as { rules: unknown[] }).rules = rules;
+  kube.put(route);
+};
+const routePatches = () =>
+  kube.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/httproutes/'));
+/** A rule only testers reach: the x-canary header pins them to the canary. */
+const pinned = {
+  matches: [{ headers: [{ name: 'x-canary', value: 'true' }] }],
+  backendRefs: [{ name: 'shop-canary', port: 80 }],
+};
 const backendRefs = (rule = 1) =>
   (kube.route('shop', 'shop')!['spec'] as { rules: { backendRefs: unknown[] }[] }).rules[rule]!.backendRefs;
 const image = () =>
@@ -288,19 +302,119 @@ describe('kubernetes provider', () => {
     ]);
   });
 
-  it('a canary backend the Gateway cannot resolve fails the step (its users would get 500s) and is rolled back', async () => {
+  it('a canary with no Service is refused before the route is touched (its users would get 500s)', async () => {
     const run = await shift({
       'canary-revision': 'shop-ghost',
       probes: '[{name: stable-health, url: "${STABLE_URL}/health"}]',
     });
     expect(run.outputs['outcome']).toBe('rolled-back');
-    expect(run.outputs['reason']).toMatch(
-      /cannot resolve the route's backendRefs \(BackendNotFound: service shop\/shop-ghost not found\): shop-ghost \(10%\) has no Service/,
+    expect(run.outputs['reason']).toBe(
+      'the rollout failed: canary-revision shop-ghost: there is no Service shop-ghost for the HTTPRoute to send traffic to (each revision is a Service of that name); create it or name an existing one, e.g. canary-revision: shop-canary',
     );
-    expect(backendRefs()).toEqual([
-      { name: 'shop-stable', port: 80, weight: 100 },
-      { name: 'shop-ghost', port: 80, weight: 0 },
+    expect(backendRefs()).toEqual([{ name: 'shop-stable', port: 80, weight: 100 }]);
+    expect(routePatches()).toEqual([]);
+  });
+
+  it('a rule that pins testers to the canary is not the split: it is neither read nor rewritten', async () => {
+    setRules([pinned, { backendRefs: [{ name: 'shop-stable', port: 80, weight: 100 }] }]);
+    const run = await shift({ steps: '10,100' });
+    expect(run.outputs['outcome']).toBe('promoted');
+    expect(backendRefs(0)).toEqual(pinned.backendRefs);
+    expect(backendRefs(1)).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 80, weight: 100 },
     ]);
+    for (const p of routePatches())
+      expect((p.body as { path: string }[]).map((op) => op.path)).not.toContain('/spec/rules/0/backendRefs');
+  });
+
+  it('deploy-canary without stable-revision reads stable from the rule that carries it, not the pinned one', async () => {
+    setRules([pinned, { backendRefs: [{ name: 'shop-stable', port: 80, weight: 100 }] }]);
+    const run = await deploy({ 'stable-revision': '', 'initial-percent': '10' });
+    expect(visibleLog(run)).not.toContain('::error');
+    expect(run.outputs).toMatchObject({
+      'stable-revision': 'shop-stable',
+      split: '{"shop-canary":10,"shop-stable":90}',
+    });
+    expect(backendRefs(0)).toEqual(pinned.backendRefs);
+  });
+
+  it('a stable-revision no rule routes to is one clear line, and nothing moves', async () => {
+    const run = await shift({ 'stable-revision': 'shop-blue' });
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain(
+      'stable-revision shop-blue: no rule of the HTTPRoute routes to Service shop-blue (its rules route to admin, shop-stable); name the Service that serves traffic now, e.g. stable-revision: shop-stable',
+    );
+    expect(routePatches()).toEqual([]);
+  });
+
+  it('rules that carry stable but disagree on the split are reported, not one of them picked', async () => {
+    setRules([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+        backendRefs: [
+          { name: 'shop-stable', port: 80, weight: 90 },
+          { name: 'shop-canary', port: 80, weight: 10 },
+        ],
+      },
+      { backendRefs: [{ name: 'shop-stable', port: 80, weight: 100 }] },
+    ]);
+    const run = await shift();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain(
+      'the HTTPRoute rules that route to shop-stable disagree: spec.rules[0] sends shop-stable 90% / shop-canary 10%, spec.rules[1] sends shop-stable 100%',
+    );
+    expect(routePatches()).toEqual([]);
+  });
+
+  it("the canary's backendRef gets the canary Service's own port", async () => {
+    service('shop-canary', v2.url, [8080]);
+    const run = await shift({ steps: '10,100' });
+    expect(run.outputs['outcome']).toBe('promoted');
+    expect(backendRefs()).toEqual([
+      { name: 'shop-stable', port: 80, weight: 0 },
+      { name: 'shop-canary', port: 8080, weight: 100 },
+    ]);
+  });
+
+  it("a canary Service with several ports, none of them stable's, is one clear line and nothing moves", async () => {
+    service('shop-canary', v2.url, [8080, 9090]);
+    const run = await shift();
+    expect(run.outputs['reason']).toBe(
+      "the rollout failed: canary-revision shop-canary: Service shop-canary exposes ports 8080, 9090 and none is 80, the port of shop-stable's backendRef, so which one the route should use is not clear; give the Service one port, or expose 80 on it too, e.g. ports: [{name: http, port: 80}]",
+    );
+    expect(backendRefs()).toEqual([{ name: 'shop-stable', port: 80, weight: 100 }]);
+    expect(routePatches()).toEqual([]);
+  });
+
+  it('a backend with traffic on a port its Service does not expose (ResolvedRefs False) is not a weight that took effect', async () => {
+    service('shop-stable', v1.url, [8080]);
+    const run = await shift();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain(
+      "Gateway public-gateway cannot resolve the route's backendRefs (PortNotFound: TCP Port 80 not found on service shop/shop-stable): shop-stable (90%) on port 80, which Service shop-stable does not expose (it has 8080)",
+    );
+  });
+
+  it('a route whose rule the Gateway drops (PartiallyInvalid) is not a weight that took effect', async () => {
+    kube.gateway.unsupportedFilters = ['RequestMirror'];
+    setRules([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/admin' } }],
+        backendRefs: [{ name: 'admin', port: 8080 }],
+      },
+      {
+        filters: [
+          { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shop-stable', port: 80 } } },
+        ],
+        backendRefs: [{ name: 'shop-stable', port: 80, weight: 100 }],
+      },
+    ]);
+    const run = await shift();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain(
+      'Gateway public-gateway dropped part of the route (PartiallyInvalid, UnsupportedValue: Dropped Rule(s) 1: filter type RequestMirror is not supported)',
+    );
   });
 
   it('a route the Gateway refuses is a failed step, not a weight that took effect', async () => {

@@ -12,9 +12,13 @@
  * HTTPRoutes get what a Gateway controller writes (Gateway API, HTTPRoute status):
  * per parentRef, Accepted and ResolvedRefs conditions with the route's
  * observedGeneration, `routeStatusMs` after each change of spec. ResolvedRefs is
- * False (BackendNotFound) when a Service backendRef names no Service, and
- * (InvalidKind) for kinds other than Service and ServiceImport; `gateway` can make
- * the Gateway refuse the route (Accepted False). Every request is recorded.
+ * False (BackendNotFound) when a Service backendRef names no Service, (PortNotFound)
+ * when its port is not one the Service exposes, and (InvalidKind) for kinds other
+ * than Service and ServiceImport; `gateway` can make the Gateway refuse the route
+ * (Accepted False) or drop the rules whose filters it does not support
+ * (PartiallyInvalid). Like the API server with the Gateway API CRDs, a write whose
+ * Service backendRef has no port, or a weight outside 0–1 000 000, is refused (422).
+ * Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -37,8 +41,12 @@ export interface KubeApi {
   rolloutMs: number;
   /** How long the Gateway controller takes to report on a changed route. */
   routeStatusMs: number;
-  /** Accepted False with this reason and message, as a Gateway refusing the route. */
-  gateway: { refuses?: { reason: string; message: string } };
+  gateway: {
+    /** Accepted False with this reason and message, as a Gateway refusing the route. */
+    refuses?: { reason: string; message: string };
+    /** Filter types it does not implement: a rule with one is dropped (PartiallyInvalid). */
+    unsupportedFilters?: string[];
+  };
   close(): Promise<void>;
 }
 
@@ -70,6 +78,30 @@ function resourceList(group: string, version: string): Json {
         verbs: VERBS,
       })),
   };
+}
+
+/**
+ * What the HTTPRoute CRD's schema refuses before any controller sees the route, as
+ * the API server words it (422 Invalid). Gateway API apis/v1/object_reference_types.go:
+ * BackendObjectReference's CEL rule "Must have port for Service reference"
+ * (`(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true`), and
+ * httproute_types.go: weight has Minimum=0, Maximum=1000000.
+ */
+export function routeSchemaError(route: Json): string | undefined {
+  const name = String(((route['metadata'] ?? {}) as Json)['name']);
+  const rules = (((route['spec'] ?? {}) as Json)['rules'] ?? []) as Json[];
+  for (const [i, rule] of rules.entries()) {
+    for (const [j, ref] of ((rule['backendRefs'] ?? []) as Json[]).entries()) {
+      const at = `spec.rules[${i}].backendRefs[${j}]`;
+      const service = (ref['group'] ?? '') === '' && (ref['kind'] ?? 'Service') === 'Service';
+      if (service && ref['port'] === undefined)
+        return `HTTPRoute.gateway.networking.k8s.io "${name}" is invalid: ${at}: Invalid value: "object": Must have port for Service reference`;
+      const weight = ref['weight'];
+      if (weight !== undefined && (typeof weight !== 'number' || weight < 0 || weight > 1_000_000))
+        return `HTTPRoute.gateway.networking.k8s.io "${name}" is invalid: ${at}.weight: Invalid value: ${JSON.stringify(weight)}: ${at}.weight in body should be between 0 and 1000000`;
+    }
+  }
+  return undefined;
 }
 
 /** RFC 6902 for the operations kubectl users send: add, replace, remove, test. */
@@ -156,25 +188,68 @@ export async function startKubeApi(): Promise<KubeApi> {
     objects.set(key(plural, object.metadata.namespace, object.metadata.name), object);
   };
 
+  /**
+   * Why a backendRef does not resolve, as Envoy Gateway words it
+   * (internal/gatewayapi/validate.go, validateBackendService: a Service that is not
+   * there is BackendNotFound, a port the Service does not expose is PortNotFound,
+   * "TCP Port 8080 not found on service shop/shop-stable"). Cross-namespace
+   * references (ReferenceGrant) are not modelled.
+   */
+  const unresolvedRef = (ref: Json, namespace: string) => {
+    const kind = (ref['kind'] as string | undefined) ?? 'Service';
+    if (kind === 'ServiceImport') return undefined;
+    if (kind !== 'Service') return { reason: 'InvalidKind', message: `kind ${kind} is not supported` };
+    const ns = (ref['namespace'] as string | undefined) ?? namespace;
+    const service = objects.get(key('services', ns, String(ref['name'])));
+    if (!service)
+      return { reason: 'BackendNotFound', message: `service ${ns}/${String(ref['name'])} not found` };
+    const ports = (((service['spec'] ?? {}) as Json)['ports'] ?? []) as Json[];
+    return ports.some((p) => p['port'] === ref['port'])
+      ? undefined
+      : {
+          reason: 'PortNotFound',
+          message: `TCP Port ${String(ref['port'])} not found on service ${ns}/${String(ref['name'])}`,
+        };
+  };
+
+  /**
+   * The rules a Gateway that lacks some filters drops. Gateway API
+   * apis/v1/shared_types.go, RouteConditionPartiallyInvalid: a route with valid and
+   * invalid rules gets PartiallyInvalid True (reason UnsupportedValue), and with the
+   * "Drop Rule(s)" approach a message starting "Dropped Rule" and Accepted True at
+   * the latest generation; a route whose rules are all invalid is not Accepted, and
+   * PartiallyInvalid is then not set (it is only ever True).
+   */
+  const droppedRules = (rules: Json[]) =>
+    rules.flatMap((rule, i) => {
+      const filter = ((rule['filters'] ?? []) as Json[]).find((f) =>
+        (api.gateway.unsupportedFilters ?? []).includes(String(f['type'])),
+      );
+      return filter ? [{ index: i, type: String(filter['type']) }] : [];
+    });
+
   /** What a Gateway controller writes on the route after its spec changed. */
   const reportOnRoute = (route: Obj) => {
     const meta = route.metadata;
     const spec = (route['spec'] ?? {}) as Json;
     const generation = Number(meta['generation'] ?? 1);
-    const refs = ((spec['rules'] ?? []) as Json[]).flatMap((r) => (r['backendRefs'] ?? []) as Json[]);
-    const unresolved = refs
-      .map((ref) => {
-        const kind = (ref['kind'] as string | undefined) ?? 'Service';
-        if (kind === 'ServiceImport') return undefined;
-        if (kind !== 'Service') return { reason: 'InvalidKind', message: `kind ${kind} is not supported` };
-        return objects.has(key('services', meta.namespace, String(ref['name'])))
-          ? undefined
-          : {
-              reason: 'BackendNotFound',
-              message: `service ${meta.namespace}/${String(ref['name'])} not found`,
-            };
-      })
-      .find((u) => u !== undefined);
+    const rules = (spec['rules'] ?? []) as Json[];
+    const refs = rules.flatMap((r) => (r['backendRefs'] ?? []) as Json[]);
+    const unresolved = refs.map((ref) => unresolvedRef(ref, meta.namespace)).find((u) => u !== undefined);
+    const dropped = droppedRules(rules);
+    const types = [...new Set(dropped.map((d) => d.type))].join(', ');
+    const refused =
+      api.gateway.refuses ??
+      (dropped.length > 0 && dropped.length === rules.length
+        ? { reason: 'UnsupportedValue', message: `no rule is valid: filter type ${types} is not supported` }
+        : undefined);
+    const partial =
+      !refused && dropped.length > 0
+        ? {
+            reason: 'UnsupportedValue',
+            message: `Dropped Rule(s) ${dropped.map((d) => d.index).join(', ')}: filter type ${types} is not supported`,
+          }
+        : undefined;
     const condition = (
       type: string,
       verdict: { reason: string; message: string } | undefined,
@@ -192,8 +267,10 @@ export async function startKubeApi(): Promise<KubeApi> {
         parentRef,
         controllerName: 'example.net/gateway-controller',
         conditions: [
-          condition('Accepted', api.gateway.refuses, 'Accepted'),
+          condition('Accepted', refused, 'Accepted'),
           condition('ResolvedRefs', unresolved, 'ResolvedRefs'),
+          // Only ever True: the condition means "some rules were dropped".
+          ...(partial ? [{ ...condition('PartiallyInvalid', undefined, partial.reason), ...partial }] : []),
         ],
       })),
     };
@@ -404,6 +481,8 @@ export async function startKubeApi(): Promise<KubeApi> {
       } catch (error) {
         return status(res, 422, 'Invalid', (error as Error).message);
       }
+      const invalid = plural === 'httproutes' ? routeSchemaError(patched) : undefined;
+      if (invalid) return status(res, 422, 'Invalid', invalid);
       const templateChanged =
         plural === 'deployments' &&
         JSON.stringify((existing['spec'] as Json)['template']) !==
@@ -455,6 +534,8 @@ export async function startKubeApi(): Promise<KubeApi> {
       const plural = Object.values(RESOURCES).find((r) => r.kind === object['kind'])?.plural;
       if (!plural) throw new Error(`unknown kind ${String(object['kind'])}`);
       const copy = structuredClone(object);
+      const invalid = plural === 'httproutes' ? routeSchemaError(copy) : undefined;
+      if (invalid) throw new Error(invalid);
       const before = objects.get(key(plural, copy.metadata.namespace, copy.metadata.name));
       store(plural, copy);
       if (plural === 'httproutes') routeChanged(copy, before);

@@ -1,18 +1,26 @@
 import {
+  backendPort,
   imagePatch,
+  missingFrom,
   newestFirst,
   parseRoute,
   parseServices,
   rolloutState,
   refKey,
-  routeVerdict,
-  ruleIndexes,
+  routeSplit,
   splitOfRule,
   splitPatch,
+  trafficRules,
 } from '../../../shared/core/traffic/kubernetes-json.js';
 
 const route = (rules: unknown[], resourceVersion = '7') =>
-  JSON.stringify({ metadata: { resourceVersion }, spec: { rules } });
+  JSON.stringify({ metadata: { resourceVersion, namespace: 'shop' }, spec: { rules } });
+const svc = (name: string, ...ports: number[]) => ({ name, ports });
+/** A rule only testers reach: pinned to the canary by a header. */
+const pinned = {
+  matches: [{ headers: [{ name: 'x-canary', value: 'true' }] }],
+  backendRefs: [{ name: 'green', port: 80 }],
+};
 const deployment = (status: Record<string, unknown>, generation = 2, replicas = 3) =>
   JSON.stringify({ metadata: { generation }, spec: { replicas }, status });
 
@@ -60,7 +68,7 @@ describe('HTTPRoute weights', () => {
     });
   });
 
-  it('finds every rule that names a revision, and refuses to guess between several', () => {
+  it('the traffic rules are those that route to stable, and refuses to guess between several others', () => {
     const r = parseRoute(
       route([
         { backendRefs: [{ name: 'admin' }] },
@@ -68,17 +76,114 @@ describe('HTTPRoute weights', () => {
         { backendRefs: [{ name: 'blue' }] },
       ]),
     );
-    expect(ruleIndexes(r, ['blue'])).toEqual([1, 2]);
-    expect(() => ruleIndexes(r, ['green'])).toThrow(
+    expect(trafficRules(r, { stable: 'blue' })).toEqual([1, 2]);
+    expect(trafficRules(r, { target: 'blue' })).toEqual([1, 2]);
+    expect(() => trafficRules(r, { canary: 'green' })).toThrow(
       /3 rules with backends and none names green; name the revision/,
     );
-    expect(ruleIndexes(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), [])).toEqual([
+    expect(trafficRules(parseRoute(route([{ matches: [] }, { backendRefs: [{ name: 'x' }] }])), {})).toEqual([
       1,
     ]);
-    expect(() => ruleIndexes(parseRoute(route([])), [])).toThrow(/no rule with Service backendRefs/);
+    expect(() => trafficRules(parseRoute(route([])), {})).toThrow(/no rule with Service backendRefs/);
   });
 
-  it('patches every rule given, keeps ports and other kinds, adds a missing revision and guards on the resourceVersion', () => {
+  it('a rule that routes only to the canary (testers pinned by a header) is not a traffic rule', () => {
+    const r = parseRoute(route([pinned, { backendRefs: [{ name: 'blue', port: 80, weight: 100 }] }]));
+    expect(trafficRules(r, { stable: 'blue', canary: 'green' })).toEqual([1]);
+    // Without stable-revision: not the pinned rule, though it is the one that names the canary.
+    expect(trafficRules(r, { canary: 'green' })).toEqual([1]);
+    expect(routeSplit(r, trafficRules(r, { canary: 'green' }))).toEqual({ blue: 100 });
+    // The canary beside another Service is a weighted rule: that one, not the pinned one.
+    const weighted = parseRoute(
+      route([
+        pinned,
+        { backendRefs: [{ name: 'admin', port: 80 }] },
+        {
+          backendRefs: [
+            { name: 'blue', port: 80, weight: 90 },
+            { name: 'green', port: 80, weight: 10 },
+          ],
+        },
+      ]),
+    );
+    expect(trafficRules(weighted, { canary: 'green' })).toEqual([2]);
+    expect(() => trafficRules(parseRoute(route([pinned])), { canary: 'green' })).toThrow(
+      'the HTTPRoute has no rule with Service backendRefs besides those that route only to green',
+    );
+    expect(() =>
+      trafficRules(
+        parseRoute(
+          route([
+            pinned,
+            { backendRefs: [{ name: 'admin', port: 80 }] },
+            { backendRefs: [{ name: 'blue', port: 80 }] },
+          ]),
+        ),
+        {
+          canary: 'green',
+        },
+      ),
+    ).toThrow(
+      /2 rules with backends besides those that route only to green and none names green beside another Service/,
+    );
+  });
+
+  it('a stable-revision no rule routes to is an error naming the input; a rollback target may be new to the route', () => {
+    const r = parseRoute(route([pinned, { backendRefs: [{ name: 'blue', port: 80 }] }]));
+    expect(() => trafficRules(r, { stable: 'bleu', canary: 'green' })).toThrow(
+      'stable-revision bleu: no rule of the HTTPRoute routes to Service bleu (its rules route to blue, green); name the Service that serves traffic now, e.g. stable-revision: blue',
+    );
+    expect(
+      trafficRules(parseRoute(route([{ backendRefs: [{ name: 'blue', port: 80 }] }])), { target: 'red' }),
+    ).toEqual([0]);
+  });
+
+  it('reads one split from the traffic rules, and says so when they disagree', () => {
+    const r = parseRoute(
+      route([
+        {
+          backendRefs: [
+            { name: 'blue', weight: 90 },
+            { name: 'green', weight: 10 },
+          ],
+        },
+        {
+          backendRefs: [
+            { name: 'blue', weight: 9 },
+            { name: 'green', weight: 1 },
+          ],
+        },
+        { backendRefs: [{ name: 'blue', weight: 1 }] },
+      ]),
+    );
+    expect(routeSplit(r, [0, 1])).toEqual({ blue: 90, green: 10 });
+    expect(() => routeSplit(r, [0, 1, 2], 'blue')).toThrow(
+      'the HTTPRoute rules that route to blue disagree: spec.rules[0] sends blue 90% / green 10%, spec.rules[1] sends blue 90% / green 10%, spec.rules[2] sends blue 100%; which one a request gets depends on the request, so there is no one split to report. Give them the same weights, then run again',
+    );
+  });
+
+  it("gives a new backendRef its own Service's port, or says why it cannot", () => {
+    const roles = { stable: 'blue', canary: 'green' };
+    const beside = { name: 'blue', port: 80 };
+    expect(backendPort('green', [svc('green', 8080)], beside, roles)).toBe(8080);
+    expect(backendPort('green', [svc('green', 9090, 80)], beside, roles)).toBe(80);
+    expect(() => backendPort('green', [svc('green', 8080, 9090)], beside, roles)).toThrow(
+      "canary-revision green: Service green exposes ports 8080, 9090 and none is 80, the port of blue's backendRef, so which one the route should use is not clear; give the Service one port, or expose 80 on it too, e.g. ports: [{name: http, port: 80}]",
+    );
+    expect(() => backendPort('green', [svc('green')], beside, roles)).toThrow(
+      'canary-revision green: Service green exposes no port; give the Service one port, e.g. ports: [{name: http, port: 80}]',
+    );
+    expect(() =>
+      backendPort('ghost', [svc('blue', 80), svc('green', 80)], beside, { ...roles, canary: 'ghost' }),
+    ).toThrow(
+      'canary-revision ghost: there is no Service ghost for the HTTPRoute to send traffic to (each revision is a Service of that name); create it or name an existing one, e.g. canary-revision: green',
+    );
+    expect(() => backendPort('red', [], beside, { target: 'red' })).toThrow(
+      /^to-revision red: there is no Service red/,
+    );
+  });
+
+  it('patches every rule given, keeps ports and other kinds, adds a missing revision on its own port and guards on the resourceVersion', () => {
     const r = parseRoute(
       route(
         [
@@ -94,7 +199,13 @@ describe('HTTPRoute weights', () => {
         '42',
       ),
     );
-    expect(splitPatch(r, [1, 2], { blue: 90, green: 10 })).toEqual([
+    const split = { blue: 90, green: 10 };
+    expect(missingFrom(r, [1, 2], split)).toEqual(['green']);
+    expect(missingFrom(r, [1, 2], { blue: 100 })).toEqual([]);
+    // green exposes both of blue's ports: each rule's green gets the one beside it.
+    expect(
+      splitPatch(r, [1, 2], split, [svc('green', 80, 8080)], { stable: 'blue', canary: 'green' }),
+    ).toEqual([
       { op: 'test', path: '/metadata/resourceVersion', value: '42' },
       {
         op: 'replace',
@@ -114,58 +225,14 @@ describe('HTTPRoute weights', () => {
         ],
       },
     ]);
-  });
-
-  it("reads the Gateway's verdict on a generation from status.parents", () => {
-    const withStatus = (generation: number, conditions: unknown[]) =>
-      parseRoute(
-        JSON.stringify({
-          metadata: { resourceVersion: '9', generation },
-          spec: { rules: [] },
-          status: { parents: [{ parentRef: { name: 'public' }, conditions }] },
-        }),
-      );
-    const c = (type: string, status: string, observedGeneration: number, reason = type, message = '') => ({
-      type,
-      status,
-      observedGeneration,
-      reason,
-      message,
+    // One port: that one, whatever blue's is.
+    expect(splitPatch(r, [1], split, [svc('green', 3000)])[1]).toMatchObject({
+      value: [
+        { name: 'blue', port: 80, weight: 90 },
+        { name: 'green', port: 3000, weight: 10 },
+      ],
     });
-    expect(routeVerdict(parseRoute(route([])), 1)).toMatchObject({ kind: 'pending' });
-    expect(routeVerdict(withStatus(3, [c('Accepted', 'True', 2), c('ResolvedRefs', 'True', 2)]), 3)).toEqual({
-      kind: 'pending',
-      detail: 'Gateway public has not reported on generation 3 yet',
-    });
-    expect(routeVerdict(withStatus(3, [c('Accepted', 'True', 3), c('ResolvedRefs', 'True', 3)]), 3)).toEqual({
-      kind: 'ok',
-    });
-    expect(
-      routeVerdict(
-        withStatus(3, [
-          c('Accepted', 'False', 3, 'NotAllowedByListeners', 'no listener allows it'),
-          c('ResolvedRefs', 'True', 3),
-        ]),
-        3,
-      ),
-    ).toEqual({
-      kind: 'failed',
-      detail: 'Gateway public did not accept the route (NotAllowedByListeners: no listener allows it)',
-    });
-    expect(
-      routeVerdict(
-        withStatus(3, [
-          c('Accepted', 'True', 3),
-          c('ResolvedRefs', 'False', 3, 'BackendNotFound', 'service shop/x not found'),
-        ]),
-        3,
-      ),
-    ).toEqual({
-      kind: 'failed',
-      unresolved: true,
-      detail:
-        "Gateway public cannot resolve the route's backendRefs (BackendNotFound: service shop/x not found)",
-    });
+    expect(() => splitPatch(r, [1], split, [])).toThrow(/^revision green: there is no Service green/);
   });
 
   it('reads not-JSON as a clear error', () => {
@@ -176,14 +243,20 @@ describe('HTTPRoute weights', () => {
 });
 
 describe('Services and Deployments', () => {
-  it('reads where each Service answers on its own', () => {
+  it('reads where each Service answers on its own, and its ports', () => {
     const list = JSON.stringify({
       items: [
-        { metadata: { name: 'blue', annotations: { 'release-actions.dev/url': 'https://blue.internal' } } },
+        {
+          metadata: { name: 'blue', annotations: { 'release-actions.dev/url': 'https://blue.internal' } },
+          spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }, { port: 9090 }] },
+        },
         { metadata: { name: 'green' } },
       ],
     });
-    expect(parseServices(list)).toEqual([{ name: 'blue', url: 'https://blue.internal' }, { name: 'green' }]);
+    expect(parseServices(list)).toEqual([
+      { name: 'blue', url: 'https://blue.internal', ports: [80, 9090] },
+      { name: 'green', ports: [] },
+    ]);
   });
 
   it('orders Services by their Deployment’s last rollout, newest first', () => {

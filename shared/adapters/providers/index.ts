@@ -53,11 +53,11 @@ function kubernetesFrom(s: Settings): TrafficProvider {
   const context = optional(s['kubernetes-context']);
   const deployment = optional(s['kubernetes-deployment']);
   const container = optional(s['kubernetes-container']);
-  const revisions = namedRevisions(s);
+  const [stable, canary, target] = [s['stable-revision'], s['canary-revision'], s['to-revision']];
   return kubernetesProvider(
     {
       route: s['kubernetes-route'],
-      revisions,
+      roles: { ...(stable && { stable }), ...(canary && { canary }), ...(target && { target }) },
       ...(namespace && { namespace }),
       ...(context && { context }),
       ...(deployment && { deployment }),

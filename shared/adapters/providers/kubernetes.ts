@@ -8,16 +8,18 @@
  */
 import {
   imagePatch,
+  missingFrom,
   newestFirst,
   parseRoute,
   parseServices,
   rolloutState,
-  routeVerdict,
-  ruleIndexes,
+  routeSplit,
   splitOfRule,
   splitPatch,
-  trafficWithoutService,
+  trafficRules,
+  type RouteRoles,
 } from '../../core/traffic/kubernetes-json.js';
+import { routeVerdict, unresolvedHarm } from '../../core/traffic/httproute-status.js';
 import { sameSplit, type Split } from '../../core/traffic/split.js';
 import type { Clock } from '../clock.js';
 import type { CommandRunner } from '../exec.js';
@@ -28,8 +30,8 @@ export interface KubernetesOptions {
   /** Empty: the kubeconfig context's namespace. */
   namespace?: string;
   context?: string;
-  /** The revisions this run names, to find the route rule that carries them. */
-  revisions: string[];
+  /** What the step's inputs name (stable-revision, canary-revision, to-revision): which rules carry the split. */
+  roles: RouteRoles;
   /** deploy: the Deployment behind the canary Service; default: the revision's name. */
   deployment?: string;
   /** deploy: the container whose image is set; default: the first. */
@@ -80,14 +82,18 @@ class KubernetesRouter implements TrafficProvider {
 
   async readSplit(): Promise<Split> {
     const r = await this.route();
-    return splitOfRule(r.rules[ruleIndexes(r, this.options.revisions)[0] as number] ?? []);
+    const { roles } = this.options;
+    return routeSplit(r, trafficRules(r, roles), roles.stable ?? roles.target);
   }
 
+  /** Written to the same rules readSplit reads, so what is set is what is read back. */
   async setSplit(split: Split): Promise<void> {
     const r = await this.route();
-    const indexes = ruleIndexes(r, [...this.options.revisions, ...Object.keys(split)]);
+    const indexes = trafficRules(r, this.options.roles);
     if (indexes.every((i) => sameSplit(splitOfRule(r.rules[i] ?? []), split))) return;
-    const patch = JSON.stringify(splitPatch(r, indexes, split));
+    // A revision the rules lack gets its own Service's port: the Services are read only then.
+    const services = missingFrom(r, indexes, split).length > 0 ? await this.services() : [];
+    const patch = JSON.stringify(splitPatch(r, indexes, split, services, this.options.roles));
     const patched = parseRoute(
       await this.kubectl(
         'patch',
@@ -101,24 +107,25 @@ class KubernetesRouter implements TrafficProvider {
         'json',
       ),
     );
-    await this.applied(patched.generation, split);
+    await this.applied(patched.generation, indexes);
   }
 
   /**
    * Weights are only asked for until the Gateway says it took them: wait for its
-   * report on this generation and fail the step on a route it refused, or on a
-   * backend with traffic that does not resolve (its users get 500s).
+   * report on this generation and fail the step on a route it refused or took only
+   * in part, or on unresolved backends unless they are shown to carry none of the
+   * written rules' traffic (else their users get 500s).
    */
-  private async applied(generation: number, split: Split): Promise<void> {
+  private async applied(generation: number, indexes: readonly number[]): Promise<void> {
     const timeoutMs = this.options.routeTimeoutMs ?? 30_000;
     const deadline = this.clock.now() + timeoutMs;
     for (;;) {
-      const verdict = routeVerdict(await this.route(), generation);
+      const route = await this.route();
+      const verdict = routeVerdict(route, generation);
       if (verdict.kind === 'ok') return;
       if (verdict.kind === 'failed') {
         if (!verdict.unresolved) throw new ProviderError(verdict.detail);
-        const known = new Set((await this.services()).map((s) => s.name));
-        const harm = trafficWithoutService(split, known, verdict.detail);
+        const harm = unresolvedHarm(route, indexes, await this.services(), verdict.detail);
         if (harm) throw new ProviderError(harm);
         return;
       }

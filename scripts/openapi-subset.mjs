@@ -16,6 +16,7 @@ const OPERATIONS = [
   'issues/list-comments',
   'issues/get-label',
   'issues/create-label',
+  'issues/delete-label',
   'repos/create-deployment',
   'repos/list-deployments',
   'repos/create-deployment-status',

@@ -23,7 +23,8 @@ export async function vercelEdge(
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
     const secret = bypass();
     const url = new URL(req.url ?? '/', 'https://edge');
-    const given = req.headers['x-vercel-protection-bypass'] ?? url.searchParams.get('x-vercel-protection-bypass');
+    const given =
+      req.headers['x-vercel-protection-bypass'] ?? url.searchParams.get('x-vercel-protection-bypass');
     if (secret !== null && given !== secret) {
       res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><title>Authentication Required</title>');

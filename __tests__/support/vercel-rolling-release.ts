@@ -85,8 +85,7 @@ export function rollingReleaseRoute(
   if (sub === '' && method === 'GET') return [200, { rollingRelease: state.release }];
   if (sub === '/start' && method === 'POST') return start(String(input['canaryDeploymentId']), context);
   if (sub === '/approve-stage' && method === 'POST') return approve(input, context);
-  if (sub === '/complete' && method === 'POST')
-    return complete(String(input['canaryDeploymentId']), context);
+  if (sub === '/complete' && method === 'POST') return complete(String(input['canaryDeploymentId']), context);
   return undefined;
 }
 

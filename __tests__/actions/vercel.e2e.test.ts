@@ -1,10 +1,13 @@
 /**
  * provider: vercel with the real vercel CLI (58.10.0) against a local Vercel API
  * (support/vercel-api.ts, vercel-rolling-release.ts). Each deployment's own address
- * is a real local service behind TLS, as Vercel serves deployments over https only.
- * The CLI takes about a second a call, so these tests are few and long.
+ * is a real local service behind TLS, as Vercel serves deployments over https only,
+ * with Deployment Protection when a test turns it on (vercel-edge.ts). The CLI takes
+ * about a second a call, so these tests are few and long.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { get } from 'node:https';
+import { promisify } from 'node:util';
 import { exampleInSeconds, recipe } from '../support/recipes.js';
 import { runWorkflow } from '../../tools/workflow-harness/index.js';
 import {
@@ -17,9 +20,17 @@ import {
   visibleLog,
 } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
-import { localCertificate, tlsFront, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
+import { localCertificate, type LocalCertificate, type TlsFront } from '../support/tls-front.js';
 import type { VercelApi } from '../support/vercel-api.js';
-import { VERCEL_TOKEN as TOKEN, startShopApi, vercelCliEnv, vercelInputs } from '../support/vercel-step.js';
+import { vercelEdge } from '../support/vercel-edge.js';
+import type { ReleaseConfig } from '../support/vercel-rolling-release.js';
+import {
+  VERCEL_BYPASS as BYPASS,
+  VERCEL_TOKEN as TOKEN,
+  startShopApi,
+  vercelCliEnv,
+  vercelInputs,
+} from '../support/vercel-step.js';
 
 const SLOW = 180_000;
 
@@ -33,7 +44,14 @@ beforeAll(async () => {
   certificate = localCertificate();
   stable = await startService({ version: '1.0.0' });
   canary = await startService({ version: '2.0.0' });
-  fronts = [await tlsFront(stable.url, certificate), await tlsFront(canary.url, certificate)];
+  // Protected while the test's project says so; read at each request, as api changes per test.
+  const protection = () => (api as VercelApi | undefined)?.protectionBypass ?? null;
+  fronts = [
+    await vercelEdge(stable.url, certificate, protection),
+    await vercelEdge(canary.url, certificate, protection),
+    // A second staged deployment of the new version, at an address of its own.
+    await vercelEdge(canary.url, certificate, protection),
+  ];
 });
 afterAll(async () => {
   for (const f of fronts) await f.close();
@@ -44,7 +62,14 @@ beforeEach(async () => {
   canary.setMode('ok');
   api = await startShopApi({ stable: fronts[0]!.host, canary: fronts[1]!.host }, [
     { id: 'dpl_preview', url: fronts[1]!.host, target: null, readyState: 'READY' },
-    { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
+    {
+      id: 'dpl_old',
+      url: 'shop-old-acme.vercel.app',
+      target: 'production',
+      readyState: 'READY',
+      servedProduction: true,
+    },
+    { id: 'dpl_next', url: fronts[2]!.host, target: 'production', readyState: 'READY' },
   ]);
 });
 afterEach(() => api.close());
@@ -63,7 +88,8 @@ const vercel = (
   });
 const canaryProbe = `[{name: canary-version, url: "\${CANARY_URL}/api/version", expect: {json: {version: "2.0.0"}}}]`;
 /** The release's changes, in order (each preceded and followed by fetches). */
-const releaseMoves = () => api.requests.filter((r) => /rolling-release\/|rollback/.test(r));
+const releaseMoves = () =>
+  api.requests.filter((r) => !r.startsWith('GET') && /rolling-release\/|rollback/.test(r));
 const shift = (inputs: Record<string, string> = {}, whileRunning?: (child: ChildProcess) => Promise<void>) =>
   vercel(
     'shift-traffic',
@@ -81,14 +107,34 @@ const shift = (inputs: Record<string, string> = {}, whileRunning?: (child: Child
 const until = async (done: () => boolean) => {
   while (!done()) await new Promise((r) => setTimeout(r, 50));
 };
+/** What a deployment's own address answers a request without the bypass. */
+const statusAt = (host: string) =>
+  new Promise<number>((resolve, reject) =>
+    get(`https://${host}/api/version`, { ca: certificate.cert }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject),
+  );
+/** The real CLI, run by hand against the local API. */
+const cli = (...args: string[]) =>
+  promisify(execFile)('vercel', [...args, '--scope', 'acme', '--non-interactive', '--no-color'], {
+    env: { ...process.env, ...env(), VERCEL_TOKEN: TOKEN, VERCEL_TELEMETRY_DISABLED: '1' },
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+const CONFIG_PATH = 'PATCH /v1/projects/prj_shop/rolling-release/config';
 
 describe('vercel provider through the vercel CLI', () => {
   it(
-    'deploy-canary checks the deployment and probes its own https address; no release starts',
+    'deploy-canary checks the deployment and probes its own https address past Deployment Protection; no release starts',
     async () => {
+      api.protectionBypass = BYPASS;
+      expect(await statusAt(fronts[1]!.host)).toBe(401);
       const run = await vercel('deploy-canary', {
         'canary-revision': 'dpl_canary',
         'stable-revision': 'dpl_stable',
+        'vercel-protection-bypass': BYPASS,
         probes: canaryProbe,
       });
       expect(run.stderr).toBe('');
@@ -100,18 +146,22 @@ describe('vercel provider through the vercel CLI', () => {
       expect(canary.hits('/api/version')).toBeGreaterThan(0);
       expect(api.rollingRelease.started).toEqual([]);
       expect(visibleLog(run)).not.toContain(TOKEN);
+      expect(maskedValues(run)).toContain(BYPASS);
+      expect(visibleLog(run)).not.toContain(BYPASS);
     },
     SLOW,
   );
 
   it(
-    "vercel-rolling-release.yml's step releases through the plan's stages, approving each and completing at 100",
+    "vercel-rolling-release.yml's step releases through the plan's stages, approving each and completing at 100, and turns rolling releases back off",
     async () => {
+      api.protectionBypass = BYPASS;
       const step = recipe('vercel-rolling-release.yml', 'shift-traffic');
       const run = await shift({
         ...step.with,
         // What the runner would expand, and minutes made seconds.
         'vercel-token': TOKEN,
+        'vercel-protection-bypass': BYPASS,
         'stable-revision': 'dpl_stable',
         'canary-revision': 'dpl_canary',
         'step-duration': '2s',
@@ -120,14 +170,20 @@ describe('vercel provider through the vercel CLI', () => {
       expect(run.stderr).toBe('');
       expect(run.outputs['outcome']).toBe('promoted');
       expect(api.production()).toBe('dpl_canary');
-      expect(api.rollingRelease.config?.stages.map((s) => s.targetPercentage)).toEqual([10, 50, 100]);
+      const stages = api.rollingRelease.release?.['stages'] as { targetPercentage: number }[];
+      expect(stages.map((s) => s.targetPercentage)).toEqual([10, 50, 100]);
       expect(releaseMoves()).toEqual([
-        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        CONFIG_PATH,
         'POST /v1/projects/prj_shop/rolling-release/start',
         'POST /v1/projects/prj_shop/rolling-release/approve-stage',
         'POST /v1/projects/prj_shop/rolling-release/complete',
+        // Off again, as it was: Git deploys go straight to production.
+        CONFIG_PATH,
       ]);
+      expect(api.rollingRelease.config).toBeNull();
+      expect(canary.hits('/api/version')).toBeGreaterThan(0);
       expect(visibleLog(run)).not.toContain(TOKEN);
+      expect(visibleLog(run)).not.toContain(BYPASS);
 
       // Once complete there is no release to abort: rollback moves production back itself.
       const back = await vercel('rollback', { 'to-revision': 'dpl_stable', reason: 'checkout errors' });
@@ -149,7 +205,7 @@ describe('vercel provider through the vercel CLI', () => {
   );
 
   it(
-    'a canary breaking at 10 % is caught by its probes and the release aborted; production never moved',
+    'a canary breaking at 10 % is caught by its probes and the release aborted back to stable; production never moved',
     async () => {
       let brokeAt = 0;
       const run = await shift({ 'step-duration': '60s' }, async () => {
@@ -163,10 +219,13 @@ describe('vercel provider through the vercel CLI', () => {
       expect(api.rollingRelease.release?.['state']).toBe('ABORTED');
       expect(api.production()).toBe('dpl_stable');
       expect(releaseMoves()).toEqual([
-        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        CONFIG_PATH,
         'POST /v1/projects/prj_shop/rolling-release/start',
-        'POST /v9/projects/prj_shop/rollback/dpl_canary',
+        // A rollback TO stable: Vercel's rollback points production at the deployment it names.
+        'POST /v9/projects/prj_shop/rollback/dpl_stable',
+        CONFIG_PATH,
       ]);
+      expect(api.rollingRelease.config).toBeNull();
       // The 60 s step never ran out: the probes caught the break between checks.
       expect(abortedAfterMs).toBeLessThan(20_000);
       expect(visibleLog(run)).not.toContain(TOKEN);
@@ -185,6 +244,7 @@ describe('vercel provider through the vercel CLI', () => {
         ],
         'vercel@58.10.0',
       );
+      api.protectionBypass = BYPASS;
       const breaker = setInterval(() => {
         if (api.rollingRelease.release?.['state'] === 'ACTIVE') canary.setMode('error');
       }, 50);
@@ -195,7 +255,7 @@ describe('vercel provider through the vercel CLI', () => {
           root: repoRoot,
           node: node24,
           repository: 'acme/shop',
-          secrets: { VERCEL_TOKEN: TOKEN },
+          secrets: { VERCEL_TOKEN: TOKEN, VERCEL_AUTOMATION_BYPASS_SECRET: BYPASS },
           env: { ...env(), PATH: `${bin}:${env().PATH}` },
         },
       );
@@ -208,11 +268,14 @@ describe('vercel provider through the vercel CLI', () => {
       expect(shifted?.outputs['reason']).toMatch(/probes failed/);
       expect(api.production()).toBe('dpl_stable');
       expect(releaseMoves()).toEqual([
-        'PATCH /v1/projects/prj_shop/rolling-release/config',
+        CONFIG_PATH,
         'POST /v1/projects/prj_shop/rolling-release/start',
-        'POST /v9/projects/prj_shop/rollback/dpl_canary',
+        'POST /v9/projects/prj_shop/rollback/dpl_stable',
+        CONFIG_PATH,
       ]);
+      expect(api.rollingRelease.config).toBeNull();
       expect(shifted?.log).not.toContain(TOKEN);
+      expect(shifted?.log).not.toContain(BYPASS);
     },
     SLOW,
   );
@@ -244,6 +307,11 @@ describe('vercel provider through the vercel CLI', () => {
       expect(visibleLog(again)).toContain('Resuming at step');
       expect(api.rollingRelease.started).toEqual(['dpl_canary']);
       expect(api.production()).toBe('dpl_canary');
+      // What the killed run found is gone with it: the re-run says so rather than guess.
+      expect(api.rollingRelease.config).not.toBeNull();
+      expect(visibleLog(again)).toMatch(
+        /::warning::.*rolling releases on shop are still as an earlier run of shift-traffic set them \(manual approval at 10%, 50%, 100%\).*vercel rolling-release configure --disable --project shop/,
+      );
     },
     SLOW,
   );
@@ -272,7 +340,77 @@ describe('vercel provider through the vercel CLI', () => {
       expect(maskedValues(post)).toContain(TOKEN);
       expect(api.rollingRelease.release?.['state']).toBe('ABORTED');
       expect(api.production()).toBe('dpl_stable');
-      expect(releaseMoves().at(-1)).toBe('POST /v9/projects/prj_shop/rollback/dpl_canary');
+      // The configuration the main step found came through GITHUB_STATE, and is back.
+      expect(releaseMoves().slice(-2)).toEqual([
+        'POST /v9/projects/prj_shop/rollback/dpl_stable',
+        CONFIG_PATH,
+      ]);
+      expect(api.rollingRelease.config).toBeNull();
+    },
+    SLOW,
+  );
+
+  it(
+    'Vercel refuses an instant rollback to a deployment that never served production, so a plain 100 % move promotes it',
+    async () => {
+      const refused = await cli('rollback', 'dpl_canary', '--yes');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('dpl_canary has never been aliased to a production domain');
+      expect(api.production()).toBe('dpl_stable');
+
+      const before = api.requests.length;
+      const run = await shift({ steps: '100', 'step-duration': '1s' });
+      expect(run.stderr).toBe('');
+      expect(run.outputs['outcome']).toBe('promoted');
+      expect(api.production()).toBe('dpl_canary');
+      expect(api.requests).toContain('POST /v10/projects/prj_shop/promote/dpl_canary');
+      // No release, so the project's configuration was never touched.
+      const moved = api.requests.slice(before).filter((r) => r.startsWith('POST /v9/') || r === CONFIG_PATH);
+      expect(moved).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "a project's own rolling-release configuration is back as soon as the release starts; a plain 100 % move then completes the release Vercel starts",
+    async () => {
+      const own: ReleaseConfig = {
+        target: 'production',
+        stages: [{ targetPercentage: 5, duration: 30 }, { targetPercentage: 100 }],
+        canaryResponseHeader: false,
+      };
+      api.rollingRelease.config = structuredClone(own);
+      const run = await shift({ steps: '10,100' });
+      expect(run.stderr).toBe('');
+      expect(run.outputs['outcome']).toBe('promoted');
+      expect(api.production()).toBe('dpl_canary');
+      const stages = api.rollingRelease.release?.['stages'] as { targetPercentage: number }[];
+      expect(stages.map((s) => s.targetPercentage)).toEqual([10, 100]);
+      expect(releaseMoves()).toEqual([
+        CONFIG_PATH,
+        'POST /v1/projects/prj_shop/rolling-release/start',
+        CONFIG_PATH,
+        'POST /v1/projects/prj_shop/rolling-release/complete',
+      ]);
+      expect(api.rollingRelease.config).toEqual(own);
+
+      // With releases enabled, promoting starts one at the project's first stage: it is completed.
+      const before = api.requests.length;
+      const next = await shift({
+        'stable-revision': 'dpl_canary',
+        'canary-revision': 'dpl_next',
+        steps: '100',
+        'step-duration': '1s',
+      });
+      expect(next.stderr).toBe('');
+      expect(next.outputs['outcome']).toBe('promoted');
+      expect(api.production()).toBe('dpl_next');
+      const moved = api.requests.slice(before).filter((r) => !r.startsWith('GET'));
+      expect(moved.filter((r) => /promote|rolling-release\/|rollback/.test(r))).toEqual([
+        'POST /v10/projects/prj_shop/promote/dpl_next',
+        'POST /v1/projects/prj_shop/rolling-release/complete',
+      ]);
+      expect(api.rollingRelease.config).toEqual(own);
     },
     SLOW,
   );
@@ -284,6 +422,12 @@ describe('vercel provider through the vercel CLI', () => {
       ['deploy-canary', { 'vercel-domain': '' }, 'vercel-domain', /is required with provider: vercel/],
       ['shift-traffic', { 'vercel-domain': 'https://shop.example.com/' }, 'vercel-domain', /domain name/],
       ['rollback', { 'vercel-token': 'not a token' }, 'vercel-token', /access token/],
+      [
+        'shift-traffic',
+        { 'vercel-protection-bypass': 'not a secret' },
+        'vercel-protection-bypass',
+        /Protection Bypass for Automation secret/,
+      ],
       ['deploy-canary', { 'initial-percent': '10' }, 'initial-percent', /must be 0 with provider vercel/],
       [
         'shift-traffic',
@@ -302,6 +446,7 @@ describe('vercel provider through the vercel CLI', () => {
       });
       expectOneLineError(run, input, says);
       expect(visibleLog(run)).not.toContain('not a token');
+      expect(visibleLog(run)).not.toContain('not a secret');
     }
     expect(api.requests).toEqual([]);
   });

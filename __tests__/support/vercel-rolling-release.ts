@@ -1,24 +1,33 @@
 /**
  * Vercel Rolling Releases for the local Vercel API (vercel-api.ts): the project's
  * release configuration and the one release it runs at a time, as the real `vercel
- * rolling-release` commands (58.10.0, src/commands/rolling-release) call them:
+ * rolling-release` commands (58.10.0, src/commands/rolling-release) and `vercel api`
+ * call them:
  *
- * - PATCH /v1/projects/:id/rolling-release/config   configure (enabled, advancementType, stages)
- * - GET   /v1/projects/:id/rolling-release          fetch
- * - POST  /v1/projects/:id/rolling-release/start    start   {canaryDeploymentId}
- * - POST  /v1/projects/:id/rolling-release/approve-stage  approve {activeStageIndex, nextStageIndex, canaryDeploymentId}
- * - POST  /v1/projects/:id/rolling-release/complete complete {canaryDeploymentId}
- * - POST  /v9/projects/:id/rollback/:canaryId       abort (the CLI aborts by rolling back to the canary)
+ * - GET   /v1/projects/:idOrName/rolling-release/config   the configuration (or null)
+ * - PATCH /v1/projects/:idOrName/rolling-release/config   configure {enabled, advancementType, stages}
+ * - GET   /v1/projects/:idOrName/rolling-release          fetch
+ * - POST  /v1/projects/:idOrName/rolling-release/start    start   {canaryDeploymentId}
+ * - POST  /v1/projects/:idOrName/rolling-release/approve-stage  approve {activeStageIndex, nextStageIndex, canaryDeploymentId}
+ * - POST  /v1/projects/:idOrName/rolling-release/complete complete {canaryDeploymentId}
  *
- * Shapes follow @vercel/sdk 1.28 (models/getrollingreleaseop.ts: state ACTIVE |
- * COMPLETE | ABORTED, activeStage, nextStage, stages with index / isFinalStage /
- * requireApproval, currentDeployment, canaryDeployment, currentCanaryPercentage).
- * The rules are the REST reference's: a release starts only for a READY production
- * deployment with releases enabled; starting the canary already being released
- * returns the release unchanged; approve-stage needs the next index; once a release
- * is complete or aborted, approve and complete are refused. Error bodies are
- * Vercel's `{error: {code, message}}`; the codes are ours where Vercel's are not
- * published.
+ * `rolling-release abort --dpl X` is POST /v9/projects/:id/rollback/X, an instant
+ * rollback TO X (vercel-api.ts): it ends the release only as any rollback does.
+ *
+ * Shapes follow @vercel/sdk (models/getrollingreleaseop.ts: state ACTIVE | COMPLETE |
+ * ABORTED, activeStage, nextStage, stages with index / isFinalStage / requireApproval,
+ * currentDeployment, canaryDeployment; models/getrollingreleaseconfigop.ts: the
+ * configuration is {target, stages: [{targetPercentage, requireApproval?, duration?,
+ * linearShift?}], canaryResponseHeader?}, and the PATCH body is what the CLI and
+ * terraform-provider-vercel (client/project_rolling_release.go) send: enabled,
+ * advancementType, stages with durations only when automatic). The rules are the
+ * REST reference's: a release starts only for a READY production deployment with
+ * releases enabled; starting the canary already being released returns the release
+ * unchanged; approve-stage needs the next index; once a release is complete or
+ * aborted, approve and complete are refused; a configuration change "does not alter
+ * a rollout that's already in-flight", but disabling resolves one with the default
+ * disableRolloutAction, abort. Error bodies are Vercel's `{error: {code, message}}`;
+ * the codes are ours where Vercel's are not published.
  */
 import type { VercelDeployment } from './vercel-api.js';
 
@@ -30,9 +39,11 @@ interface Stage {
   duration: number | null;
 }
 
-interface ReleaseConfig {
-  advancementType: 'automatic' | 'manual-approval';
-  stages: { targetPercentage: number; duration?: number }[];
+/** As GET …/rolling-release/config answers it. */
+export interface ReleaseConfig {
+  target: 'production';
+  stages: { targetPercentage: number; requireApproval?: boolean; duration?: number; linearShift?: boolean }[];
+  canaryResponseHeader: boolean;
 }
 
 export interface RollingReleaseState {
@@ -52,7 +63,7 @@ export interface ReleaseContext {
   state: RollingReleaseState;
   find(idOrUrl: string): VercelDeployment | undefined;
   production(): string;
-  /** Moves the production domain (a completed release, or a rollback). */
+  /** Moves the production domain (a completed release). */
   setProduction(id: string): void;
   deploymentJson(d: VercelDeployment): Record<string, unknown>;
 }
@@ -61,44 +72,71 @@ export interface ReleaseContext {
 export function rollingReleaseRoute(
   route: string,
   body: string,
-  project: string,
+  project: { id: string; name: string },
   context: ReleaseContext,
 ): Reply | undefined {
-  const base = `/v1/projects/${project}/rolling-release`;
+  const m = /^(GET|PATCH|POST) \/v1\/projects\/([^/]+)\/rolling-release(\/[a-z-]+)?$/.exec(route);
+  if (!m || (m[2] !== project.id && m[2] !== project.name)) return undefined;
+  const [, method, , sub = ''] = m;
   const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
-  if (route === `PATCH ${base}/config`) return configure(input, context.state);
-  if (route === `GET ${base}`) return [200, { rollingRelease: context.state.release }];
-  if (route === `POST ${base}/start`) return start(String(input['canaryDeploymentId']), context);
-  if (route === `POST ${base}/approve-stage`) return approve(input, context);
-  if (route === `POST ${base}/complete`) return complete(String(input['canaryDeploymentId']), context);
-  const abort = new RegExp(`^POST /v9/projects/${project}/rollback/(.+)$`).exec(route);
-  const release = context.state.release;
-  if (abort && release?.['state'] === 'ACTIVE') {
-    const canary = release['canaryDeployment'] as { id: string };
-    if (abort[1] !== canary.id)
-      return refusal(409, 'rolling_release_active', 'A rolling release is in progress; abort it first');
-    Object.assign(release, { state: 'ABORTED', activeStage: null, nextStage: null, updatedAt: Date.now() });
-    return [201, {}];
-  }
+  const { state } = context;
+  if (sub === '/config' && method === 'GET') return [200, { rollingRelease: state.config }];
+  if (sub === '/config' && method === 'PATCH') return configure(input, state);
+  if (sub === '' && method === 'GET') return [200, { rollingRelease: state.release }];
+  if (sub === '/start' && method === 'POST') return start(String(input['canaryDeploymentId']), context);
+  if (sub === '/approve-stage' && method === 'POST') return approve(input, context);
+  if (sub === '/complete' && method === 'POST') return complete(String(input['canaryDeploymentId']), context);
   return undefined;
+}
+
+/** The release in progress, if any. */
+export const activeRelease = (state: RollingReleaseState) =>
+  state.release?.['state'] === 'ACTIVE' ? state.release : null;
+
+/** How a rollback (or a disabled configuration) ends a release: no canary any more. */
+export function abortRelease(release: Record<string, unknown>): void {
+  Object.assign(release, { state: 'ABORTED', activeStage: null, nextStage: null, updatedAt: Date.now() });
 }
 
 function configure(input: Record<string, unknown>, state: RollingReleaseState): Reply {
   if (input['enabled'] !== true) {
     state.config = null;
+    const active = activeRelease(state);
+    if (active) abortRelease(active);
     return [200, { rollingRelease: null }];
   }
-  const stages = input['stages'] as ReleaseConfig['stages'] | undefined;
+  const stages = input['stages'] as { targetPercentage: number; duration?: number; linearShift?: boolean }[];
   const type = input['advancementType'];
   if (type !== 'automatic' && type !== 'manual-approval')
     return refusal(400, 'bad_request', 'advancementType must be automatic or manual-approval');
-  if (!Array.isArray(stages) || stages.length < 2 || stages.at(-1)?.targetPercentage !== 100)
+  if (!Array.isArray(stages) || stages.length < 2 || stages.length > 10)
+    return refusal(400, 'bad_request', 'stages must be 2 to 10 stages');
+  if (stages.at(-1)?.targetPercentage !== 100)
     return refusal(400, 'bad_request', 'stages must end with a stage at 100%');
   for (let i = 1; i < stages.length; i++)
     if (stages[i]!.targetPercentage <= stages[i - 1]!.targetPercentage)
       return refusal(400, 'bad_request', 'stage percentages must increase');
-  state.config = { advancementType: type, stages };
-  return [200, { rollingRelease: { target: 'production', ...state.config } }];
+  const last = stages.length - 1;
+  for (const [i, s] of stages.entries()) {
+    const timed = s.duration !== undefined;
+    if (type === 'manual-approval' ? timed : timed === (i === last))
+      return refusal(
+        400,
+        'bad_request',
+        'automatic stages need a duration (all but the last); manual-approval stages take none',
+      );
+  }
+  state.config = {
+    target: 'production',
+    stages: stages.map((s, i) => ({
+      targetPercentage: s.targetPercentage,
+      ...(type === 'manual-approval' && i < last && { requireApproval: true }),
+      ...(s.duration !== undefined && { duration: s.duration }),
+      ...(s.linearShift !== undefined && { linearShift: s.linearShift }),
+    })),
+    canaryResponseHeader: input['canaryResponseHeader'] === true,
+  };
+  return [200, { rollingRelease: state.config }];
 }
 
 function stagesOf(config: ReleaseConfig): Stage[] {
@@ -106,17 +144,22 @@ function stagesOf(config: ReleaseConfig): Stage[] {
     index,
     targetPercentage: s.targetPercentage,
     isFinalStage: index === config.stages.length - 1,
-    requireApproval: config.advancementType === 'manual-approval',
+    requireApproval: s.requireApproval === true,
     duration: s.duration ?? null,
   }));
 }
 
 function start(canaryId: string, context: ReleaseContext): Reply {
-  const { state } = context;
-  if (!state.config) return refusal(400, 'rolling_release_disabled', 'Rolling releases are not enabled');
   const canary = context.find(canaryId);
   if (!canary) return refusal(404, 'not_found', "Can't find the deployment");
-  const active = state.release?.['state'] === 'ACTIVE' ? state.release : null;
+  return startRelease(canary, context);
+}
+
+/** A release of `canary` with the project's configuration: `start`, or a promote with releases enabled. */
+export function startRelease(canary: VercelDeployment, context: ReleaseContext): Reply {
+  const { state } = context;
+  if (!state.config) return refusal(400, 'rolling_release_disabled', 'Rolling releases are not enabled');
+  const active = activeRelease(state);
   if (active) {
     if ((active['canaryDeployment'] as { id: string }).id === canary.id)
       return [200, { rollingRelease: active }];
@@ -133,7 +176,7 @@ function start(canaryId: string, context: ReleaseContext): Reply {
   state.release = {
     state: 'ACTIVE',
     substate: null,
-    advancementType: state.config.advancementType,
+    advancementType: stages.some((s) => s.requireApproval) ? 'manual-approval' : 'automatic',
     currentDeployment: context.deploymentJson(current),
     canaryDeployment: context.deploymentJson(canary),
     queuedDeploymentId: null,
@@ -149,9 +192,8 @@ function start(canaryId: string, context: ReleaseContext): Reply {
 
 /** The active release for this canary, or why there is none. */
 function activeFor(canaryId: string, context: ReleaseContext): Record<string, unknown> | Reply {
-  const release = context.state.release;
-  if (release?.['state'] !== 'ACTIVE')
-    return refusal(400, 'no_active_rolling_release', 'There is no active rolling release');
+  const release = activeRelease(context.state);
+  if (!release) return refusal(400, 'no_active_rolling_release', 'There is no active rolling release');
   if ((release['canaryDeployment'] as { id: string }).id !== canaryId)
     return refusal(400, 'invalid_canary', 'The deployment is not the canary of the active rolling release');
   return release;

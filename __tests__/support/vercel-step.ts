@@ -9,6 +9,8 @@ import type { LocalCertificate } from './tls-front.js';
 import { startVercelApi, type VercelApi, type VercelDeployment } from './vercel-api.js';
 
 export const VERCEL_TOKEN = 'vercelToken0123456789';
+/** The project's Protection Bypass for Automation secret, when a test protects its deployments. */
+export const VERCEL_BYPASS = 'bypassSecret0123456789abcdefABCDEF';
 
 export const vercelInputs = {
   provider: 'vercel',

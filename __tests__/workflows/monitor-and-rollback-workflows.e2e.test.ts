@@ -190,7 +190,14 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
       domain: 'shop.example.com',
       production: 'dpl_new',
       deployments: [
-        { id: 'dpl_old', url: 'shop-old-acme.vercel.app', target: 'production', readyState: 'READY' },
+        // It served production before dpl_new: Vercel rolls back only to such a deployment.
+        {
+          id: 'dpl_old',
+          url: 'shop-old-acme.vercel.app',
+          target: 'production',
+          readyState: 'READY',
+          servedProduction: true,
+        },
         { id: 'dpl_new', url: 'shop-new-acme.vercel.app', target: 'production', readyState: 'READY' },
       ],
     });

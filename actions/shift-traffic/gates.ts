@@ -23,6 +23,7 @@ import {
   type ShiftTrafficSettings,
 } from './settings.js';
 import { formatDuration } from '../../shared/core/duration.js';
+import { providerState } from './state.js';
 
 /** The plan's weights in order: a Vercel release is started with them as its stages. */
 const plannedWeights = (plan: Plan) => plan.flatMap((step) => (step.kind === 'weight' ? [step.percent] : []));
@@ -40,7 +41,11 @@ export async function rolloutGates(
   // Metrics matter only where a step is analysed; a plain move (staging's 100 %) needs none.
   const analysed = plan.some((step) => step.kind === 'analysis');
   const gated = await withCloudRunMetrics(
-    deps.providerFor({ ...settings, 'planned-weights': plannedWeights(plan) }),
+    deps.providerFor({
+      ...settings,
+      'planned-weights': plannedWeights(plan),
+      'provider-state': providerState(runtime),
+    }),
     analysed ? settings : { ...settings, 'cloud-run-metrics': false },
     { http: deps.http, clock: deps.clock, env: deps.env, mask: (secret) => runtime.setSecret(secret) },
   );

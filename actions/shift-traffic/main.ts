@@ -19,7 +19,7 @@ import { rolloutGates } from './gates.js';
 import { previewOf } from './preview.js';
 import { rolloutRecords } from './records.js';
 import { planOf, shiftTrafficExamples, shiftTrafficInputs, type ShiftTrafficSettings } from './settings.js';
-import { markSettled, markShifting } from './state.js';
+import { markSettled, markShifting, putBack } from './state.js';
 
 export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings> {
   deploymentsFor?: (settings: ShiftTrafficSettings) => DeploymentRecorder;
@@ -51,23 +51,30 @@ export function run(deps: ShiftTrafficDeps): Promise<void> {
     if (busy) return publish(runtime, busyResult(busy, names), redactor);
 
     markShifting(runtime);
-    const result = await runRollout(
-      { ...names, plan, policy },
-      {
-        provider,
-        clock: deps.clock,
-        log: (m) => runtime.info(redactor.redact(m)),
-        warn: (m) => runtime.warning(redactor.redact(m)),
-        onSplit: records.onSplit,
-        ...(deps.signal && { signal: deps.signal }),
-        ...(gates.metricsDelayMs !== undefined && { metricsDelayMs: gates.metricsDelayMs }),
-        ...(gates.check && { probe: gates.check }),
-        ...(gates.tripwire && { tripwire: gates.tripwire }),
-        ...(gates.probeWatch && { probeWatch: gates.probeWatch }),
-        ...(gates.latencyPairs && { latencyPairs: gates.latencyPairs }),
-      },
-    );
-    markSettled(runtime, result.outcome.kind);
+    const warn = (m: string) => runtime.warning(redactor.redact(m));
+    let result: Awaited<ReturnType<typeof runRollout>>;
+    try {
+      result = await runRollout(
+        { ...names, plan, policy },
+        {
+          provider,
+          clock: deps.clock,
+          log: (m) => runtime.info(redactor.redact(m)),
+          warn,
+          onSplit: records.onSplit,
+          ...(deps.signal && { signal: deps.signal }),
+          ...(gates.metricsDelayMs !== undefined && { metricsDelayMs: gates.metricsDelayMs }),
+          ...(gates.check && { probe: gates.check }),
+          ...(gates.tripwire && { tripwire: gates.tripwire }),
+          ...(gates.probeWatch && { probeWatch: gates.probeWatch }),
+          ...(gates.latencyPairs && { latencyPairs: gates.latencyPairs }),
+        },
+      );
+      markSettled(runtime, result.outcome.kind);
+    } finally {
+      // Settled first: a kill while this runs must not send a promoted canary's traffic back.
+      await putBack(provider, warn);
+    }
     await records.settle(result.outcome);
     if (result.outcome.kind === 'rolled-back') {
       const news = rollbackChatMessage({

@@ -1,5 +1,5 @@
 import { providerFor as realProviderFor } from '../../shared/adapters/providers/index.js';
-import type { TrafficProvider } from '../../shared/adapters/providers/provider.js';
+import type { ProviderHints, TrafficProvider } from '../../shared/adapters/providers/provider.js';
 import { chatWebhooksOf, postToChats, type ChatWebhookSettings } from '../../shared/adapters/chat.js';
 import { runnerClock } from '../../shared/adapters/clock.js';
 import { nodeHttpClient, type HttpClient } from '../../shared/adapters/http.js';
@@ -12,7 +12,7 @@ import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
-import { leftShifting } from './state.js';
+import { leftShifting, providerState, putBack } from './state.js';
 import * as z from 'zod/mini';
 import {
   checkProviderInputs,
@@ -52,20 +52,22 @@ type PostSettings = ProviderSettings & {
  */
 export function post(
   runtime: Runtime,
-  providerFor: (s: PostSettings) => TrafficProvider,
+  providerFor: (s: PostSettings & ProviderHints) => TrafficProvider,
   http: HttpClient,
 ): Promise<void> {
   return runStep('shift-traffic (post)', runtime, async () => {
     if (!leftShifting(runtime)) return;
     const settings = await readSettings(runtime, postInputs, postExamples);
     const stable = settings['stable-revision'];
-    const provider = providerFor(settings);
+    const provider = providerFor({ ...settings, 'provider-state': providerState(runtime) });
+    const warn = (m: string) => runtime.warning(m);
     const before = await provider.readSplit();
     if (sameSplit(before, allOn(stable))) {
       runtime.info(`shift-traffic did not finish, and traffic is already all on ${stable}.`);
-      return;
+      return putBack(provider, warn);
     }
     await provider.setSplit(allOn(stable));
+    await putBack(provider, warn);
     runtime.error(
       `shift-traffic did not finish (cancelled or crashed) with traffic at ${describeSplit(before)}; all traffic is back on ${stable}.`,
       {

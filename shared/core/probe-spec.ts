@@ -13,8 +13,9 @@ import { linearPattern } from './user-pattern.js';
 import { hasScheme, isHttpUrl, joinUrl, redactUrl, urlSecrets } from './url.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+// bypass: Vercel's x-vercel-protection-bypass carries a secret that opens protected deployments.
 const CREDENTIAL_HEADER =
-  /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password/i;
+  /^(authorization|proxy-authorization|cookie|apikey|api-key|x-api-key)$|token|secret|key|password|bypass/i;
 
 const statusItem = z.pipe(
   z.union([z.number(), z.string()]),

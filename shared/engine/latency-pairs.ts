@@ -1,6 +1,6 @@
 /** The latency comparison's requests (step-evidence), sent over HTTP. */
 import type { HttpClient } from '../adapters/http.js';
-import type { TrafficProvider } from '../adapters/providers/provider.js';
+import type { Revision, TrafficProvider } from '../adapters/providers/provider.js';
 import type { PairSide } from './step-evidence.js';
 
 /** How often a latency pair is sent while a step is compared. */
@@ -20,18 +20,18 @@ export function pairAtRouterAddresses(
   path: string,
   names: { stable: string; canary: string },
 ): () => Promise<{ canary: PairSide; stable: PairSide }> {
-  let addresses: Promise<Map<string, string>> | undefined;
+  let addresses: Promise<Map<string, Revision>> | undefined;
   const side = async (revision: string): Promise<PairSide> => {
     addresses ??= provider
       .listRevisions()
-      .then((listed) => new Map(listed.flatMap((r) => (r.url ? [[r.name, r.url] as const] : []))))
+      .then((listed) => new Map(listed.flatMap((r) => (r.url ? [[r.name, r] as const] : []))))
       .catch(() => new Map());
-    const base = (await addresses).get(revision);
-    if (!base) return { ok: false, latencyMs: 0 };
+    const found = (await addresses).get(revision);
+    if (!found?.url) return { ok: false, latencyMs: 0 };
     const outcome = await http.send({
-      url: `${base.replace(/\/+$/, '')}${path}`,
+      url: `${found.url.replace(/\/+$/, '')}${path}`,
       method: 'GET',
-      headers: {},
+      headers: found.headers ?? {},
       timeoutMs: PAIR_TIMEOUT_MS,
       followRedirects: false,
     });

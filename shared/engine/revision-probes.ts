@@ -28,10 +28,12 @@ export async function revisionProbes(
   // The platform may not list a revision it has only just created; deploy's own answer wins.
   const listed = await provider.listRevisions();
   const revisions = justDeployed?.url ? [justDeployed, ...listed] : listed;
-  const addresses = Object.fromEntries(
-    Object.entries(variables).map(([v, name]) => [v, revisions.find((r) => r.name === name)?.url ?? '']),
+  const found = Object.entries(variables).map(
+    ([v, name]) => [v, revisions.find((r) => r.name === name)] as const,
   );
-  return revisionProbesAt(specs, env, addresses);
+  const addresses = Object.fromEntries(found.map(([v, r]) => [v, r?.url ?? '']));
+  const headers = Object.fromEntries(found.flatMap(([v, r]) => (r?.headers ? [[v, r.headers]] : [])));
+  return revisionProbesAt(specs, env, addresses, headers);
 }
 
 /** One pass of the probes, if there are any; `down` names each failed probe with its reason. */

@@ -151,14 +151,14 @@ export function askAtRouterAddresses(
 ): TripwireOptions['ask'] {
   return async (revision, timeoutMs) => {
     const listed = await provider.listRevisions().catch(() => []);
-    const base = listed.find((r) => r.name === revision)?.url;
+    const found = listed.find((r) => r.name === revision);
     const unknown: Outcome = { kind: 'error', error: 'no address for the revision', latencyMs: 0 };
-    if (!base) return Array<Outcome>(CONFIRMING_REQUESTS).fill(unknown);
+    if (!found?.url) return Array<Outcome>(CONFIRMING_REQUESTS).fill(unknown);
     const request = {
       // Joined, not resolved: the path can only ever add to the revision's own address.
-      url: `${base.replace(/\/+$/, '')}${path}`,
+      url: `${found.url.replace(/\/+$/, '')}${path}`,
       method: 'GET',
-      headers: {},
+      headers: found.headers ?? {},
       timeoutMs,
       followRedirects: false,
     };

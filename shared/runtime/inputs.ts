@@ -39,9 +39,10 @@ export async function readSettings<S extends InputSchema>(
         `holds ${unexpanded}, an expression no runner expanded; outside GitHub Actions set INPUT_${name.toUpperCase()} to the value itself`,
         (examples as Record<string, string>)[name] ?? `${name}: …`,
       );
-    // Every token input (github-token, prometheus-token, vercel-token), in every step that
-    // reads it; after the check above, which names an unexpanded default rather than a secret.
-    if (name.endsWith('-token') && raw[name]?.trim()) runtime.setSecret?.(raw[name].trim());
+    // Every token input (github-token, prometheus-token, vercel-token) and
+    // vercel-protection-bypass, in every step that reads it; after the check above,
+    // which names an unexpanded default rather than a secret.
+    if (/-token$|-protection-bypass$/.test(name) && raw[name]?.trim()) runtime.setSecret?.(raw[name].trim());
   }
   return parseSettings(schema, raw, examples);
 }

@@ -2,7 +2,9 @@ import {
   moveTo,
   parseInspectOutput,
   parseReleaseOutput,
+  parseRollbackCandidate,
   releaseSplit,
+  soleDeployment,
   stagesFrom,
   type RollingRelease,
 } from '../../../shared/core/traffic/vercel-release.js';
@@ -58,6 +60,13 @@ describe('reading the vercel CLI', () => {
     expect(() => parseInspectOutput('{"name":"shop"}')).toThrow(SyntaxError);
   });
 
+  it("reads isRollbackCandidate from vercel api's whole deployment, which inspect --json leaves out", () => {
+    expect(parseRollbackCandidate(JSON.stringify({ id: 'dpl_a', isRollbackCandidate: true }))).toBe(true);
+    expect(parseRollbackCandidate(JSON.stringify({ id: 'dpl_a', isRollbackCandidate: null }))).toBe(false);
+    expect(parseRollbackCandidate(JSON.stringify({ id: 'dpl_a' }))).toBe(false);
+    expect(() => parseRollbackCandidate('{"error": {"message": "Not authorized"}}')).toThrow(SyntaxError);
+  });
+
   it('gives all traffic to production after a release completes or aborts', () => {
     expect(releaseSplit({ ...active(50), state: 'COMPLETE' })).toEqual({ dpl_b: 100 });
     expect(releaseSplit({ ...active(50), state: 'ABORTED' })).toEqual({ dpl_a: 100 });
@@ -82,7 +91,12 @@ describe('moveTo: the one CLI move to a split', () => {
       stageIndex: 0,
     });
     expect(moveTo(active(10, 50), { dpl_b: 100 }, plan)).toEqual({ kind: 'complete', canary: 'dpl_b' });
-    expect(moveTo(active(10, 50), { dpl_a: 100 }, plan)).toEqual({ kind: 'abort', canary: 'dpl_b' });
+    // The CLI's abort is a rollback to the --dpl it is given: stable, never the canary.
+    expect(moveTo(active(10, 50), { dpl_a: 100 }, plan)).toEqual({
+      kind: 'abort',
+      canary: 'dpl_b',
+      to: 'dpl_a',
+    });
     expect(moveTo(active(10, 50), { dpl_a: 90, dpl_b: 10 }, plan)).toEqual({ kind: 'none' });
   });
 
@@ -100,12 +114,25 @@ describe('moveTo: the one CLI move to a split', () => {
     });
   });
 
-  it('rolls production back with vercel rollback once no release is active', () => {
-    expect(moveTo({ ...active(100), state: 'COMPLETE' }, { dpl_a: 100 }, plan)).toEqual({
-      kind: 'rollback',
-      to: 'dpl_a',
+  it('rolls production back with vercel rollback once no release is active, to a deployment that served production', () => {
+    const after = { ...plan, production: 'dpl_b', servedProduction: true };
+    expect(moveTo(null, { dpl_a: 100 }, after)).toEqual({ kind: 'rollback', to: 'dpl_a' });
+    expect(moveTo(null, { dpl_b: 100 }, after)).toEqual({ kind: 'none' });
+  });
+
+  it('promotes a deployment that never served production: an instant rollback to it is refused', () => {
+    expect(moveTo(null, { dpl_b: 100 }, { ...plan, servedProduction: false })).toEqual({
+      kind: 'promote',
+      to: 'dpl_b',
     });
-    expect(moveTo({ ...active(10), state: 'ABORTED' }, { dpl_a: 100 }, plan)).toEqual({ kind: 'none' });
+    // Unknown is not enough for a rollback.
+    expect(moveTo(null, { dpl_b: 100 }, plan)).toEqual({ kind: 'promote', to: 'dpl_b' });
+  });
+
+  it('finds the one deployment a split gives everything to', () => {
+    expect(soleDeployment({ dpl_a: 100 })).toBe('dpl_a');
+    expect(soleDeployment({ dpl_a: 100, dpl_b: 0 })).toBe('dpl_a');
+    expect(soleDeployment({ dpl_a: 90, dpl_b: 10 })).toBeUndefined();
   });
 
   it('names the canary at 50/50 from the step, and refuses to guess without it', () => {

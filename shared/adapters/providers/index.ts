@@ -74,13 +74,17 @@ function kubernetesFrom(s: Settings): TrafficProvider {
 function vercelFrom(s: Settings): TrafficProvider {
   const token = optional(s['vercel-token']);
   const scope = optional(s['vercel-scope']);
+  const bypass = optional(s['vercel-protection-bypass']);
   const canary = s['canary-revision'];
+  const state = s['provider-state'];
   return vercelProvider(
     {
       project: s['vercel-project'],
       domain: s['vercel-domain'],
       ...(scope && { scope }),
       ...(token && { token }),
+      ...(bypass && { protectionBypass: bypass }),
+      ...(state && { state }),
       revisions: namedRevisions(s),
       ...(canary && { canary }),
       planned: s['planned-weights'] ?? [],

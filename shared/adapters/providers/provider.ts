@@ -9,6 +9,8 @@ export interface Revision {
   url?: string;
   /** false: the platform says it cannot serve (never became Ready). */
   ready?: boolean;
+  /** Headers every request to `url` must carry (Vercel's Deployment Protection bypass). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,12 +40,25 @@ export interface TrafficProvider {
   liveCounts?(): Promise<LiveReading>;
   /** Puts a new revision in place without giving it traffic. */
   deploy?(request: DeployRequest): Promise<Revision>;
+  /**
+   * Once a run is over (or its post step runs), puts back what the provider changed
+   * besides the split to move it (Vercel's rolling-release configuration); throws a
+   * ProviderError saying what it could not.
+   */
+  restore?(): Promise<void>;
+}
+
+/** Where a provider keeps what its post step needs to put back (GITHUB_STATE). */
+export interface ProviderState {
+  save(name: string, value: string): void;
+  read(name: string): string;
 }
 
 /** What a provider may need beyond the inputs. */
 export interface ProviderHints {
   /** shift-traffic's plan weights: a Vercel release's stages. */
   'planned-weights'?: readonly number[] | undefined;
+  'provider-state'?: ProviderState | undefined;
 }
 
 export interface DeployRequest {
@@ -75,6 +90,7 @@ export function withMetrics(
     listRevisions: () => provider.listRevisions(),
     ...(provider.deploy && { deploy: (request: DeployRequest) => provider.deploy!(request) }),
     ...(provider.liveCounts && { liveCounts: () => provider.liveCounts!() }),
+    ...(provider.restore && { restore: () => provider.restore!() }),
     metrics,
     ...(countsDirectRequests && { countsDirectRequests }),
   };

@@ -2,21 +2,32 @@
  * Vercel over its own CLI's rolling releases (`vercel rolling-release`, 58.10.0): a
  * rollout's first weight starts a release whose stages are the rollout's weights,
  * each later weight approves the next stage, 100 % completes it and a rollback aborts
- * it. The CLI sometimes prints "Error: …" and exits 0 (a preview given to `start`),
- * so no move is trusted: the release is fetched again after each one.
+ * it back to stable. The CLI sometimes prints "Error: …" and exits 0 (a preview given
+ * to `start`), so no move is trusted: the release, and after an abort the deployment
+ * serving the production domain, is read again after each one.
  */
 import { sameSplit, type Split } from '../../core/traffic/split.js';
 import {
   moveTo,
   parseInspectOutput,
   parseReleaseOutput,
+  parseRollbackCandidate,
   releaseSplit,
+  soleDeployment,
   type ReleaseMove,
   type RollingRelease,
   type VercelDeployment,
 } from '../../core/traffic/vercel-release.js';
 import type { CommandResult, CommandRunner } from '../exec.js';
-import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
+import {
+  ProviderError,
+  type DeployRequest,
+  type ProviderState,
+  type Revision,
+  type TrafficProvider,
+} from './provider.js';
+import { cliError, vercelCli, type VercelCli } from './vercel-cli.js';
+import { ReleaseConfigKeeper } from './vercel-release-config.js';
 
 export interface VercelOptions {
   project: string;
@@ -32,6 +43,10 @@ export interface VercelOptions {
   canary?: string;
   /** The rollout's weights, which become a new release's stages. */
   planned: readonly number[];
+  /** Deployment Protection's bypass for automation, sent with every request to a deployment's own address. */
+  protectionBypass?: string;
+  /** Where the project's rolling-release configuration is kept for the post step. */
+  state?: ProviderState;
 }
 
 export function vercelProvider(options: VercelOptions, runner: CommandRunner): TrafficProvider {
@@ -41,26 +56,18 @@ export function vercelProvider(options: VercelOptions, runner: CommandRunner): T
 class VercelProject implements TrafficProvider {
   readonly kind = 'vercel';
   private readonly deployments = new Map<string, Promise<VercelDeployment>>();
+  private readonly vercel: VercelCli;
+  private readonly config: ReleaseConfigKeeper;
+  /** This run completed or aborted a release. */
+  private endedOne = false;
 
   constructor(
     private readonly options: VercelOptions,
-    private readonly runner: CommandRunner,
-  ) {}
-
-  private async vercel(...args: string[]): Promise<CommandResult> {
-    const { scope, token } = this.options;
-    return this.runner.run(
-      'vercel',
-      [...args, ...(scope ? ['--scope', scope] : []), '--non-interactive', '--no-color'],
-      {
-        env: {
-          ...(token && { VERCEL_TOKEN: token }),
-          NO_UPDATE_NOTIFIER: '1',
-          VERCEL_TELEMETRY_DISABLED: '1',
-        },
-        failureIsAnswer: true,
-      },
-    );
+    runner: CommandRunner,
+  ) {
+    this.vercel = vercelCli(options, runner);
+    const { project, planned, state } = options;
+    this.config = new ReleaseConfigKeeper(this.vercel, { project, planned, ...(state && { state }) });
   }
 
   private async releaseCommand(subcommand: string, ...args: string[]): Promise<CommandResult> {
@@ -141,18 +148,42 @@ class VercelProject implements TrafficProvider {
     const release = await this.release();
     const active = release?.state === 'ACTIVE';
     // A finished release's record goes stale once production moves: the domain is asked.
+    const production = active ? undefined : (await this.production()).id;
+    const sole = soleDeployment(target);
     const move = moveTo(active ? release : null, target, {
       planned,
       ...(canary && { canary: (await this.deployment(canary)).id }),
-      ...(!active && { production: (await this.production()).id }),
+      ...(production && { production }),
+      ...(production &&
+        sole &&
+        sole !== production && { servedProduction: await this.servedProduction(sole) }),
     });
     if (move.kind === 'none') return;
     const answer = await this.make(move);
+    // Once no release is active this reads the deployment the production domain serves.
     const now = await this.splitNow();
     if (!sameSplit(now, target))
       throw new ProviderError(
         `vercel did not ${describeMove(move)}: ${cliError(answer)} (traffic is ${JSON.stringify(await this.named(now))})`,
       );
+    if (move.kind === 'start') await this.config.releaseStarted();
+    if (move.kind === 'complete' || move.kind === 'abort') this.endedOne = true;
+  }
+
+  async restore(): Promise<void> {
+    await this.config.restore(await this.release(), this.endedOne);
+  }
+
+  /** Whether `id` served production before: only then may an instant rollback return to it. */
+  private async servedProduction(id: string): Promise<boolean> {
+    const answer = await this.vercel('api', `/v13/deployments/${encodeURIComponent(id)}`, '--raw');
+    try {
+      return parseRollbackCandidate(answer.stdout);
+    } catch {
+      throw new ProviderError(
+        `vercel could not tell whether ${id} served production before: ${cliError(answer)}`,
+      );
+    }
   }
 
   private async make(move: Exclude<ReleaseMove, { kind: 'none' }>): Promise<CommandResult> {
@@ -160,7 +191,8 @@ class VercelProject implements TrafficProvider {
       case 'refuse':
         throw new ProviderError(`Vercel cannot take this step: ${move.why}`);
       case 'start': {
-        await this.releasable(move.canary);
+        await this.releasable(move.canary, 'a rolling release');
+        await this.config.remember();
         const stages = move.stages.flatMap((p) => ['--stage', String(p)]);
         const configured = await this.releaseCommand(
           'configure',
@@ -184,18 +216,31 @@ class VercelProject implements TrafficProvider {
       case 'complete':
         return this.releaseCommand('complete', '--dpl', move.canary);
       case 'abort':
-        return this.releaseCommand('abort', '--dpl', move.canary);
+        // The CLI's --dpl is where the rollback goes (POST …/rollback/<dpl>): stable.
+        return this.releaseCommand('abort', '--dpl', move.to);
       case 'rollback':
         return this.vercel('rollback', move.to, '--yes');
+      case 'promote':
+        return this.promote(move.to);
     }
   }
 
+  /** A deployment that never served production: rolling releases on, Vercel starts one, which is completed. */
+  private async promote(id: string): Promise<CommandResult> {
+    await this.releasable(id, 'a promotion');
+    const answer = await this.vercel('promote', id, '--yes');
+    const release = await this.release();
+    if (release?.state !== 'ACTIVE' || release.canary?.id !== id) return answer;
+    this.endedOne = true;
+    return this.releaseCommand('complete', '--dpl', id);
+  }
+
   /** Vercel would rebuild a preview as a new deployment rather than release it: refused. */
-  private async releasable(id: string): Promise<void> {
+  private async releasable(id: string, what: string): Promise<void> {
     const d = await this.deployment(id);
     if (d.target !== 'production')
       throw new ProviderError(
-        `${id} is a preview deployment; a rolling release needs a production one that serves no domain yet (vercel deploy --prod --skip-domain)`,
+        `${id} is a preview deployment; ${what} needs a production one that serves no domain yet (vercel deploy --prod --skip-domain)`,
       );
     if (d.readyState !== 'READY')
       throw new ProviderError(`${id} is ${d.readyState}, not READY: it cannot take traffic`);
@@ -216,14 +261,21 @@ class VercelProject implements TrafficProvider {
       name: byId.get(d.id) ?? d.id,
       url: `https://${d.url}`,
       ready: d.readyState === 'READY',
+      ...this.headers(),
     }));
   }
 
   /** The canary is a deployment Vercel already built: checked, given no traffic. */
   async deploy(request: DeployRequest): Promise<Revision> {
     const d = await this.deployment(request.revision);
-    await this.releasable(d.id);
-    return { name: request.revision, url: `https://${d.url}`, ready: true };
+    await this.releasable(d.id, 'a rolling release');
+    return { name: request.revision, url: `https://${d.url}`, ready: true, ...this.headers() };
+  }
+
+  /** Deployment Protection answers 401 at a deployment's own address without it. */
+  private headers(): Pick<Revision, 'headers'> {
+    const bypass = this.options.protectionBypass;
+    return bypass ? { headers: { 'x-vercel-protection-bypass': bypass } } : {};
   }
 }
 
@@ -236,22 +288,12 @@ function describeMove(move: ReleaseMove): string {
     case 'complete':
       return 'complete the rolling release';
     case 'abort':
-      return 'abort the rolling release';
+      return `abort the rolling release back to ${move.to}`;
     case 'rollback':
       return `roll production back to ${move.to}`;
+    case 'promote':
+      return `promote ${move.to} to production`;
     default:
       return move.kind;
   }
-}
-
-/** What the CLI said went wrong: its agent JSON on stdout, else its "Error:" line. */
-export function cliError(answer: CommandResult): string {
-  try {
-    const doc = JSON.parse(answer.stdout) as { status?: string; message?: string };
-    if (doc.status === 'error' && doc.message) return doc.message;
-  } catch {
-    // not JSON: the human output follows
-  }
-  const line = /^Error: (.*)$/m.exec(answer.stderr)?.[1];
-  return (line ?? (answer.stderr.trim().split('\n').at(-1) || `exit ${answer.exitCode ?? 0}`)).slice(0, 300);
 }

@@ -56,6 +56,8 @@ export const providerInputs = {
   'vercel-scope': z.string().check(z.trim()),
   /** vercel: an access token; empty to use VERCEL_TOKEN from the step's env. */
   'vercel-token': z.string().check(z.trim()),
+  /** vercel: Deployment Protection's automation bypass, sent to the deployments' own addresses. */
+  'vercel-protection-bypass': z.string().check(z.trim()),
   /** eas-update: the branch whose update groups the app's channel serves. */
   'eas-branch': z.string().check(z.trim()),
   /** eas-update: the Expo project's directory (app.json with its EAS project id); empty for the workspace. */
@@ -92,6 +94,7 @@ export const providerExamples = {
   'vercel-domain': 'vercel-domain: shop.example.com',
   'vercel-scope': 'vercel-scope: acme',
   'vercel-token': 'vercel-token: ${{ secrets.VERCEL_TOKEN }}',
+  'vercel-protection-bypass': 'vercel-protection-bypass: ${{ secrets.VERCEL_AUTOMATION_BYPASS_SECRET }}',
   'eas-branch': 'eas-branch: production',
   'eas-project-dir': 'eas-project-dir: apps/mobile',
   'expo-token': 'expo-token: ${{ secrets.EXPO_TOKEN }}',
@@ -203,6 +206,13 @@ const PROVIDER_RULES: Readonly<Record<string, readonly InputRule[]>> = {
       valid: (v) => /^[A-Za-z0-9_-]{8,200}$/.test(v),
       message: 'must be a Vercel access token (letters, digits, _ and -), passed from a secret',
     },
+    // It goes into a request header: no spaces or line breaks can get through.
+    {
+      input: 'vercel-protection-bypass',
+      valid: (v) => /^[A-Za-z0-9_-]{8,200}$/.test(v),
+      message:
+        "must be a Protection Bypass for Automation secret (letters, digits, _ and -), from the project's Deployment Protection settings, passed from a secret",
+    },
   ],
   // EAS branch names are free text to Expo; these keep one from being read as a flag.
   'eas-update': [
@@ -289,11 +299,12 @@ export const revisionName = z
 
 /** Provider inputs that are or carry credentials (a token, a router URL with user-info), for masking. */
 export function providerSecrets(
-  s: Pick<ProviderSettings, 'local-router-url' | 'vercel-token' | 'expo-token'>,
+  s: Pick<ProviderSettings, 'local-router-url' | 'vercel-token' | 'vercel-protection-bypass' | 'expo-token'>,
 ): string[] {
   return [
     ...(s['local-router-url'] ? urlSecrets(s['local-router-url']) : []),
     ...(s['vercel-token'] ? [s['vercel-token']] : []),
+    ...(s['vercel-protection-bypass'] ? [s['vercel-protection-bypass']] : []),
     ...(s['expo-token'] ? [s['expo-token']] : []),
   ];
 }

@@ -3,6 +3,7 @@
  * traffic actions use them. Checked against stand-in addresses before the router
  * is asked anything, so a mistake changes nothing.
  */
+import type { Probe } from '../probe.js';
 import { buildProbes, type BuiltProbes, type ProbeSpec } from '../probe-spec.js';
 
 const DEFAULTS = { timeoutMs: 5000, samples: 1, retries: 0, retryDelayMs: 500 };
@@ -13,11 +14,18 @@ export type RevisionProbeVerdict =
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The probes with each variable set to its revision's address. */
+type Headers = Readonly<Record<string, string>>;
+
+/**
+ * The probes with each variable set to its revision's address; a probe sent to that
+ * address (same origin) also carries the headers the router says it needs there
+ * (`headers`, by variable), under any of its own.
+ */
 export function revisionProbesAt(
   specs: readonly ProbeSpec[],
   env: Env,
   addresses: Readonly<Record<string, string>>,
+  headers: Readonly<Record<string, Headers>> = {},
 ): BuiltProbes {
   const built = buildProbes(specs, {
     input: 'probes',
@@ -27,7 +35,30 @@ export function revisionProbesAt(
   });
   // A revision's address comes from the router, not from a secret: it stays readable.
   const readable = new Set(Object.values(addresses));
-  return { ...built, secrets: built.secrets.filter((s) => !readable.has(s)) };
+  const byOrigin = new Map<string, Headers>();
+  for (const [variable, address] of Object.entries(addresses)) {
+    const origin = originOf(address);
+    if (origin && headers[variable]) byOrigin.set(origin, headers[variable]);
+  }
+  const withHeaders = (probe: Probe): Probe => {
+    const extra = byOrigin.get(originOf(probe.url) ?? '');
+    if (!extra) return probe;
+    const lower = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.toLowerCase(), v]));
+    return { ...probe, headers: { ...lower, ...probe.headers } };
+  };
+  return {
+    ...built,
+    probes: built.probes.map(withHeaders),
+    secrets: built.secrets.filter((s) => !readable.has(s)),
+  };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Throws the ConfigurationError a user would see, with `.invalid` stand-ins for the addresses. */

@@ -4,6 +4,13 @@
  * shapes from @vercel/sdk 1.28 getrollingreleaseop) and a deployment with `inspect
  * --json`. A release moves only forward through stages fixed when it starts, so the
  * split a rollout asks for becomes one CLI move, or a refusal that says why.
+ *
+ * `rolling-release abort --dpl X` is POST /v9/projects/:id/rollback/X (58.10.0,
+ * src/commands/rolling-release/abort-rolling-release.ts), and Vercel documents that
+ * call as pointing production TO X ("the ID of the deployment to rollback *to*"):
+ * an abort names stable, never the canary. An instant rollback may only return to a
+ * deployment "previously aliased to a production domain" (docs/instant-rollback),
+ * so a deployment that never served production is promoted instead.
  */
 import { normalizeSplit, type Split } from './split.js';
 
@@ -89,6 +96,17 @@ export function parseInspectOutput(stdout: string): VercelDeployment {
   return d;
 }
 
+/**
+ * `vercel api /v13/deployments/<id> --raw`, the whole deployment (inspect --json
+ * drops the field): whether it served production before, so a rollback may return
+ * to it (isRollbackCandidate, @vercel/sdk getdeploymentop).
+ */
+export function parseRollbackCandidate(stdout: string): boolean {
+  const d = JSON.parse(stdout) as { id?: unknown; isRollbackCandidate?: unknown };
+  if (typeof d.id !== 'string') throw new SyntaxError('no deployment in its output');
+  return d.isRollbackCandidate === true;
+}
+
 /** Which deployment the production domain serves, as far as the release knows. */
 export function productionOf(release: RollingRelease): VercelDeployment | undefined {
   return release.state === 'COMPLETE' ? release.canary : release.current;
@@ -108,8 +126,9 @@ export type ReleaseMove =
   | { kind: 'start'; canary: string; stages: number[] }
   | { kind: 'approve'; canary: string; stageIndex: number }
   | { kind: 'complete'; canary: string }
-  | { kind: 'abort'; canary: string }
+  | { kind: 'abort'; canary: string; to: string }
   | { kind: 'rollback'; to: string }
+  | { kind: 'promote'; to: string }
   | { kind: 'refuse'; why: string };
 
 export interface MoveContext {
@@ -119,6 +138,11 @@ export interface MoveContext {
   canary?: string;
   /** Who serves production when no release says so. */
   production?: string;
+  /**
+   * Whether the one deployment an all-on move goes to has served production before
+   * (its isRollbackCandidate): only then can an instant rollback return to it.
+   */
+  servedProduction?: boolean;
 }
 
 /**
@@ -129,7 +153,7 @@ export function moveTo(release: RollingRelease | null, target: Split, context: M
   const entries = Object.entries(target).filter(([, p]) => p > 0);
   const active = release?.state === 'ACTIVE' ? release : undefined;
   const serving = release ? productionOf(release)?.id : context.production;
-  if (entries.length === 1) return allOnMove(entries[0]![0], active, serving);
+  if (entries.length === 1) return allOnMove(entries[0]![0], active, serving, context.servedProduction);
   const pair = pairOf(entries, context.canary);
   if (typeof pair === 'string') return { kind: 'refuse', why: pair };
   const [stable, canary, percent] = pair;
@@ -158,16 +182,24 @@ function allOnMove(
   revision: string,
   active: RollingRelease | undefined,
   serving: string | undefined,
+  servedProduction: boolean | undefined,
 ): ReleaseMove {
   if (active) {
-    if (revision === active.current?.id) return { kind: 'abort', canary: active.canary!.id };
+    if (revision === active.current?.id) return { kind: 'abort', canary: active.canary!.id, to: revision };
     if (revision === active.canary?.id) return { kind: 'complete', canary: revision };
     return {
       kind: 'refuse',
       why: `a rolling release of ${active.canary?.id ?? '?'} is in progress; ${revision} is neither its stable nor its canary`,
     };
   }
-  return revision === serving ? { kind: 'none' } : { kind: 'rollback', to: revision };
+  if (revision === serving) return { kind: 'none' };
+  return servedProduction ? { kind: 'rollback', to: revision } : { kind: 'promote', to: revision };
+}
+
+/** The deployment a split gives all its traffic to, if it gives it all to one. */
+export function soleDeployment(split: Split): string | undefined {
+  const serving = Object.entries(split).filter(([, p]) => p > 0);
+  return serving.length === 1 ? serving[0]![0] : undefined;
 }
 
 function pairOf(

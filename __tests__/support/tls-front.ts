@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:tls';
@@ -47,6 +47,11 @@ export async function tlsFront(serviceUrl: string, certificate: LocalCertificate
     }
     client.pipe(upstream).pipe(client);
   });
+  return listenFront(server, sockets);
+}
+
+/** Listens on a loopback port; closing ends the connections it still holds, then the server. */
+export async function listenFront(server: Server, sockets: ReadonlySet<Socket>): Promise<TlsFront> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,

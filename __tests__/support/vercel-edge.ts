@@ -10,8 +10,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import type { LocalCertificate, TlsFront } from './tls-front.js';
+import type { Socket } from 'node:net';
+import { listenFront, type LocalCertificate, type TlsFront } from './tls-front.js';
 
 export async function vercelEdge(
   serviceUrl: string,
@@ -44,13 +44,5 @@ export async function vercelEdge(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenFront(server, sockets);
 }

@@ -111,7 +111,11 @@ async function createOnce(
   const name = claimLabelOf(facts.fingerprint);
   for (let attempt = 0; attempt < 3; attempt++) {
     const description = claimDescription(policy.clock.date(), facts.runUrl || 'a run without a URL');
-    if ((await tracker.claim(name, description)) === 'won') {
+    // A claim GitHub will not take (a label write refused, an outage past the retries)
+    // must not cost the incident: create, and let afterCreate close a duplicate.
+    const claimed = await tracker.claim(name, description).catch(() => 'unclaimable' as const);
+    if (claimed === 'unclaimable') return create(tracker, facts, policy);
+    if (claimed === 'won') {
       try {
         // The claimant before may have created the issue and released its claim just now.
         const existing = incidentFor(await tracker.listOpen(policy.label), facts.fingerprint);
@@ -124,7 +128,7 @@ async function createOnce(
     if (waited.kind === 'issue') return joined(waited.number);
     // A dead claim goes only if it is still the one seen dead, not a fresh one since.
     if (waited.kind === 'dead' && (await tracker.readClaim(name)) === waited.description)
-      await tracker.release(name);
+      await tracker.release(name).catch(() => undefined);
   }
   // Claims kept changing hands: create anyway; afterCreate closes a duplicate.
   return create(tracker, facts, policy);

@@ -13,6 +13,7 @@ import { rollbackInputs } from '../../actions/rollback/settings.js';
 import { shiftTrafficInputs } from '../../actions/shift-traffic/settings.js';
 import { soakInputs } from '../../actions/soak-gate/settings.js';
 import { checklistInputs } from '../../actions/verify-checklist/settings.js';
+import { EXPRESSION_DEFAULTS } from '../../shared/runtime/inputs.js';
 import { repoRoot } from '../support/run-action.js';
 
 interface ActionYaml {
@@ -43,6 +44,13 @@ describe.each([
       expect({ output, described: (spec.description ?? '').length > 10 }).toEqual({
         output,
         described: true,
+      });
+  });
+  it('names in EXPRESSION_DEFAULTS exactly the inputs whose default is an expression', () => {
+    for (const [input, spec] of Object.entries(m.inputs ?? {}))
+      expect({ input, expression: /\$\{\{/.test(spec.default ?? '') }).toEqual({
+        input,
+        expression: EXPRESSION_DEFAULTS.has(input),
       });
   });
   it('gives every optional input a default, so the runner always passes a value', () => {

@@ -66,6 +66,16 @@ describe('open-incident-issue', () => {
     expect(issue!.body).toMatch(/… \(\d+ more characters/);
   });
 
+  it('a service, environment or kind with other characters opens under the name made plain, the same one each time', async () => {
+    const first = await incident({ service: 'Shop API!', environment: 'prod/eu' });
+    const again = await incident({ service: 'Shop API?', environment: 'prod/eu', 'update-interval': '0s' });
+    expect([first.code, again.code]).toEqual([0, 0]);
+    expect([first.outputs['action'], again.outputs['action']]).toEqual(['created', 'updated']);
+    expect(open()).toHaveLength(1);
+    expect(open()[0]!.title).toContain('Shop API');
+    expect(open()[0]!.body).toContain('prod-eu');
+  });
+
   it('a template renders only its placeholders: {{constructor}} stays as written', async () => {
     const run = await incident(
       { template: 'docs/incident.md' },
@@ -456,8 +466,6 @@ describe('open-incident-issue', () => {
     ['record-dir', { 'record-dir': '../../elsewhere' }, /points outside the repository/],
     ['report', { report: '{"probes": []}' }, /at report\.healthy: must be true or false/],
     ['report', { report: '[1, 2]' }, /must be a mapping/],
-    ['service', { service: 'Shop API!' }, /must be a service name: letters, digits/],
-    ['environment', { environment: 'prod/eu' }, /must be an environment name/],
     ['kind', { kind: '' }, /is required/],
     ['fingerprint', { fingerprint: 'Shop API' }, /must be lower-case letters/],
     ['labels', { labels: ' , ' }, /must name at least one label/],

@@ -52,13 +52,27 @@ const encodings: Attack[] = [
     title: 'a service with a zero-width space would split one incident in two',
     action: 'open-incident-issue',
     inputs: () => on.incident({ service: `a${ZWSP}pi` }),
-    refuses: { input: 'service', says: /must/ },
+    safe: {
+      is: 'opened as the incident of api: the invisible character is dropped',
+      check: (run, t) => {
+        expect(run.code).toBe(0);
+        expect(t.github.issues.at(-1)!.body).toContain('release-actions incident: api/');
+      },
+    },
   },
   {
     title: 'an environment with a right-to-left override',
     action: 'open-incident-issue',
     inputs: () => on.incident({ environment: `prod${RLO}` }),
-    refuses: { input: 'environment', says: /must/ },
+    safe: {
+      is: 'opened for prod, the override dropped',
+      check: (run, t) => {
+        expect(run.code).toBe(0);
+        const { title, body } = t.github.issues.at(-1)!;
+        expect(title + body).not.toContain(RLO);
+        expect(title).toContain('(prod)');
+      },
+    },
   },
   {
     title: 'a fingerprint with a NUL-like control character',

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { on, PROBE_SECRET, runCorpus, type Attack } from '../support/adversarial.js';
 import { startHostileServer, type HostileServer } from '../support/hostile-http.js';
 import { visibleLog, type ActionRun } from '../support/run-action.js';
+import { commandIn } from '../support/runner-commands.js';
 
 let hostile: HostileServer;
 beforeAll(async () => (hostile = await startHostileServer()));
@@ -42,6 +43,24 @@ const probe = (
 });
 
 const probes: Attack[] = [
+  {
+    title: "a body whose values are workflow commands by the runner's rules (mid-line ##[, U+0085)",
+    action: 'healthcheck',
+    inputs: () =>
+      on.healthcheck(
+        {} as never,
+        `[{name: api, url: "${hostile.url}/forged-commands", retries: 0, expect: {json: {status: ok, detail: ok}}}]`,
+      ),
+    safe: {
+      is: 'down, quoting the values; no line but our own commands is one the runner obeys',
+      check: (run) => {
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain('stop-commands');
+        const forged = run.stdout.split(/\r\n|\r|\n/).filter((l) => !l.startsWith('::') && commandIn(l));
+        expect(forged).toEqual([]);
+      },
+    },
+  },
   probe('a redirect loop', '/redirect-loop', { down: /too many redirects/ }),
   probe('a redirect to file://', '/redirect-file', { down: /redirect.*file:/ }),
   probe('a redirect to ftp://', '/redirect-ftp', { down: /redirect.*ftp:/ }),

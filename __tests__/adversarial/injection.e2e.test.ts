@@ -248,7 +248,14 @@ const log: Attack[] = [
     title: 'a forged annotation in an incident service name',
     action: 'open-incident-issue',
     inputs: () => on.incident({ service: 'api\n::error::forged' }),
-    refuses: { input: 'service', says: /must/ },
+    safe: {
+      is: 'opened under the name made plain: api-error-forged',
+      check: (run, t) => {
+        expect(run.code).toBe(0);
+        expect(t.github.issues.at(-1)!.title).toContain('api-error-forged');
+        expect(run.stdout).not.toMatch(/^::error::forged/m);
+      },
+    },
   },
   {
     title: 'a forged annotation in a checklist item is printed inert',
@@ -261,6 +268,21 @@ const log: Attack[] = [
         expect(run.code).toBe(1);
         expect(run.stdout).not.toMatch(/^::error::forged/m);
         expect(run.stdout).toContain('ship it %250A::error::forged');
+      },
+    },
+  },
+  {
+    title: 'a right-to-left override, ESC and BEL in a checklist item reach no annotation',
+    action: 'verify-checklist',
+    inputs: () => on.checklist(),
+    files: { 'RELEASE.md': '## Release\n- [ ] ship \u202etI\u202c\u001b[2J it\u0007\n' },
+    safe: {
+      is: 'fails on the unticked item; its annotation holds none of them',
+      check: (run) => {
+        expect(run.code).toBe(1);
+        const annotations = run.stdout.split('\n').filter((l) => /^::(error|warning|notice)/.test(l));
+        expect(annotations.join('\n')).toContain('ship');
+        expect(annotations.join(' ')).not.toMatch(/[\u202e\u202c\p{Cc}]/u);
       },
     },
   },
@@ -284,6 +306,25 @@ const markdown: Attack[] = [
         expect(linkableText(body)).not.toMatch(/@acme|javascript:/);
         // Quoted text sits in a fence; only the first line is our marker.
         expect(body.split('\n').filter((l) => l.startsWith('<!-- release-actions'))).toHaveLength(1);
+      },
+    },
+  },
+  {
+    title: 'an expression no runner expanded in impact, rollback and service is text: opened',
+    action: 'open-incident-issue',
+    inputs: () =>
+      on.incident({
+        service: 'cart ${{ github.ref }}',
+        impact: 'checkout fails; the workflow printed ${{ secrets.DEPLOY_KEY }}',
+        rollback: '${{ github.event.inputs.revision }}',
+      }),
+    safe: {
+      is: 'opened, the expressions quoted as written',
+      check: (run, t) => {
+        expect(run.code).toBe(0);
+        const { body } = t.github.issues.at(-1)!;
+        expect(body).toContain('${{ secrets.DEPLOY_KEY }}');
+        expect(body).toContain('${{ github.event.inputs.revision }}');
       },
     },
   },
@@ -336,7 +377,15 @@ const markdown: Attack[] = [
     title: 'a pipe and a line break in a service name would break the tables',
     action: 'open-incident-issue',
     inputs: () => on.incident({ service: 'api | x\n| forged |' }),
-    refuses: { input: 'service', says: /must/ },
+    safe: {
+      is: 'opened under api-x-forged; no table row is forged',
+      check: (run, t) => {
+        expect(run.code).toBe(0);
+        const { title, body } = t.github.issues.at(-1)!;
+        expect(title).toContain('api-x-forged');
+        expect(body).not.toContain('| forged |');
+      },
+    },
   },
   {
     title: 'labels one per line, as YAML block scalars write them',

@@ -211,8 +211,22 @@ const markdown: Attack[] = [
       check: (run) => {
         expect(run.code).toBe(1);
         expect(visibleLog(run).trim()).toBe(
-          '::error::verify-checklist: RELEASE.md is nested too deeply to read as a checklist (thousands of levels of > or lists)',
+          '::error::verify-checklist: RELEASE.md is nested too deeply to read as a checklist (10000 levels of >; at most 100)',
         );
+      },
+    },
+  },
+  {
+    title: 'a pull request body of sixty thousand nested blockquotes (120 KiB, under the size bound)',
+    action: 'verify-checklist',
+    inputs: () => on.checklist(),
+    files: { 'RELEASE.md': `${'>'.repeat(60_000)} - [x] deep\n` },
+    timeoutMs: 5000,
+    safe: {
+      is: 'one line saying how deep it is and the bound, within seconds',
+      check: (run) => {
+        expect(run.code).toBe(1);
+        expect(visibleLog(run).trim()).toMatch(/nested too deeply .*60000 levels of >; at most 100/);
       },
     },
   },

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultRules, judgeChecklists, type ChecklistRules } from '../../shared/core/checklist/gate.js';
-import { parseChecklist } from '../../shared/core/checklist/parse.js';
+import { MAX_CONTAINER_RUNS, MAX_QUOTE_NESTING, parseChecklist } from '../../shared/core/checklist/parse.js';
 import { failureLine, gateSummary, untickedJson } from '../../shared/core/checklist/report.js';
 import { loadPatternEngine } from '../../shared/core/user-pattern.js';
 
@@ -165,5 +166,51 @@ describe('report', () => {
       facts: [],
     };
     expect(gateSummary(gate)).toContain('\\<img src=x\\> `@team` \\| ping');
+  });
+});
+
+describe('bounded work on nested quotes', () => {
+  it('60 000 nested > are refused at once, naming the depth and the bound', () => {
+    const started = Date.now();
+    expect(() => parse(`${'>'.repeat(60_000)} - [x] deep\n`)).toThrow(/60000 levels of >; at most 100/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('any depth up to the bound is read; past it, refused; never a crash', () =>
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 * MAX_QUOTE_NESTING }),
+        fc.constantFrom('>', '> ', ' >'),
+        (depth, mark) => {
+          const markdown = `${mark.repeat(depth)} - [x] deep\n`;
+          if (depth > MAX_QUOTE_NESTING) expect(() => parse(markdown)).toThrow(/levels of >/);
+          else expect(parse(markdown).map((i) => i.text)).toEqual(['deep']);
+        },
+      ),
+      { numRuns: 200 },
+    ));
+
+  it('the summary of 20 000 unticked items is built in linear time and lists the first 500', () => {
+    const items = parse('- [ ] item\n'.repeat(20_000));
+    const started = Date.now();
+    const summary = gateSummary({ checklist: judgeChecklists(items, rules()), facts: [] } as never);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(summary).toContain('…and 19500 more unticked items.');
+  });
+});
+
+describe('bounded work on many separate lists and quotes', () => {
+  it.each([
+    ['lists between paragraphs', '- [ ] item\n\ntext\n\n'],
+    ['quotes between headings', '> - [ ] q\n# h\n'],
+  ])('%s: thousands are refused at once; a thousand are read within a second', (_, unit) => {
+    let started = Date.now();
+    expect(() => parse(unit.repeat(5000))).toThrow(
+      /holds 5000 separate lists or quotes; a checklist may hold at most 1000/,
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+    started = Date.now();
+    expect(parse(unit.repeat(MAX_CONTAINER_RUNS)).length).toBe(unit.includes('[ ]') ? MAX_CONTAINER_RUNS : 0);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { fillPlaceholders } from '../../shared/core/placeholders.js';
 import { isHttpUrl, joinUrl, redactUrl, urlSecrets } from '../../shared/core/url.js';
 
@@ -30,7 +31,23 @@ describe('urls', () => {
       'https://example.com/rest/v1/favorites?select=count&limit=1',
     ],
     ['${BASE}/health', '${BASE}/health'],
+    // Not a URL (the password's '/' ends the authority early), so the user-info's end is the last '@'.
+    ['https://deploy:abc/hunter2@host/', 'https://***@host/'],
+    ['ftp://u:p/w@h/x', 'ftp://***@h/x'],
   ])('redactUrl(%s)', (url, shown) => expect(redactUrl(url)).toBe(shown));
+
+  it('never shows a password pasted raw into a URL, whatever base64 it holds, valid URL or not', () =>
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9+/=]{8,24}$/),
+        fc.constantFrom('/', '/health', '/a?b=1', ''),
+        (password, path) => {
+          const url = `https://deploy:${password}@status.example.com${path}`;
+          expect(redactUrl(url)).not.toContain(password);
+          expect(urlSecrets(url)).toEqual(expect.arrayContaining([`deploy:${password}`]));
+        },
+      ),
+    ));
 
   it('lists the credential parts of a URL', () => {
     expect(urlSecrets('https://bot:p%40ss@example.com/?apikey=k1')).toEqual(

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parse } from 'yaml';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import { buildProbes, probeList } from '../../shared/core/probe-spec.js';
@@ -148,3 +149,50 @@ describe('mistakes', () => {
     `[{name: a, url: /x}, {name: a, url: /y}]`,
   ])('schema rejects %s', (yaml) => expect(() => specs(yaml)).toThrow());
 });
+
+describe('a "__proto__" key, which zod would drop without a word', () => {
+  const refusal = (yaml: string) => {
+    try {
+      probeList.parse(parse(yaml));
+      return 'accepted';
+    } catch (error) {
+      return String(error instanceof Error ? error.message : error);
+    }
+  };
+  it.each([
+    ['expect.headers', '[{name: a, url: /, expect: {headers: {__proto__: x, etag: "1"}}}]', /__proto__/],
+    ['headers', '[{name: a, url: /, headers: {__proto__: x, accept: "*/*"}}]', /__proto__/],
+  ])('in %s is refused, never left unchecked or unsent', (_, yaml, says) =>
+    expect(refusal(yaml)).toMatch(says),
+  );
+
+  it('in a body is sent as written', () => {
+    const [probe] = build(
+      '[{name: a, url: /, method: POST, body: {__proto__: {admin: true}, user: u}}]',
+    ).probes;
+    expect(JSON.parse(probe!.body!)).toEqual(JSON.parse('{"__proto__": {"admin": true}, "user": "u"}'));
+    expect(probe!.body).toContain('__proto__');
+  });
+});
+
+it('every header a user writes is sent or refused, whatever its name', () =>
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(
+        fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'x-a', 'hasOwnProperty'),
+        {
+          minLength: 1,
+        },
+      ),
+      (names) => {
+        const yaml = `[{name: a, url: /, headers: {${names.map((n) => `${n}: v`).join(', ')}}}]`;
+        let sent: Record<string, string>;
+        try {
+          sent = build(yaml).probes[0]!.headers;
+        } catch {
+          return expect(names).toContain('__proto__');
+        }
+        for (const n of names) expect(Object.hasOwn(sent, n.toLowerCase())).toBe(true);
+      },
+    ),
+  ));

@@ -66,6 +66,14 @@ const answers: Record<string, Answer> = {
     s.write(`${head('200 OK', { 'content-length': 1000 })}partial`);
     setTimeout(() => s.resetAndDestroy(), 20);
   },
+  // A service that answers with text the runner would obey: a legacy command mid-line,
+  // and a V2 one after U+0085, which the runner's TrimStart() removes.
+  '/forged-commands': (s) => {
+    const body = JSON.stringify({ status: 'degraded ##[stop-commands]halt', detail: '\u0085::add-mask::x' });
+    s.end(
+      `${head('200 OK', { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })}${body}`,
+    );
+  },
   '/short-body': (s) => s.end(`${head('200 OK', { 'content-length': 100 })}only ten b`),
   '/invalid-json': (s) =>
     s.end(`${head('200 OK', { 'content-type': 'application/json', 'content-length': 5 })}{nope`),

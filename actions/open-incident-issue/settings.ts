@@ -53,22 +53,35 @@ const shortened = (max: number) =>
     z.transform((t) => (t.length > max ? `${t.slice(0, max)}… (${t.length - max} more characters cut)` : t)),
   );
 
-const name = (what: string) =>
-  z
-    .string()
-    .check(z.trim())
-    .check(z.minLength(1, 'is required'))
-    .check(z.maxLength(100, 'must be at most 100 characters'))
-    .check(z.regex(/^[\w.\- ]+$/, `must be ${what}: letters, digits, dot, dash, underscore or space`));
+/**
+ * A service, environment or kind names the incident, and comes from a report, an
+ * event or a person: never a reason for the incident not to open. Anything but
+ * letters, digits, dot, dash, underscore and space (a line break, a pipe, `${{ }}`)
+ * becomes one dash, the same way every time, so the incident keeps one identity.
+ */
+const name = z.pipe(
+  z.string().check(z.trim()).check(z.minLength(1, 'is required')),
+  z.transform(
+    (t) =>
+      t
+        // Invisible characters go (a zero-width space in a·pi leaves api: one
+        // incident); the rest, with the spaces around them, become one dash.
+        .replace(/\p{Cf}+/gu, '')
+        .replace(/\s*[^\p{L}\p{N}_.\- ]+\s*/gu, '-')
+        .replace(/ {2,}/g, ' ')
+        .replace(/^[- ]+|[- ]+$/g, '')
+        .slice(0, 100) || '-',
+  ),
+);
 
 export const incidentInputs = z
   .object({
     /** open: create or update; resolve: comment and close; auto: decided by report.healthy. */
     mode: z.enum(['open', 'resolve', 'auto'], { message: 'must be open, resolve or auto' }),
-    service: name('a service name'),
-    environment: name('an environment name'),
+    service: name,
+    environment: name,
     /** What kind of failure: healthcheck, rollout, rollback … */
-    kind: name('a kind'),
+    kind: name,
     /** Overrides service/environment/kind as the incident's identity. */
     fingerprint: optionalInput(
       z

@@ -43,7 +43,9 @@ function notes(p: ProbeVerdict): string {
 export function latencyChart(probes: readonly ProbeVerdict[]): string {
   const measured = probes.filter((p) => p.latencyMs !== undefined);
   if (measured.length === 0) return '_No latency to chart: no probe got a response._';
-  const label = (name: string) => JSON.stringify(name.replace(/["\\`]/g, '').slice(0, 24));
+  // Only plain characters in a chart: mermaid reads a `%%{init: …}%%` directive
+  // anywhere in the block, quoted or not, and would take the chart's config from it.
+  const label = (name: string) => JSON.stringify(name.replace(/[^\p{L}\p{N} ._\-/:()]/gu, '').slice(0, 24));
   const values = (pick: (p: ProbeVerdict) => number) => measured.map((p) => Math.round(pick(p))).join(', ');
   const top = Math.max(...measured.map((p) => Math.max(p.latencyMs?.p95 ?? 0, p.p95BudgetMs ?? 0)), 1);
   return [

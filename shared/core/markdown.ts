@@ -1,8 +1,4 @@
-/**
- * Bidirectional overrides and isolates make text read in a different order than it
- * is stored ("Trojan Source", CVE-2021-42574); they have no place in a report.
- */
-export const withoutBidi = (text: string) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+import { withoutBidi } from './plain-text.js';
 
 /**
  * Text from users or from responses, made inert inside a markdown table cell. URLs and
@@ -21,11 +17,13 @@ export function escapeCell(text: string): string {
 }
 
 // A scheme URL, a www. address (GFM autolinks both; trailing punctuation is not part
-// of them, as in GFM), or an @mention not inside a word.
+// of them, as in GFM), an e-mail address (GFM autolinks it as mailto:), or an
+// @name anywhere: after a code span even x@y would be a mention.
 const LITERAL =
-  /[a-z][a-z0-9+.-]*:\/\/[^\s|]*[^\s|.,:;!?'")]|\bwww\.[^\s|]*[^\s|.,:;!?'")]|(?<![\w@])@[\w-]+(?:\/[\w.-]+)?/gi;
+  /[a-z][a-z0-9+.-]*:\/\/[^\s|]*[^\s|.,:;!?'")]|\bwww\.[^\s|]*[^\s|.,:;!?'")]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w-]+(?:\/[\w.-]+)?/gi;
 
-const escapeText = (text: string) => text.replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`);
+// `&` too: "&commat;team" is decoded to a live @team, "&#x40;" likewise.
+const escapeText = (text: string) => text.replace(/[\\`*_[\]<>|#~&]/g, (c) => `\\${c}`);
 
 /** A code span that holds `text` whatever backticks it has (CommonMark: a longer fence). */
 function codeSpan(text: string): string {

@@ -54,20 +54,26 @@ const regexSource = linearPattern(
     `is not a regular expression this gate can run in linear time (${problem}); backreferences and lookaround are not supported`,
 );
 
+/**
+ * zod's record drops a "__proto__" key without a word (yaml keeps it as an own key),
+ * which would leave an expectation unchecked or a header unsent: refused instead.
+ */
+const withoutProtoKey = (message: string) =>
+  z.unknown().check(
+    z.superRefine((fields, ctx) => {
+      if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
+        refuse(ctx, '__proto__', message);
+    }),
+  );
+
 const expectSpec = z.strictObject({
   status: z.optional(oneOrMany(statusItem)),
   'body-contains': z.optional(oneOrMany(z.string().check(z.minLength(1)))),
   'body-matches': z.optional(oneOrMany(regexSource)),
-  // zod drops a "__proto__" key without a word, which would leave an expectation unchecked.
   json: z.optional(
     z
       .pipe(
-        z.unknown().check(
-          z.superRefine((fields, ctx) => {
-            if (fields && typeof fields === 'object' && Object.hasOwn(fields, '__proto__'))
-              refuse(ctx, '__proto__', 'cannot be checked: "__proto__" is not a field a probe can read');
-          }),
-        ),
+        withoutProtoKey('cannot be checked: "__proto__" is not a field a probe can read'),
         z.record(z.string(), z.unknown()),
       )
       .check(
@@ -79,7 +85,12 @@ const expectSpec = z.strictObject({
         }),
       ),
   ),
-  headers: z.optional(z.record(z.string().check(z.minLength(1)), z.union([z.string(), z.literal(true)]))),
+  headers: z.optional(
+    z.pipe(
+      withoutProtoKey('cannot be checked: "__proto__" is not a header a probe can read'),
+      z.record(z.string().check(z.minLength(1)), z.union([z.string(), z.literal(true)])),
+    ),
+  ),
   'max-latency': z.optional(timeLimit()),
   'p95-latency': z.optional(timeLimit()),
 });
@@ -110,32 +121,44 @@ export const probeSpec = z.strictObject({
   // RFC 9110: a field name is a token; a value holds no CR, LF or NUL. Checked here,
   // not when sent, so a monitor cannot turn a typo into a false incident.
   headers: z._default(
-    z
-      .record(
-        z.string().check(z.minLength(1)),
-        z
-          .pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String))
-          // Node refuses any other character when the request is sent (its
-          // checkInvalidHeaderChar: /[^\t\x20-\x7e\x80-\xff]/), which would be a false incident.
-          .check(
-            z.refine(
-              (v) => !/[^\t\x20-\x7e\x80-\xff]/.test(v),
-              'must have header values without line breaks, NUL or characters past U+00FF',
+    z.pipe(
+      withoutProtoKey('cannot be sent: "__proto__" is not a header a probe can send'),
+      z
+        .record(
+          z.string().check(z.minLength(1)),
+          z
+            .pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String))
+            // Node refuses any other character when the request is sent (its
+            // checkInvalidHeaderChar: /[^\t\x20-\x7e\x80-\xff]/), which would be a false incident.
+            .check(
+              z.refine(
+                (v) => !/[^\t\x20-\x7e\x80-\xff]/.test(v),
+                'must have header values without line breaks, NUL or characters past U+00FF',
+              ),
             ),
-          ),
-      )
-      .check(
-        z.superRefine((headers, ctx) => {
-          for (const name of Object.keys(headers))
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-              refuse(ctx, [name], 'must be a header name made of token characters (RFC 9110)');
-        }),
-      ),
+        )
+        .check(
+          z.superRefine((headers, ctx) => {
+            for (const name of Object.keys(headers))
+              if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+                refuse(ctx, [name], 'must be a header name made of token characters (RFC 9110)');
+          }),
+        ),
+    ),
     {},
   ),
+  // A mapping or list is sent as the JSON it was written as: read as it came from
+  // YAML, not through z.record, which would drop a "__proto__" key from the body.
   body: z.optional(
     z.pipe(
-      z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+      z
+        .unknown()
+        .check(
+          z.refine(
+            (b) => typeof b === 'string' || (typeof b === 'object' && b !== null),
+            'must be text, a mapping or a list',
+          ),
+        ),
       z.transform((b) => (typeof b === 'string' ? b : JSON.stringify(b))),
     ),
   ),
@@ -240,7 +263,7 @@ function buildProbe(
   if (!isHttpUrl(url)) {
     throw new ConfigurationError(
       context.input,
-      `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl || hasScheme(urlTemplate) ? '' : ' (set base-url to use paths)'}`,
+      `has ${where} url ${JSON.stringify(redactUrl(urlTemplate))}, which is not an absolute http(s) URL${context.baseUrl || hasScheme(urlTemplate) ? '' : ' (set base-url to use paths)'}${/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*:[^@\s]*\/[^@\s]*@/i.test(urlTemplate) ? " (a '/' in a password is written %2F)" : ''}`,
       `url: https://api.example.com/health`,
     );
   }

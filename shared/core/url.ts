@@ -1,12 +1,23 @@
 const SENSITIVE_QUERY = /^(?:.*token.*|.*secret.*|.*key.*|.*password.*|sig|signature|auth|code)$/i;
 
+/**
+ * User-info a parser would not read as such: a raw base64 password holding '/'
+ * ends the authority early, so https://deploy:abc/hunter2@host/ is not a URL, and
+ * https://deploy:/Aaa@host/ is one with host "deploy" and the password in its path.
+ * Whenever a ':' and a '/' come before an '@', everything up to the last '@' goes.
+ */
+const RAW_USER_INFO = /^\s*[a-z][a-z0-9+.-]*:\/\/([^@\s]*)@/i;
+const UP_TO_LAST_AT = /^(\s*[a-z][a-z0-9+.-]*:\/\/)\S*@/i;
+
 /** A URL safe to print: user-info and credential-looking query values replaced by ***. */
 export function redactUrl(text: string): string {
+  const raw = RAW_USER_INFO.exec(text)?.[1];
+  const plain = raw?.includes(':') && raw.includes('/') ? text.replace(UP_TO_LAST_AT, '$1***@') : text;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(plain);
   } catch {
-    return text.replace(/\/\/[^/@\s]*@/, '//***@');
+    return plain.replace(/\/\/[^/@\s]*@/, '//***@');
   }
   if (url.username) url.username = '***';
   if (url.password) url.password = '***';

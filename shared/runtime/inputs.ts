@@ -17,6 +17,9 @@ import type { Runtime } from './runtime.js';
 // string, received number").
 z.config({ ...english(), jitless: true });
 
+/** The inputs whose action.yml default is an expression (github.token, github.sha). */
+export const EXPRESSION_DEFAULTS: ReadonlySet<string> = new Set(['github-token', 'sha']);
+
 export async function readSettings<S extends InputSchema>(
   runtime: Pick<Runtime, 'getInput'> & Partial<Pick<Runtime, 'setSecret'>>,
   schema: S,
@@ -30,9 +33,13 @@ export async function readSettings<S extends InputSchema>(
     for (const secret of urlSecrets(raw[name])) runtime.setSecret?.(secret);
     if (name.endsWith('webhook-url'))
       for (const secret of webhookSecrets(raw[name])) runtime.setSecret?.(secret);
-    // The runner expands expressions before an action starts; one left as written
-    // means the action runs elsewhere (local-action, a test) with action.yml's default.
-    const unexpanded = /\$\{\{[^}]*\}\}/.exec(raw[name] as string)?.[0];
+    // The runner expands expressions before an action starts; a default left as
+    // written means the action runs elsewhere (local-action, a test). Only the inputs
+    // whose default is an expression are read so: in free text (an impact quoting a
+    // workflow) `${{ }}` is text like any other.
+    const unexpanded = EXPRESSION_DEFAULTS.has(name)
+      ? /^\s*(\$\{\{[^}]*\}\})\s*$/.exec(raw[name] as string)?.[1]
+      : undefined;
     if (unexpanded)
       throw new ConfigurationError(
         name,

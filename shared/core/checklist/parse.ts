@@ -34,7 +34,58 @@ export interface ChecklistSource {
   markdown: string;
 }
 
+/**
+ * Block quotes a checklist may nest. The parser checks every open container on every
+ * line, so its work grows with depth times length: 60 000 nested '>' (120 KiB, inside
+ * the size bound) kept it busy past a minute. Refused before parsing, in one line.
+ */
+export const MAX_QUOTE_NESTING = 100;
+
+function deepestQuote(markdown: string): number {
+  let deepest = 0;
+  for (const prefix of markdown.matchAll(/^[ \t>]*/gm)) {
+    let depth = 0;
+    for (const c of prefix[0]) if (c === '>') depth++;
+    if (depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
+
+/**
+ * Separate lists and quotes a checklist may hold. micromark's work grows with the
+ * square of their number (measured: 4 000 quotes each followed by a heading, 40 KiB,
+ * take 8 s; one list of 20 000 items stays linear), so a body built of thousands of
+ * them is refused before parsing rather than left to run for minutes.
+ */
+export const MAX_CONTAINER_RUNS = 1000;
+
+const CONTAINER_START = /^ {0,3}(?:>|[-*+] |\d{1,9}[.)] )/;
+
+/** How many times a list or quote starts after a line that was in neither. */
+function containerRuns(markdown: string): number {
+  let runs = 0;
+  let inside = false;
+  for (const line of markdown.split('\n')) {
+    if (line.trim() === '') continue;
+    const container = CONTAINER_START.test(line);
+    if (container && !inside) runs++;
+    // An indented line continues the item it follows; anything else ends the run.
+    inside = container || (inside && /^\s/.test(line));
+  }
+  return runs;
+}
+
 export function parseChecklist(checklist: ChecklistSource): ChecklistItem[] {
+  const quoted = deepestQuote(checklist.markdown);
+  if (quoted > MAX_QUOTE_NESTING)
+    throw new OperationalError(
+      `${checklist.source} is nested too deeply to read as a checklist (${quoted} levels of >; at most ${MAX_QUOTE_NESTING})`,
+    );
+  const runs = containerRuns(checklist.markdown);
+  if (runs > MAX_CONTAINER_RUNS)
+    throw new OperationalError(
+      `${checklist.source} holds ${runs} separate lists or quotes; a checklist may hold at most ${MAX_CONTAINER_RUNS} (put its items in fewer lists)`,
+    );
   try {
     return itemsOf(checklist);
   } catch (error) {

@@ -14,6 +14,8 @@ export const gatePassed = (gate: ReleaseGate) =>
 
 const where = (item: JudgedItem) => `${item.source}${item.line ? `:${item.line}` : ''}`;
 
+const UNTICKED_LISTED = 500;
+
 /** Unticked items as the `unticked` output: JSON a later step can read. */
 export function untickedJson(gate: ReleaseGate): string {
   return JSON.stringify(
@@ -71,15 +73,22 @@ export function gateSummary(gate: ReleaseGate): string {
     if (verdict.unticked.length) {
       out.push('### Unticked', '');
       const bySection = new Map<string, JudgedItem[]>();
-      for (const item of verdict.unticked) {
+      // A pull request body can hold tens of thousands of items: the summary lists the
+      // first UNTICKED_LISTED, and says how many more.
+      const listed = verdict.unticked.slice(0, UNTICKED_LISTED);
+      for (const item of listed) {
         const key = `${item.source} › ${sectionName(item)}`;
-        bySection.set(key, [...(bySection.get(key) ?? []), item]);
+        const items = bySection.get(key);
+        if (items) items.push(item);
+        else bySection.set(key, [item]);
       }
       for (const [section, items] of bySection) {
         out.push(`**${escapeCell(section)}**`, '');
         for (const item of items) out.push(`- ${escapeCell(item.text)} (${escapeCell(where(item))})`);
         out.push('');
       }
+      const more = verdict.unticked.length - listed.length;
+      if (more > 0) out.push(`…and ${more} more unticked items.`, '');
     }
     if (verdict.problems.length) out.push(...verdict.problems.map((p) => `- ❌ ${escapeCell(p)}`), '');
   }

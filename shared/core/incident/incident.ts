@@ -5,7 +5,8 @@
  */
 import type { ActionResult } from '../action-result.js';
 import { formatDuration } from '../duration.js';
-import { escapeCell, table, withoutBidi } from '../markdown.js';
+import { escapeCell, table } from '../markdown.js';
+import { titleText, withoutBidi } from '../plain-text.js';
 import {
   outcomeWords,
   rolloutFailure,
@@ -101,7 +102,7 @@ export interface IncidentFacts {
 }
 
 export function incidentTitle(f: IncidentFacts): string {
-  return f.title ?? `[${f.severity}] ${f.service} (${f.environment}): ${f.kind} failing`;
+  return titleText(f.title ?? `[${f.severity}] ${f.service} (${f.environment}): ${f.kind} failing`);
 }
 
 function failedProbes(report: ProbeReport | undefined): string {

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../duration.js';
 import { SEVERITIES, type IncidentFacts } from '../incident/incident.js';
-import { withoutBidi } from '../markdown.js';
+import { withoutBidi } from '../plain-text.js';
 
 export type ChatEvent = 'opened' | 'updated' | 'resolved' | 'rolled-back';
 

@@ -33,11 +33,22 @@ export function splitVariable(revision: string): string {
  * SPLIT_JSON and one SPLIT_<REVISION> per revision, 0 included for every revision
  * the provider has seen: a rollback to {off: 100} still sets SPLIT_ON=0, so a
  * recipe that reads SPLIT_ON never sends an empty value.
+ * A variable two revisions share (green-v2 and green_v2, Green and green) or one that
+ * is SPLIT_JSON itself (a revision named json) would tell the recipe one revision's
+ * share for another's: it is set empty, so a recipe that reads it fails instead of
+ * moving the wrong traffic, and SPLIT_JSON always holds the whole split.
  */
 export function splitEnv(split: Split, known: Iterable<string> = []): Record<string, string> {
-  const env: Record<string, string> = { SPLIT_JSON: JSON.stringify(normalizeSplit(split)) };
-  for (const revision of known) env[splitVariable(revision)] = '0';
-  for (const [revision, percent] of Object.entries(split)) env[splitVariable(revision)] = String(percent);
+  const revisions = new Set([...known, ...Object.keys(split)]);
+  const owners = new Map<string, number>();
+  for (const revision of revisions)
+    owners.set(splitVariable(revision), (owners.get(splitVariable(revision)) ?? 0) + 1);
+  const env: Record<string, string> = {};
+  for (const revision of revisions) {
+    const variable = splitVariable(revision);
+    env[variable] = owners.get(variable) === 1 ? String(split[revision] ?? 0) : '';
+  }
+  env['SPLIT_JSON'] = JSON.stringify(normalizeSplit(split));
   return env;
 }
 

@@ -119,14 +119,61 @@ describe('credentials and redirects', () => {
 
   it('does not follow https to http, nor to other schemes', () => {
     const from = new URL('https://api.example.com/health');
-    expect(redirectStep(from, new URL('http://api.example.com/health'), secret)).toEqual({
+    const get = { status: 302, method: 'GET', headers: secret };
+    expect(redirectStep(from, new URL('http://api.example.com/health'), get)).toEqual({
       kind: 'refuse',
       reason: 'redirected from https to http (api.example.com), which is not followed',
     });
-    expect(redirectStep(from, new URL('file:///etc/passwd'), secret)).toMatchObject({ kind: 'refuse' });
-    expect(redirectStep(from, new URL('https://cdn.example.com/x'), secret)).toEqual({
+    expect(redirectStep(from, new URL('file:///etc/passwd'), get)).toMatchObject({ kind: 'refuse' });
+    expect(redirectStep(from, new URL('https://cdn.example.com/x'), get)).toEqual({
       kind: 'follow',
       headers: { accept: 'application/json' },
+      method: 'GET',
     });
+  });
+
+  it.each([
+    [307, 'POST'],
+    [308, 'POST'],
+    [301, 'PUT'],
+    [302, 'PATCH'],
+  ])(
+    'a %i after %s to another origin is not followed: the body (a password) never leaves',
+    async (status, method) => {
+      const other = await startService();
+      try {
+        const outcome = await http.send(
+          req(`/redirect-to?status=${status}&url=${encodeURIComponent(`${other.url}/echo`)}`, {
+            method,
+            body: '{"password": "hunter2"}',
+          }),
+        );
+        expect(outcome).toMatchObject({
+          kind: 'error',
+          error: expect.stringMatching(/another origin.*body; not followed/),
+        });
+        expect(other.requests).toEqual([]);
+        const same = await http.send(
+          req(`/redirect-to?status=${status}&url=/echo`, { method, body: 'kept' }),
+        );
+        if (same.kind !== 'response') throw new Error('no response');
+        expect(JSON.parse(same.response.body)).toMatchObject({ method, body: 'kept' });
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
+  it('a 303 (or a 302 after POST) continues as GET without the body, to any origin', () => {
+    const from = new URL('https://api.example.com/login');
+    for (const status of [303, 302])
+      expect(
+        redirectStep(from, new URL('https://sso.example.com/done'), {
+          status,
+          method: 'POST',
+          headers: {},
+          body: 'pw',
+        }),
+      ).toEqual({ kind: 'follow', headers: {}, method: 'GET' });
   });
 });

@@ -119,7 +119,9 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
         case '/hang':
           return; // never answers
         case '/redirect-to':
-          res.writeHead(302, { location: url.searchParams.get('url') ?? '/' });
+          res.writeHead(Number(url.searchParams.get('status') ?? 302), {
+            location: url.searchParams.get('url') ?? '/',
+          });
           return res.end();
         case '/redirect':
           res.writeHead(302, { location: '/health' });

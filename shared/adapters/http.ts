@@ -82,19 +82,11 @@ export function nodeHttpClient(clock: Clock, options: HttpClientOptions = {}): H
           if (hop >= MAX_REDIRECTS)
             return { kind: 'error', error: 'too many redirects', latencyMs: clock.now() - started };
           const next = new URL(location, url);
-          const step = redirectStep(new URL(url), next, headers);
+          const step = redirectStep(new URL(url), next, { status: response.status, method, headers, body });
           if (step.kind === 'refuse')
             return { kind: 'error', error: step.reason, latencyMs: clock.now() - started };
-          headers = step.headers;
+          ({ headers, method, body } = step);
           url = next.toString();
-          // As browsers and fetch do: 303, and 301/302 after POST, continue as GET.
-          if (
-            response.status === 303 ||
-            ((response.status === 301 || response.status === 302) && method === 'POST')
-          ) {
-            method = 'GET';
-            body = undefined;
-          }
         }
       } catch (error) {
         const latencyMs = clock.now() - started;

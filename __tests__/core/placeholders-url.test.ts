@@ -36,6 +36,13 @@ describe('urls', () => {
     ['ftp://u:p/w@h/x', 'ftp://***@h/x'],
   ])('redactUrl(%s)', (url, shown) => expect(redactUrl(url)).toBe(shown));
 
+  it('knows the Basic header Node derives from user-info as the same secret', () => {
+    const basic = Buffer.from('deploy:p@ss word').toString('base64');
+    expect(urlSecrets('https://deploy:p%40ss%20word@status.example.com/')).toEqual(
+      expect.arrayContaining([basic, `Basic ${basic}`]),
+    );
+  });
+
   it('never shows a password pasted raw into a URL, whatever base64 it holds, valid URL or not', () =>
     fc.assert(
       fc.property(

@@ -54,6 +54,12 @@ export function urlSecrets(text: string): string[] {
     }
   };
   if (url.password) secrets.push(url.password, decode(url.password));
+  // Node sends user-info as "Authorization: Basic base64(user:password)"; a service
+  // that echoes its request headers would show that form, which is the same secret.
+  if (url.username || url.password) {
+    const basic = Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString('base64');
+    secrets.push(basic, `Basic ${basic}`);
+  }
   if (url.username && (url.password || url.username.length >= 8))
     secrets.push(url.username, decode(url.username));
   for (const [key, value] of url.searchParams) {

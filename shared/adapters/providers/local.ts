@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import type { RouterMetrics } from '../../core/traffic/gates.js';
 import { normalizeSplit } from '../../core/traffic/split.js';
+import { redactUrl } from '../../core/url.js';
 import { ADMIN_PREFIX } from '../local-router/admin-api.js';
 import { ProviderError, type Revision, type TrafficProvider } from './provider.js';
 
@@ -24,7 +25,7 @@ export function localProvider(routerUrl: string): TrafficProvider {
       });
     } catch (error) {
       throw new ProviderError(
-        `cannot reach the local router at ${routerUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+        `cannot reach the local router at ${redactUrl(routerUrl)} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
       );
     }
     const body = (await res.json().catch(() => ({}))) as { error?: string };

@@ -227,6 +227,12 @@ const cases: Case[] = [
     'release-label',
     { sources: 'release-issue', 'release-label': ' ' },
   ],
+  [
+    'a release label with a line break and a workflow command',
+    /must be one label, without line breaks, control or invisible characters/,
+    'release-label',
+    { sources: 'release-issue', 'release-label': 'release\n::error::forged' },
+  ],
 ];
 
 describe('verify-checklist rejects bad input before reading anything remote', () => {

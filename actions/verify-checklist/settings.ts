@@ -194,7 +194,14 @@ export const checklistInputs = z.object({
   'release-label': z
     .string()
     .check(z.trim())
-    .check(z.minLength(1, 'is required for release-issue (for example release)')),
+    .check(z.minLength(1, 'is required for release-issue (for example release)'))
+    .check(z.maxLength(50, 'must be at most 50 characters, as GitHub allows'))
+    .check(
+      z.regex(
+        /^[^\p{Cc}\p{Cf}]*$/u,
+        'must be one label, without line breaks, control or invisible characters',
+      ),
+    ),
   'github-token': z.string().check(z.trim()),
   /** The release tag (default: the tag this run was pushed for). */
   tag: z.string().check(z.trim()),

@@ -5,7 +5,7 @@
 import { haproxyProvider } from '../../shared/adapters/providers/haproxy.js';
 import { startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { startLoad, type Load } from '../support/load.js';
-import { runAction, visibleLog } from '../support/run-action.js';
+import { runAction, sealedStateOf, visibleLog } from '../support/run-action.js';
 import { startService, type TestService } from '../support/service.js';
 
 let blue: TestService;
@@ -214,7 +214,7 @@ describe('shift-traffic over real HAProxy', () => {
     expect(run.code).toBe(1);
     expect(run.outputs['outcome']).toBe('held');
     expect(await router().readSplit()).toEqual({ blue: 90, green: 10 });
-    expect(run.state['phase']).toBe('held');
+    expect(sealedStateOf(run)['phase']).toBe('held');
   });
 
   it('on cancellation (SIGTERM) puts all traffic back on stable before it exits', async () => {
@@ -244,7 +244,8 @@ describe('shift-traffic over real HAProxy', () => {
       },
     });
     expect(run.code).toBeNull();
-    expect(run.state['phase']).toBe('shifting');
+    expect(sealedStateOf(run)['phase']).toBe('shifting');
+    expect(run.state).toEqual({ seal: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await router().readSplit()).toEqual({ blue: 90, green: 10 });
     const post = await runAction('shift-traffic', { post: true, inputs: inputs(), state: run.state });
     expect(post.code).toBe(0);
@@ -252,5 +253,20 @@ describe('shift-traffic over real HAProxy', () => {
       '::error title=shift-traffic%3A rolled back after an unfinished run::shift-traffic did not finish',
     );
     expect(await router().readSplit()).toEqual({ blue: 100 });
+  });
+
+  it('the post step acts only on what its main step sealed: a save-state forged in the log moves nothing', async () => {
+    await router().setSplit({ blue: 90, green: 10 });
+    const forgeries: Record<string, string>[] = [
+      { phase: 'shifting' },
+      { seal: 'f'.repeat(32), phase: 'shifting' },
+      { seal: '../x' },
+    ];
+    for (const forged of forgeries) {
+      const post = await runAction('shift-traffic', { post: true, inputs: inputs(), state: forged });
+      expect(post.code).toBe(0);
+      expect(visibleLog(post)).toBe('');
+      expect(await router().readSplit()).toEqual({ blue: 90, green: 10 });
+    }
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { localProvider } from '../../shared/adapters/providers/local.js';
 import { startLocalRouter } from '../../shared/adapters/local-router/server.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
-import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
+import { runAction, sealedStateOf, visibleLog, type ActionRun } from '../support/run-action.js';
 import { v1ToV2OnLocalRouter, startTwoVersions, type TestService } from '../support/service.js';
 
 let v1: TestService;
@@ -220,7 +220,7 @@ describe('fault matrix', () => {
       expect(github.deployments.some((d) => d.statuses.at(-1)?.description.startsWith('not started:'))).toBe(
         true,
       );
-      expect(loser.state['phase']).toBeUndefined();
+      expect(sealedStateOf(loser)['phase']).toBeUndefined();
     });
 
     it('one already mid-rollout: a second run stops; after the first run ended, a new one may take over', async () => {

@@ -80,10 +80,27 @@ export const LAB_INPUTS: Readonly<Record<string, Readonly<Record<string, string>
   'shift-traffic': { 'max-error-increase': '', 'max-latency-increase': '' },
 };
 
+let runnerTemp: string | undefined;
+
+/**
+ * What a main step sealed for its post step: GITHUB_STATE names the file (the seal),
+ * which lives in the shared RUNNER_TEMP (actions/shift-traffic/state.ts).
+ */
+export function sealedStateOf(run: ActionRun): Record<string, string> {
+  const seal = run.state['seal'];
+  if (!seal || !runnerTemp) return {};
+  return JSON.parse(
+    readFileSync(path.join(runnerTemp, `release-actions-state-${seal}.json`), 'utf8'),
+  ) as Record<string, string>;
+}
+
 export async function runAction(name: string, options: RunOptions = {}): Promise<ActionRun> {
   const meta = parseYaml(readFileSync(path.join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYaml;
   const entry = path.resolve(repoRoot, name, options.post ? (meta.runs.post ?? '') : meta.runs.main);
   const temp = mkdtempSync(path.join(tmpdir(), `ra-${name}-`));
+  // One RUNNER_TEMP for every step this process runs, as one job's steps share it:
+  // a post step finds there what its main step sealed.
+  runnerTemp ??= mkdtempSync(path.join(tmpdir(), 'ra-runner-temp-'));
   const workspace = path.join(temp, 'workspace');
   mkdirSync(workspace);
   for (const [file, content] of Object.entries(options.files ?? {})) {
@@ -105,7 +122,7 @@ export async function runAction(name: string, options: RunOptions = {}): Promise
     HOME: temp,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
-    RUNNER_TEMP: temp,
+    RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: files.output,
     GITHUB_STATE: files.state,

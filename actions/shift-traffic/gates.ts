@@ -23,7 +23,7 @@ import {
   type ShiftTrafficSettings,
 } from './settings.js';
 import { formatDuration } from '../../shared/core/duration.js';
-import { providerState } from './state.js';
+import { stepState } from './state.js';
 
 /** The plan's weights in order: a Vercel release is started with them as its stages. */
 const plannedWeights = (plan: Plan) => plan.flatMap((step) => (step.kind === 'weight' ? [step.percent] : []));
@@ -44,7 +44,7 @@ export async function rolloutGates(
     deps.providerFor({
       ...settings,
       'planned-weights': plannedWeights(plan),
-      'provider-state': providerState(runtime),
+      'provider-state': stepState(runtime),
     }),
     analysed ? settings : { ...settings, 'cloud-run-metrics': false },
     { http: deps.http, clock: deps.clock, env: deps.env, mask: (secret) => runtime.setSecret(secret) },

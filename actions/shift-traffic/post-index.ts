@@ -4,11 +4,9 @@
  * (STATE_<name>, as @actions/core's getState does) and loads the router code only
  * when the main step left traffic mid-shift.
  */
-import { leftShifting } from './state.js';
+import { leftShifting, sealedState } from './state.js';
 
-const handedOver = { getState: (name: string) => process.env[`STATE_${name}`] ?? '' };
-
-if (leftShifting(handedOver)) {
+if (leftShifting(sealedState((name) => process.env[`STATE_${name}`] ?? ''))) {
   const { postWithRealDependencies } = await import('./post.js');
   await postWithRealDependencies();
 }

@@ -12,7 +12,7 @@ import { allOn, describeSplit, sameSplit } from '../../shared/core/traffic/split
 import { runStep } from '../../shared/runtime/errors.js';
 import { readSettings } from '../../shared/runtime/inputs.js';
 import type { Runtime } from '../../shared/runtime/runtime.js';
-import { leftShifting, providerState, putBack } from './state.js';
+import { leftShifting, putBack, sealedState } from './state.js';
 import * as z from 'zod/mini';
 import {
   checkProviderInputs,
@@ -56,10 +56,11 @@ export function post(
   http: HttpClient,
 ): Promise<void> {
   return runStep('shift-traffic (post)', runtime, async () => {
-    if (!leftShifting(runtime)) return;
+    const state = sealedState((name) => runtime.getState(name));
+    if (!leftShifting(state)) return;
     const settings = await readSettings(runtime, postInputs, postExamples);
     const stable = settings['stable-revision'];
-    const provider = providerFor({ ...settings, 'provider-state': providerState(runtime) });
+    const provider = providerFor({ ...settings, 'provider-state': state });
     const warn = (m: string) => runtime.warning(m);
     const before = await provider.readSplit();
     if (sameSplit(before, allOn(stable))) {

@@ -194,6 +194,11 @@ export interface GitHubApiOptions {
    * docs for GHES REST). A request outside it is a violation and answered 404.
    */
   pathPrefix?: string;
+  /**
+   * Whom an installation token (ghs_) writes as: github-actions[bot] for GITHUB_TOKEN,
+   * '<app-slug>[bot]' for a GitHub App's installation token.
+   */
+  installationLogin?: string;
 }
 
 export async function startGitHubApi(
@@ -205,8 +210,10 @@ export async function startGitHubApi(
   const prefix = options.pathPrefix ?? '';
   const issues: Issue[] = [];
   const identity: NonNullable<Issue['author']> = token.startsWith('ghs_')
-    ? { login: 'github-actions[bot]', type: 'Bot' }
+    ? { login: options.installationLogin ?? 'github-actions[bot]', type: 'Bot' }
     : { login: 'release-bot', type: 'User' };
+  // GraphQL lives beside REST: api.github.com/graphql, and on GHES /api/graphql next to /api/v3.
+  const graphqlPath = `${prefix.replace(/\/v3$/, '')}/graphql`;
   const comments: GitHubApi['comments'] = [];
   const labels: GitHubApi['labels'] = new Map();
   const deployments: Deployment[] = [];
@@ -314,9 +321,37 @@ export async function startGitHubApi(
   const answerFault = (res: ServerResponse, fault: Fault): void =>
     respond(res, undefined, fault.status ?? 500, fault.body ?? { message: 'Server Error' }, fault.headers);
 
+  /**
+   * The one GraphQL query we send: who the token is. GitHub's `viewer` is the user of a
+   * personal token and the app's bot for an installation token, the one case GET /user
+   * refuses (403). An unauthenticated query is 401 with a message, as REST's; any other
+   * query is a violation here.
+   */
+  const answerGraphql = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    let query: unknown;
+    try {
+      query = (JSON.parse(raw) as { query?: unknown }).query;
+    } catch {
+      query = undefined;
+    }
+    requests.push({ method: 'POST', path: graphqlPath, body: { query } });
+    if (
+      req.headers['authorization'] !== `token ${token}` &&
+      req.headers['authorization'] !== `Bearer ${token}`
+    ) {
+      return respond(res, undefined, 401, { message: 'Bad credentials' });
+    }
+    if (typeof query !== 'string' || query.replace(/\s+/g, ' ').trim() !== '{ viewer { login } }') {
+      violations.push(`POST ${graphqlPath}: unexpected query ${JSON.stringify(query)}`);
+      return respond(res, undefined, 200, { errors: [{ message: 'unexpected query' }] });
+    }
+    return respond(res, undefined, 200, { data: { viewer: { login: identity.login } } });
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const method = req.method ?? 'GET';
     const asked = new URL(req.url ?? '/', base);
+    if (method === 'POST' && asked.pathname === graphqlPath) return answerGraphql(req, res, raw);
     if (!asked.pathname.startsWith(`${prefix}/`)) {
       violations.push(`${method} ${asked.pathname} is outside the API's path ${prefix}/`);
       return respond(res, undefined, 404, { message: 'Not Found' });

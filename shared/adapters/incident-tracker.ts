@@ -63,14 +63,19 @@ class GitHubIncidents implements IncidentTracker {
     return { owner: this.options.owner, repo: this.options.repo };
   }
 
-  /** Who this token writes as; an installation token is refused at GET /user. */
+  /**
+   * Who this token writes as. GraphQL's viewer answers for every kind of token: a
+   * person's login, or an app's bot ('github-actions[bot]' for GITHUB_TOKEN, 'my-app[bot]'
+   * for an app's installation token), which GET /user refuses with 403.
+   */
   private ownLogin(): Promise<string | undefined> {
-    return (this.identity ??= this.client()
-      .then(async (octokit) => octokit.rest.users.getAuthenticated())
-      .then(
-        (r) => r.data.login,
-        () => undefined,
-      ));
+    return (this.identity ??= this.client().then(async (octokit) => {
+      try {
+        return (await octokit.graphql<{ viewer: { login: string } }>('{ viewer { login } }')).viewer.login;
+      } catch {
+        return undefined;
+      }
+    }));
   }
 
   private async ours(author: IssueAuthor | null | undefined): Promise<boolean> {

@@ -30,8 +30,16 @@ describe('writtenBy', () => {
   it.each([
     ['a known login, the same author', 'octocat', { login: 'octocat', type: 'User' }, true],
     ['a known login, another author', 'octocat', { login: 'mallory', type: 'User' }, false],
-    ['an installation token, a bot author', undefined, { login: 'github-actions[bot]', type: 'Bot' }, true],
-    ['an installation token, a person', undefined, { login: 'mallory', type: 'User' }, false],
+    ['an app, its own bot', 'acme-release[bot]', { login: 'acme-release[bot]', type: 'Bot' }, true],
+    ['an app, another bot', 'acme-release[bot]', { login: 'renovate[bot]', type: 'Bot' }, false],
+    [
+      'unknown identity: GITHUB_TOKEN assumed',
+      undefined,
+      { login: 'github-actions[bot]', type: 'Bot' },
+      true,
+    ],
+    ['unknown identity, another bot', undefined, { login: 'renovate[bot]', type: 'Bot' }, false],
+    ['unknown identity, a person', undefined, { login: 'mallory', type: 'User' }, false],
     ['no author', 'octocat', null, false],
   ])('%s', (_, me, author, ours) => {
     expect(writtenBy(me, author)).toBe(ours);

@@ -9,12 +9,15 @@ export interface IssueAuthor {
   type?: string | undefined;
 }
 
+/** Whom GITHUB_TOKEN writes as: the identity to assume when GitHub would not say. */
+export const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
+
 /**
- * Whether this identity wrote it. A personal or app user token knows its login; an
- * installation token (GITHUB_TOKEN) does not, and writes as a bot.
+ * Whether this identity wrote it: by login, never by kind, since every app writes as a
+ * bot (Renovate, Dependabot) and none of their issues is ours.
  */
 export function writtenBy(me: string | undefined, author: IssueAuthor | null | undefined): boolean {
-  return me ? author?.login === me : author?.type === 'Bot';
+  return author?.login === (me ?? WORKFLOW_TOKEN_LOGIN);
 }
 
 /** An issue as read from GitHub, reduced to what the incident rules look at. */

@@ -61,6 +61,7 @@ const started = performance.now();
 const run = await runAction('shift-traffic', {
   inputs: exampleRolloutInputs(api, { token: TOKEN, stable: STABLE, canary: CANARY }),
   env: easCliEnv(api, shim),
+  files: api.files,
   timeoutMs: 170_000,
 });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);

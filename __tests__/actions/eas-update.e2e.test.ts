@@ -60,12 +60,19 @@ const launching = () => {
 const easInputs = () => ({
   provider: 'eas-update',
   'eas-branch': 'production',
-  'eas-project-dir': api.projectDir,
+  // Where checkout put the app: the workspace holds app.json.
+  'eas-project-dir': '.',
   'expo-token': TOKEN,
 });
 const env = () => easCliEnv(api);
-const eas = (action: string, inputs: Record<string, string>) =>
-  runAction(action, { inputs: { ...easInputs(), ...inputs }, env: env(), timeoutMs: 280_000 });
+/** `files`: the checkout, by default the app's. */
+const eas = (action: string, inputs: Record<string, string>, files: Record<string, string> = api.files) =>
+  runAction(action, {
+    inputs: { ...easInputs(), ...inputs },
+    env: env(),
+    files,
+    timeoutMs: 280_000,
+  });
 const shift = (inputs: Record<string, string> = {}) =>
   eas('shift-traffic', {
     'stable-revision': STABLE,
@@ -269,6 +276,7 @@ describe('eas-update provider through the eas CLI', () => {
       const { run, post } = await killedThenPost('shift-traffic', {
         inputs,
         env: env(),
+        files: api.files,
         reached: () => api.groupsOn('production')[0]?.rollout === 10,
       });
       expect(run.code).toBeNull();
@@ -297,7 +305,11 @@ describe('eas-update provider through the eas CLI', () => {
         /^::error::.*eas has no update group 44444444-4444-4444-8444-444444444444: Could not find any updates with group ID/m,
       );
 
-      const elsewhere = await eas('rollback', { 'to-revision': STABLE, 'eas-project-dir': api.home });
+      const elsewhere = await eas(
+        'rollback',
+        { 'to-revision': STABLE, 'eas-project-dir': 'docs' },
+        { 'README.md': 'a checkout without the app', 'docs/README.md': 'not the app either' },
+      );
       expect(visibleLog(elsewhere)).toMatch(
         /^::error::rollback: eas could not list the update groups on branch production: Run this command inside a project directory\. \(eas-project-dir must be the Expo project's directory, where app\.json is\)$/m,
       );
@@ -327,6 +339,11 @@ describe('eas-update provider through the eas CLI', () => {
         /a rollout is in progress\. Let it finish or roll it back before deploying another canary/,
       );
       expect(changes()).toEqual(['UpdatePublishMutation']);
+      // A folder outside the checkout is never where eas runs, however it is written.
+      for (const dir of [api.projectDir, '..', '../../..']) {
+        const outside = await eas('rollback', { 'to-revision': STABLE, 'eas-project-dir': dir });
+        expectOneLineError(outside, 'eas-project-dir', /which is outside the repository/);
+      }
       for (const run of [unknown, elsewhere, denied, lower, second])
         expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
     },

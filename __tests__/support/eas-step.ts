@@ -15,7 +15,10 @@ export const easCliEnv = (api: ExpoApi, bin = path.join(repoRoot, 'node_modules'
   EXPO_LOCAL: '1',
 });
 
-/** The example's step with the secret and the dispatch inputs expanded; hours made seconds. */
+/**
+ * The example's step with the secret and the dispatch inputs expanded; hours made seconds.
+ * Its eas-project-dir is the checkout: run it with `files: api.files`.
+ */
 export function exampleRolloutInputs(
   api: ExpoApi,
   names: { token: string; stable: string; canary: string },
@@ -23,7 +26,6 @@ export function exampleRolloutInputs(
   return {
     ...(recipe('eas-update-rollout.yml', 'shift-traffic').with as Record<string, string>),
     'expo-token': names.token,
-    'eas-project-dir': api.projectDir,
     'stable-revision': names.stable,
     'canary-revision': names.canary,
     'step-duration': '4s',

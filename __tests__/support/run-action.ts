@@ -202,18 +202,32 @@ export function expectOneLineError(run: ActionRun, input: string, says: RegExp):
  */
 export async function killedThenPost(
   name: string,
-  options: { inputs: Record<string, string>; env: Record<string, string>; reached: () => boolean },
+  options: {
+    inputs: Record<string, string>;
+    env: Record<string, string>;
+    reached: () => boolean;
+    /** The checkout both steps see. */
+    files?: Record<string, string>;
+  },
 ): Promise<{ run: ActionRun; post: ActionRun }> {
-  const { inputs, env, reached } = options;
+  const { inputs, env, reached, files = {} } = options;
   const run = await runAction(name, {
     inputs,
     env,
+    files,
     timeoutMs: 280_000,
     whileRunning: async (child) => {
       while (!reached()) await new Promise((r) => setTimeout(r, 50));
       child.kill('SIGKILL');
     },
   });
-  const post = await runAction(name, { post: true, inputs, state: run.state, env, timeoutMs: 120_000 });
+  const post = await runAction(name, {
+    post: true,
+    inputs,
+    state: run.state,
+    env,
+    files,
+    timeoutMs: 120_000,
+  });
   return { run, post };
 }

@@ -28,8 +28,11 @@ export interface WorkspaceFiles {
     example: string,
     options?: { append?: boolean },
   ): string;
-  /** Names of the files in a workspace folder (empty when it does not exist). */
-  list(input: string, relativeDir: string, example: string): string[];
+  /**
+   * What a workspace folder holds (nothing when it does not exist), each entry marked
+   * whether it is a regular file: a folder, a link or a FIFO is nothing to read.
+   */
+  list(input: string, relativeDir: string, example: string): { name: string; file: boolean }[];
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -87,9 +90,10 @@ class Workspace implements WorkspaceFiles {
     return target;
   }
 
-  list(input: string, relativeDir: string, example: string): string[] {
+  list(input: string, relativeDir: string, example: string): { name: string; file: boolean }[] {
     const target = this.inside(input, relativeDir, example);
-    return existsSync(target) && statSync(target).isDirectory() ? readdirSync(target) : [];
+    if (!existsSync(target) || !statSync(target).isDirectory()) return [];
+    return readdirSync(target, { withFileTypes: true }).map((e) => ({ name: e.name, file: e.isFile() }));
   }
 
   read(input: string, relativePath: string, example: string, maxBytes = MAX_CONFIG_BYTES): string {
@@ -111,6 +115,26 @@ class Workspace implements WorkspaceFiles {
       throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
+}
+
+/**
+ * A folder a step runs a tool in: relative to the workspace or absolute, but inside it
+ * once links are followed (a project dir of ../elsewhere would run the tool on files
+ * the checkout never held).
+ */
+export function directoryInside(workspace: string, input: string, dir: string, example: string): string {
+  const fail = (problem: string) =>
+    new ConfigurationError(input, `names ${JSON.stringify(dir)}, which ${problem}`, example);
+  const root = realpathSync(workspace);
+  let real: string;
+  try {
+    real = realpathSync(path.resolve(root, dir));
+  } catch {
+    throw fail('does not exist in the workspace (did the job run actions/checkout?)');
+  }
+  if (!isInside(root, real)) throw fail(`is outside the repository (${root})`);
+  if (!statSync(real).isDirectory()) throw fail('is not a folder');
+  return real;
 }
 
 const sizeText = (bytes: number) =>

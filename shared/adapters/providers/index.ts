@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { ProviderSettings } from '../../core/traffic/provider-settings.js';
 import { execRunner } from '../exec.js';
+import { directoryInside } from '../workspace.js';
 import { cloudRunProvider } from './cloud-run.js';
 import { commandProvider } from './command.js';
 import { easUpdateProvider } from './eas-update.js';
@@ -98,7 +98,12 @@ function easUpdateFrom(s: Settings): TrafficProvider {
   return easUpdateProvider(
     {
       branch: s['eas-branch'],
-      projectDir: path.resolve(optional(s['eas-project-dir']) ?? '.'),
+      projectDir: directoryInside(
+        process.env['GITHUB_WORKSPACE'] ?? process.cwd(),
+        'eas-project-dir',
+        optional(s['eas-project-dir']) ?? '.',
+        'eas-project-dir: apps/mobile',
+      ),
       ...(token && { token }),
       revisions: namedRevisions(s),
       countFrom: new Date().toISOString().slice(0, 10),

@@ -4,7 +4,7 @@
  */
 import { startGitHubApi, type GitHubApi } from '../support/github-api.js';
 import { linkableText } from '../support/linkable-text.js';
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { expectOneLineError, runAction, visibleLog, type RunOptions } from '../support/run-action.js';
 
@@ -108,11 +108,39 @@ describe('open-incident-issue', () => {
     forged(`${marker}\nthe incident is handled here`, { login: 'mallory', type: 'User' });
     // Our own bot's issue that merely quotes the marker further down.
     forged(`Notes\n\n> ${marker}`, { login: 'github-actions[bot]', type: 'Bot' });
+    // Another app's bot (a mirror, a dependency bot) that copied our issue whole.
+    forged(`${marker}\ncopied from #1`, { login: 'renovate[bot]', type: 'Bot' });
     const again = await incident();
     expect(again.outputs['action']).toBe('created');
-    expect(Number(again.outputs['issue-number'])).toBe(4);
-    expect(github.issues.slice(1, 3).map((i) => i.state)).toEqual(['open', 'open']);
+    expect(Number(again.outputs['issue-number'])).toBe(5);
+    expect(github.issues.slice(1, 4).map((i) => i.state)).toEqual(['open', 'open', 'open']);
     expect(github.comments).toEqual([]);
+  });
+
+  it("under a GitHub App's installation token, its own bot's incident is updated and resolved; github-actions[bot]'s is not", async () => {
+    await github.close();
+    github = await startGitHubApi('acme', 'shop', 'ghs_app0123456789abcdefABCDEF', {
+      installationLogin: 'acme-release[bot]',
+    });
+    const first = await incident();
+    expect(first.outputs['action']).toBe('created');
+    const marker = github.issues[0]!.body.split('\n')[0]!;
+    // The same incident opened by another workflow under GITHUB_TOKEN: not this identity's.
+    github.issues.push({
+      ...github.issues[0]!,
+      number: 2,
+      author: { login: 'github-actions[bot]', type: 'Bot' },
+    });
+    expect(github.issues[1]!.body.split('\n')[0]).toBe(marker);
+    const again = await incident({ 'update-interval': '0s' });
+    expect(again.outputs).toMatchObject({ action: 'updated', 'issue-number': '1' });
+    const resolved = await incident({ mode: 'resolve', report: healthy });
+    expect(resolved.outputs).toMatchObject({ action: 'resolved', 'issue-number': '1' });
+    expect(github.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+    expect(github.comments.map((c) => c.issue)).not.toContain(2);
+    // The identity came from GraphQL's viewer: GET /user refuses an installation token.
+    expect(github.requests.filter((r) => r.path === '/graphql').length).toBeGreaterThan(0);
+    expect(github.requests.filter((r) => r.path === '/user')).toEqual([]);
   });
 
   it("opens one incident from healthcheck's report, with the runbooks' sections", async () => {
@@ -335,6 +363,19 @@ describe('open-incident-issue', () => {
     expect(claimLabels()).toEqual([]);
   });
 
+  it('a claim GitHub refuses never costs the incident: the run opens it anyway', async () => {
+    github.labels.set('incident', { name: 'incident', color: 'b60205', description: null });
+    github.labels.set('P1', { name: 'P1', color: 'd93f0b', description: null });
+    // A ruleset or an outage refuses the claim's label, and only it.
+    github.fault({ method: 'POST', path: /\/labels$/, status: 403, body: { message: 'Forbidden' } });
+    const run = await incident();
+    expect(run.code).toBe(0);
+    expect(run.outputs['action']).toBe('created');
+    expect(github.issues).toHaveLength(1);
+    expect(claimLabels()).toEqual([]);
+    expect(github.requests.some((r) => r.method === 'POST' && r.path.endsWith('/labels'))).toBe(true);
+  });
+
   it('retries a 502 on create and still opens exactly one issue', async () => {
     github.fault({ method: 'POST', path: /\/issues$/, status: 502, times: 1 });
     const run = await incident();
@@ -478,6 +519,32 @@ describe('open-incident-issue', () => {
     const run = await incident(inputs as Record<string, string>);
     expectOneLineError(run, input, says);
     expect(github.requests).toEqual([]);
+  });
+
+  it("a folder or a dangling link named like a record never stops an incident's record; a second one that day gets its own file", async () => {
+    const today = `${new Date().toISOString().slice(0, 10)}-machinemate-api-production-healthcheck`;
+    const setup = (workspace: string) => {
+      mkdirSync(path.join(workspace, 'ops', `${today}.md`), { recursive: true });
+      symlinkSync('/nonexistent/old.md', path.join(workspace, 'ops', 'old.md'));
+    };
+    const offline = { 'github-token': '', 'record-dir': 'ops' };
+    const records = (run: { workspace: string }) =>
+      readdirSync(path.join(run.workspace, 'ops'), { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => readFileSync(path.join(run.workspace, 'ops', e.name), 'utf8'));
+    const first = await incident(offline, { setup });
+    expect(first.code).toBe(0);
+    expect(first.outputs['action']).toBe('created');
+    expect(records(first)).toEqual([expect.stringContaining('machinemate-api/production/healthcheck')]);
+
+    // Resolved, then failing again the same day: the resolved record is kept as it was.
+    const resolved = `${records(first)[0]}- 2026-12-07T10:00:00.000Z resolved\n`;
+    const again = await incident(offline, {
+      files: { [`ops/${today}.md`]: resolved },
+    });
+    expect(again.outputs['action']).toBe('created');
+    expect(readFileSync(path.join(again.workspace, 'ops', `${today}.md`), 'utf8')).toBe(resolved);
+    expect(readdirSync(path.join(again.workspace, 'ops')).sort()).toEqual([`${today}-2.md`, `${today}.md`]);
   });
 
   it('a record-dir that is a dangling symbolic link is one clear line, not a crash or a write elsewhere', async () => {

@@ -8,6 +8,7 @@ import {
   fingerprintIn,
   incidentBody,
   incidentRecord,
+  freeName,
   recordFileName,
   recordIsOpen,
   type IncidentFacts,
@@ -17,11 +18,12 @@ import { incidentExamples } from './settings.js';
 
 const example = incidentExamples['record-dir'];
 
+/** The record files: a folder or a link named like one is skipped, never a reason to stop. */
 const records = (files: WorkspaceFiles, dir: string) =>
   files
     .list('record-dir', dir, example)
-    .filter((f) => f.endsWith('.md'))
-    .map((name) => ({ name, text: files.read('record-dir', `${dir}/${name}`, example) }));
+    .filter((e) => e.file && e.name.endsWith('.md'))
+    .map(({ name }) => ({ name, text: files.read('record-dir', `${dir}/${name}`, example) }));
 
 /** Without GitHub, an open record file is the open incident. */
 export function offlineOutcome(
@@ -58,7 +60,10 @@ export function writeRecord(
   else
     files.write(
       'record-dir',
-      `${dir}/${recordFileName(facts)}`,
+      `${dir}/${freeName(
+        recordFileName(facts),
+        files.list('record-dir', dir, example).map((e) => e.name),
+      )}`,
       incidentRecord(
         facts,
         context.issueUrl,

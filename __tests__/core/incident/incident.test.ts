@@ -5,6 +5,7 @@ import {
   duplicatesOf,
   fingerprintIn,
   fingerprintOf,
+  freeName,
   markerFor,
   untrusted,
   type OpenIncident,
@@ -97,5 +98,16 @@ describe('failures in a row', () => {
   it('reads the workflow file from GITHUB_WORKFLOW_REF', () => {
     expect(workflowFileOf('acme/shop/.github/workflows/monitor.yml@refs/heads/main')).toBe('monitor.yml');
     expect(workflowFileOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('freeName', () => {
+  it.each([
+    ['a free name as it is', 'a.md', [], 'a.md'],
+    ['the first variant no entry has', 'a.md', ['a.md', 'a-2.md'], 'a-3.md'],
+    ['other names do not matter', 'a.md', ['b.md', 'a-2.md'], 'a.md'],
+    ['a name without an extension', 'notes', ['notes'], 'notes-2'],
+  ])('%s', (_, name, taken, free) => {
+    expect(freeName(name, taken)).toBe(free);
   });
 });

@@ -297,6 +297,19 @@ export function recordFileName(f: IncidentFacts): string {
   return `${f.at.toISOString().slice(0, 10)}-${f.fingerprint.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.md`;
 }
 
+/**
+ * The name, or the first `-2`, `-3`… variant no entry has: a second incident on the
+ * same day keeps the first one's record, and a folder of that name is passed by.
+ */
+export function freeName(name: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let candidate = name;
+  for (let n = 2; used.has(candidate); n++) candidate = `${stem}-${n}${ext}`;
+  return candidate;
+}
+
 export function incidentRecord(f: IncidentFacts, issueUrl: string, details?: string): string {
   return [
     markerFor(f.fingerprint),

@@ -78,7 +78,7 @@ it('npm run rehearse:eas: an update that crashes is reverted by the crash gate t
   expect(run.status).toBe(0);
   const report = readFileSync(path.join(out, 'report.md'), 'utf8');
   expect(report).toMatch(
-    /- Outcome: \*\*rolled-back\*\* — canary failed-launch rate \d\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
+    /- Outcome: \*\*rolled-back\*\* — canary failed-launch rate \d+\.\d% \(\d+\/\d+\) over the 0\.5% limit/,
   );
   expect(report).toMatch(/^eas update:republish --group 2{8}-.* --rollout-percentage 10 /m);
   expect(report).toMatch(

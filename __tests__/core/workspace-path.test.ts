@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import path from 'node:path';
 import { isInside, resolveInside } from '../../shared/core/workspace-path.js';
 
@@ -44,6 +45,32 @@ describe('workspace paths on Linux and macOS (path.posix)', () => {
   it.each([['../x'], ['a/../../x'], ['/etc/passwd']])('%s is refused', (input) => {
     expect(outcome(resolveInside(path.posix, root, input))).toMatch(
       /^(points outside|must be a path relative)/,
+    );
+  });
+});
+
+describe('workspace paths, any of them', () => {
+  const segment = fc.constantFrom('..', '.', '', 'docs', '..notes', 'a..b', 'ops');
+  const relative = fc.array(segment, { minLength: 1, maxLength: 8 });
+
+  it.each([
+    ['Linux and macOS', path.posix, '/home/runner/work/shop/shop'],
+    ['Windows', path.win32, 'D:\\a\\shop\\shop'],
+  ])('on %s, a path is resolved inside the checkout or refused, never outside', (_, paths, root) => {
+    fc.assert(
+      fc.property(relative, fc.constantFrom('/', '\\'), (parts, sep) => {
+        const written = parts.join(sep);
+        const r = resolveInside(paths, root, written);
+        if ('problem' in r) return;
+        // The same walk done by hand: a climb above the root would have been refused.
+        let depth = 0;
+        for (const part of written.split(paths.sep === '\\' ? /[\\/]/ : '/')) {
+          if (part === '..') depth--;
+          else if (part && part !== '.') depth++;
+          expect(depth).toBeGreaterThanOrEqual(0);
+        }
+        expect(isInside(paths, root, r.target)).toBe(true);
+      }),
     );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   failuresInARow,
   workflowFileOf,
@@ -109,5 +110,16 @@ describe('freeName', () => {
     ['a name without an extension', 'notes', ['notes'], 'notes-2'],
   ])('%s', (_, name, taken, free) => {
     expect(freeName(name, taken)).toBe(free);
+  });
+
+  it('is never a name already taken, and is the name itself when that is free', () => {
+    const name = fc.constantFrom('2026-12-07-api.md', 'notes', 'a.b.md', '.hidden');
+    fc.assert(
+      fc.property(name, fc.array(fc.oneof(name, fc.string({ maxLength: 20 }))), (n, taken) => {
+        const free = freeName(n, taken);
+        expect(taken).not.toContain(free);
+        if (!taken.includes(n)) expect(free).toBe(n);
+      }),
+    );
   });
 });

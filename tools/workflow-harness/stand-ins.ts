@@ -146,7 +146,10 @@ const checkout: StandIn = (ctx) => {
     mkdirSync(path.dirname(path.join(ctx.workspace, file)), { recursive: true });
     writeFileSync(path.join(ctx.workspace, file), content);
   }
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ctx.workspace, stdio: 'pipe' });
+  // With a runner user (HarnessOptions.user) the workspace is theirs: the harness writes
+  // as itself what checkout writes as them, and hands it over after the step.
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'safe.directory=*', ...args], { cwd: ctx.workspace, stdio: 'pipe' });
   rmSync(path.join(ctx.workspace, '.git'), { recursive: true, force: true });
   git('init', '-q', '-b', 'main');
   git('add', '-A');

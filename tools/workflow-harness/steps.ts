@@ -4,7 +4,7 @@
  * action.yml defaults, file commands per step), third-party actions through their
  * stand-ins, run: scripts in bash with the step's env.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asString, evaluateToken, type Contexts } from './expressions.js';
@@ -52,6 +52,19 @@ export interface StepHost {
   standInContext: Omit<StandInContext, 'inputs' | 'log' | 'warn'>;
   /** Lets the job cancel a running step (timeout-minutes). */
   track(child: ChildProcess | undefined): void;
+  /** Steps run as this user, not as the harness's own (root). */
+  user?: RunnerUser;
+}
+
+/** A runner's own user, as the hosted runners' "runner". */
+export interface RunnerUser {
+  uid: number;
+  gid: number;
+}
+
+/** Gives the user what the runner would have made as them: everything under these paths. */
+export function handOver(user: RunnerUser, ...paths: string[]): void {
+  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ...paths]);
 }
 
 const OWN_ACTION = /^[\w.-]+\/release-actions\/([\w-]+)@[\w.-]+$/;
@@ -147,6 +160,8 @@ export async function performStandIn(
       log: (l) => log.push(l),
       warn: (l) => warnings.push(l),
     });
+    // What a checkout or a cache restore wrote, it wrote as the runner's user.
+    if (host.user) handOver(host.user, host.workspace, host.runnerTemp);
     return {
       ...base,
       outcome: 'success',
@@ -180,12 +195,14 @@ async function spawnWithFileCommands(
     fileEnv[variable] = path.join(dir, file);
     writeFileSync(fileEnv[variable] as string, '');
   }
+  if (host.user) handOver(host.user, dir);
   const child = spawn(command, args, {
     cwd: host.workspace,
     env: { ...host.env, ...env, ...fileEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so the job can end the whole tree as the runner does.
     detached: true,
+    ...(host.user && { uid: host.user.uid, gid: host.user.gid }),
   });
   host.track(child);
   let out = '';

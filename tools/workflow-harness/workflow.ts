@@ -33,7 +33,9 @@ import {
   performPost,
   performRun,
   performStandIn,
+  handOver,
   type Performed,
+  type RunnerUser,
   type StepHost,
   type StepResult,
 } from './steps.js';
@@ -113,6 +115,12 @@ export interface HarnessOptions {
   given?: Record<string, JobResultKind>;
   /** Called before each job is considered, e.g. to let time pass or add monitor runs. */
   beforeJob?: (id: string) => Promise<void> | void;
+  /**
+   * Run every step as this user, as GitHub's hosted runners run them as "runner"
+   * (not root, with passwordless sudo): the job's workspace, runner temp and home are
+   * theirs, and nothing a step does has root's rights. Needs the harness to run as root.
+   */
+  user?: RunnerUser;
 }
 
 const ORDER = { none: 0, read: 1, write: 2 } as const;
@@ -426,6 +434,7 @@ async function runJob(
   const runnerTemp = path.join(temp, 'runner-temp');
   mkdirSync(workspace);
   mkdirSync(runnerTemp);
+  if (options.user) handOver(options.user, temp);
   const secrets = { ...contexts.secrets, GITHUB_TOKEN: asString(contexts.github['token'] ?? '') };
   const base = { ...jobContexts, secrets };
   const environment = evaluateToken(tokenAt(raw, 'environment'), base);
@@ -486,6 +495,7 @@ async function runJob(
       repository: options.repositoryFiles ?? {},
     },
     track: (child) => (cancel.running = child),
+    ...(options.user && { user: options.user }),
   };
   // timeout-minutes and a cancelled run: the runner stops the running step (SIGINT,
   // then SIGTERM 7.5 s later); post steps still run. A timed-out job fails.

@@ -131,3 +131,37 @@ it('engines.node is what every installed package asks for: its lowest version an
   // And no wider than that: the minor release before the lowest is refused by some package.
   expect(refusing(`${lowest.major}.${lowest.minor - 1}.0`)).not.toEqual([]);
 });
+
+describe("the Marketplace's rules for action metadata (GitHub's metadata syntax and publishing docs)", () => {
+  const names = [
+    '.',
+    'healthcheck',
+    'shift-traffic',
+    'rollback',
+    'deploy-canary',
+    'open-incident-issue',
+    'verify-checklist',
+    'soak-gate',
+  ];
+  const all = names.map((folder) => ({
+    folder,
+    ...(parse(readFileSync(path.join(repoRoot, folder, 'action.yml'), 'utf8')) as ActionYaml & {
+      name: string;
+      description: string;
+    }),
+  }));
+  it.each(all.map((a) => [a.folder, a] as const))(
+    '%s: a description of at most 125 characters, a branding color GitHub offers',
+    (_, a) => {
+      expect(a.description.length).toBeGreaterThan(20);
+      expect(a.description.length).toBeLessThanOrEqual(125);
+      expect(a.branding?.icon).toMatch(/^[a-z-]+$/);
+      expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(
+        a.branding?.color,
+      );
+    },
+  );
+  it('gives every action its own name', () => {
+    expect(new Set(all.map((a) => a.name)).size).toBe(all.length);
+  });
+});

@@ -26,6 +26,7 @@ const monitorCaller = {
         environment: 'production',
         'consecutive-failures': 2,
         samples: 1,
+        'runs-on': 'ubuntu-24.04',
         probes: '- name: health\n  url: ${PROBE_BASE_URL}/health\n',
       },
       secrets: { 'probe-base-url': '${{ secrets.SHOP_URL }}' },
@@ -64,6 +65,7 @@ describe('the 10-minute monitor (healthcheck.yml)', () => {
     expect(first.run.result).toBe('failure');
     expect(lab.github.issues).toHaveLength(0);
     expect(steps(first.run).find((s) => s.id === 'incident')?.log).toMatch(/failed check 1 of 2 in a row/);
+    expect(first.run.jobs['monitor']?.called?.jobs['probe']?.runsOn).toBe('ubuntu-24.04');
 
     const second = await scheduled();
     expect(second.run.result).toBe('failure');
@@ -143,6 +145,7 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
           provider: 'local',
           target: `\${{ inputs.environment == 'production' && '${lab.production.url}' || '${lab.staging.url}' }}`,
           probes: '- name: health\n  url: ${TARGET_URL}/health\n',
+          'runs-on': '["self-hosted", "linux", "x64"]',
         },
       },
     },
@@ -163,6 +166,9 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
     expect(run.result).toBe('success');
     expect(await lab.split(lab.production)).toEqual({ v1: 100 });
     expect(run.jobs['rollback']?.called?.jobs['rollback']?.outputs).toEqual({ split: 'v1 100%' });
+    const ran = Object.values(run.jobs['rollback']?.called?.jobs ?? {}).filter((j) => j.result !== 'skipped');
+    expect(ran.map((job) => job.runsOn)).toEqual(ran.map(() => ['self-hosted', 'linux', 'x64']));
+    expect(ran.length).toBeGreaterThan(0);
     expect(lab.github.issues).toHaveLength(1);
     expect(lab.github.issues[0]?.title).toBe('shop (production) rolled back by hand');
     expect(lab.github.issues[0]?.body).toContain('Rollback by oncall-amy: success, traffic now v1 100%');

@@ -21,11 +21,15 @@ const stepOf = (run: WorkflowResult, job: string, uses: string) =>
 
 it('a healthy release goes checklist → staging → soak → production 10 → 50 → 100 % and is promoted', async () => {
   const users = lab.users();
-  const file = lab.caller('release.yml', releaseCaller(lab));
+  // A team without GitHub-hosted runners (GHES, or self-hosted only) names its own.
+  const file = lab.caller('release.yml', releaseCaller(lab, { 'runs-on': '["self-hosted", "linux"]' }));
   const run = await lab.run(file, TAG_PUSH, {
     beforeJob: (id) => (id === 'soak' ? lab.greenMonitorRun() : undefined),
   });
   const seen = await users.stop();
+  for (const [id, job] of Object.entries(jobsOf(run)))
+    if (job.result !== 'skipped')
+      expect({ id, runsOn: job.runsOn }).toEqual({ id, runsOn: ['self-hosted', 'linux'] });
 
   expect(run.errors).toEqual([]);
   expect(results(run)).toEqual({
@@ -108,10 +112,20 @@ it.each([10, 50, 100])(
 
 it('the hotfix path skips the soak, says so, and still gates production', async () => {
   const users = lab.users();
-  const file = lab.caller('release.yml', releaseCaller(lab, { hotfix: true, 'soak-duration': '24h' }));
+  const file = lab.caller(
+    'release.yml',
+    releaseCaller(lab, { hotfix: true, 'soak-duration': '24h', runner: 'haproxy-host' }),
+  );
   const run = await lab.run(file, TAG_PUSH);
   await users.stop();
   expect(results(run)).toMatchObject({ staging: 'success', soak: 'skipped', production: 'success' });
+  // runner: only the jobs that reach the platform move to it; the rest stay on runs-on.
+  const ran = Object.entries(jobsOf(run)).filter(([, job]) => job.result !== 'skipped');
+  expect(Object.fromEntries(ran.map(([id, job]) => [id, job.runsOn]))).toEqual({
+    checklist: 'ubuntu-latest',
+    staging: 'haproxy-host',
+    production: 'haproxy-host',
+  });
   expect(jobsOf(run)['production']?.steps[0]?.summary).toContain('### Hotfix v2.0.0');
   expect(callerOutputs(run)['outcome']).toBe('promoted');
   expect(

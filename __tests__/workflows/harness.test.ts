@@ -150,6 +150,41 @@ it('checks a call against workflow_call: required, unknown and typed inputs, unk
   ]);
 });
 
+it('gives an omitted input its default with its type, as GitHub does: a number stays a number', async () => {
+  const called = write('called.yml', {
+    on: {
+      workflow_call: {
+        inputs: {
+          samples: { type: 'number', default: 5 },
+          strict: { type: 'boolean', default: true },
+          label: { type: 'string', default: 'x' },
+        },
+      },
+    },
+    jobs: {
+      a: job([
+        {
+          id: 'echo',
+          run: 'echo "seen=$SAMPLES/$STRICT/$LABEL" >> "$GITHUB_OUTPUT"',
+          env: {
+            SAMPLES: '${{ inputs.samples }}',
+            STRICT: '${{ inputs.strict }}',
+            LABEL: '${{ inputs.label }}',
+          },
+        },
+      ]),
+    },
+  });
+  const caller = path.join(path.dirname(called), 'caller.yml');
+  writeFileSync(
+    caller,
+    stringify({ on: 'push', jobs: { call: { uses: './.github/workflows/called.yml' } } }),
+  );
+  const result = await run(caller);
+  expect(result.jobs['call']?.errors).toEqual([]);
+  expect(result.jobs['call']?.called?.jobs['a']?.steps[0]?.outputs).toEqual({ seen: '5/true/x' });
+});
+
 it('restores the cache by exact key, then by prefix, newest first, from its own branch or the default one', () => {
   const store = new CacheStore(mkdtempSync(path.join(tmpdir(), 'ra-cache-')));
   const from = mkdtempSync(path.join(tmpdir(), 'ra-cache-src-'));

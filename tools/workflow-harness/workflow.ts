@@ -358,17 +358,16 @@ async function runCaller(
     const value = (given as Record<string, Value>)[name];
     if (value === undefined) {
       if (input.required) errors.push(`Input ${name} is required, but not provided while calling.`);
-      const fallback = input.default;
+      // The converter drops the default of a `type: number` input; the document has it.
+      const github = { github: contexts.github };
+      const fallback =
+        input.default === undefined
+          ? evaluateToken(tokenAt(called.raw, 'on', 'workflow_call', 'inputs', name, 'default'), github)
+          : typeof input.default === 'object'
+            ? evaluateToken(input.default, github)
+            : input.default;
       inputs[name] =
-        fallback === undefined
-          ? input.type === 'boolean'
-            ? false
-            : (input.type as string) === 'number'
-              ? 0
-              : ''
-          : typeof fallback === 'object'
-            ? evaluateToken(fallback, { github: contexts.github })
-            : fallback;
+        fallback ?? (input.type === 'boolean' ? false : (input.type as string) === 'number' ? 0 : '');
       continue;
     }
     // The converter drops `type: number`; the document has it.

@@ -453,6 +453,20 @@ describe('open-incident-issue', () => {
     expect(visibleLog(run)).not.toContain(github.token);
   });
 
+  it('a token that may not even read issues is told to add issues: write, what the incident needs', async () => {
+    github.fault({
+      method: 'GET',
+      path: /\/issues$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    });
+    const run = await incident();
+    expect(run.code).toBe(1);
+    expect(visibleLog(run).trim().split('\n').pop()).toBe(
+      '::error::open-incident-issue: the token may not list issues: add "permissions: issues: write" to the job',
+    );
+  });
+
   it('writes a markdown incident record for a later commit, and appends as it goes', async () => {
     const files = { 'docs/operations/incidents/.keep': '' };
     const first = await incident({ 'record-dir': 'docs/operations/incidents' }, { files });

@@ -424,6 +424,8 @@ describe('vercel provider through the vercel CLI', () => {
       ['deploy-canary', { 'vercel-domain': '' }, 'vercel-domain', /is required with provider: vercel/],
       ['shift-traffic', { 'vercel-domain': 'https://shop.example.com/' }, 'vercel-domain', /domain name/],
       ['rollback', { 'vercel-token': 'not a token' }, 'vercel-token', /access token/],
+      // No token and no VERCEL_TOKEN: never the CLI's "run `vercel login`".
+      ['shift-traffic', { 'vercel-token': '' }, 'vercel-token', /is required with provider: vercel \(or VERCEL_TOKEN/],
       [
         'shift-traffic',
         { 'vercel-protection-bypass': 'not a secret' },

@@ -96,7 +96,9 @@ class GitHubIncidents implements IncidentTracker {
 
   async listOpen(label: string): Promise<OpenIncident[]> {
     const octokit = await this.client();
-    const issues = await call('list issues', 'issues: read', () =>
+    // Every permission hint says write: an incident is written, and "issues: read" would
+    // only move the refusal to the next call.
+    const issues = await call('list issues', 'issues: write', () =>
       labelledIssues(octokit, this.repository, { label, state: 'open', sort: 'created', pages: 'all' }),
     );
     return openIncidentsOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))));
@@ -106,7 +108,7 @@ class GitHubIncidents implements IncidentTracker {
     const octokit = await this.client();
     // One page of the most recently updated closed incidents: a link to an incident
     // from long ago is not worth paging through the whole history for.
-    const issues = await call('list issues', 'issues: read', () =>
+    const issues = await call('list issues', 'issues: write', () =>
       labelledIssues(octokit, this.repository, { label, state: 'closed', sort: 'updated', pages: 50 }),
     );
     return lastResolvedOf(await Promise.all(issues.map((i) => this.asIncidentIssue(i))), fingerprint);
@@ -122,7 +124,7 @@ class GitHubIncidents implements IncidentTracker {
 
   async lastOwnActivity(issue: number, openedAt: Date): Promise<Date> {
     const octokit = await this.client();
-    const comments = await call('read issue comments', 'issues: read', () =>
+    const comments = await call('read issue comments', 'issues: write', () =>
       octokit.paginate(octokit.rest.issues.listComments, {
         ...this.repository,
         issue_number: issue,

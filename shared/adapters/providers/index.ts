@@ -1,4 +1,5 @@
 import type { ProviderSettings } from '../../core/traffic/provider-settings.js';
+import { ConfigurationError } from '../../core/errors.js';
 import { execRunner } from '../exec.js';
 import { directoryInside } from '../workspace.js';
 import { cloudRunProvider } from './cloud-run.js';
@@ -73,6 +74,13 @@ function kubernetesFrom(s: Settings): TrafficProvider {
 
 function vercelFrom(s: Settings): TrafficProvider {
   const token = optional(s['vercel-token']);
+  // Without a token the CLI's own answer is "run `vercel login`", which no runner can.
+  if (!token && !process.env['VERCEL_TOKEN'])
+    throw new ConfigurationError(
+      'vercel-token',
+      "is required with provider: vercel (or VERCEL_TOKEN in the step's env): a Vercel access token, passed from a secret",
+      'vercel-token: ${{ secrets.VERCEL_TOKEN }}',
+    );
   const scope = optional(s['vercel-scope']);
   const bypass = optional(s['vercel-protection-bypass']);
   const canary = s['canary-revision'];

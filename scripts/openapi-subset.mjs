@@ -17,6 +17,7 @@ const OPERATIONS = [
   'issues/get-label',
   'issues/create-label',
   'issues/delete-label',
+  'repos/list-pull-requests-associated-with-commit',
   'repos/create-deployment',
   'repos/list-deployments',
   'repos/create-deployment-status',

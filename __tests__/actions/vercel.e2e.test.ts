@@ -425,7 +425,12 @@ describe('vercel provider through the vercel CLI', () => {
       ['shift-traffic', { 'vercel-domain': 'https://shop.example.com/' }, 'vercel-domain', /domain name/],
       ['rollback', { 'vercel-token': 'not a token' }, 'vercel-token', /access token/],
       // No token and no VERCEL_TOKEN: never the CLI's "run `vercel login`".
-      ['shift-traffic', { 'vercel-token': '' }, 'vercel-token', /is required with provider: vercel \(or VERCEL_TOKEN/],
+      [
+        'shift-traffic',
+        { 'vercel-token': '' },
+        'vercel-token',
+        /is required with provider: vercel \(or VERCEL_TOKEN/,
+      ],
       [
         'shift-traffic',
         { 'vercel-protection-bypass': 'not a secret' },

@@ -60,12 +60,13 @@ const cases: Case[] = [
     { 'docs/a.md': CHECKLIST },
   ],
   [
-    'pull-request on a push',
-    /names pull-request, but this run was started by push with no pull request/,
+    // On a push the pull request that merged the commit is asked for (verify-checklist.e2e).
+    'pull-request on a schedule',
+    /names pull-request, but this run was started by schedule with no pull request/,
     'sources',
     { sources: 'pull-request' },
     undefined,
-    { GITHUB_EVENT_NAME: 'push' },
+    { GITHUB_EVENT_NAME: 'schedule' },
   ],
   ['nothing to verify', /is empty and no fact check is on/, 'sources', { sources: '' }],
   ['rules that are not YAML', /is not valid YAML/, 'rules', rules('sections: [unclosed'), files],

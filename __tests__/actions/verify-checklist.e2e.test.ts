@@ -145,6 +145,48 @@ describe('verify-checklist: checklists', () => {
     expect(visibleLog(run)).not.toContain('file=');
   });
 
+  it('on a tag push, reads the pull request that merged the tagged commit (the README example on: push: tags)', async () => {
+    const sha = 'c0ffee0000000000000000000000000000000001';
+    const push = {
+      event: { ref: 'refs/tags/v2.3.0', after: sha },
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: sha },
+    };
+    // An open pull request whose branch also holds the commit does not speak for it.
+    github.pullRequests.push(
+      {
+        number: 40,
+        body: '- [ ] not this one',
+        state: 'open',
+        merged_at: null,
+        merge_commit_sha: null,
+        commits: [sha],
+      },
+      {
+        number: 41,
+        body: '## Release\n- [x] Staging deployment successful\n- [ ] Smoke tests passed in staging\n',
+        state: 'closed',
+        merged_at: '2026-12-01T10:00:00Z',
+        merge_commit_sha: sha,
+        commits: ['aaaa000000000000000000000000000000000001'],
+      },
+    );
+    const run = await verify({ sources: 'pull-request' }, push);
+    expect(run.code).toBe(1);
+    expect(visibleLog(run)).toContain('pull request #41 merged commit c0ffee0: its checklist is checked');
+    expect(visibleLog(run)).toContain('"Smoke tests passed in staging" in pull request #41:3');
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/acme/shop/commits/${sha}/pulls?per_page=100`,
+    ]);
+
+    // Pushed without a pull request: said in one line.
+    github.pullRequests.splice(0);
+    const direct = await verify({ sources: 'pull-request' }, push);
+    expect(direct.code).toBe(1);
+    expect(visibleLog(direct).trim()).toBe(
+      '::error::verify-checklist: sources names pull-request, but no merged pull request brought commit c0ffee0 (GitHub lists none: pushed directly?); name a file or issue, or run on: pull_request',
+    );
+  });
+
   it('reads an issue by number and the newest open release issue, as several sources at once', async () => {
     seedIssue(3, '## Go/no-go\n- [x] Product sign-off\n', ['release'], 'Release 2.2.0');
     seedIssue(7, '## Go/no-go\n- [x] Product sign-off\n- [x] Support briefed\n', ['release']);

@@ -124,6 +124,18 @@ export function openIssue(number: number, title: string, body: string, labels: s
   };
 }
 
+/** A pull request, as far as which commits it is associated with. */
+export interface PullRequest {
+  number: number;
+  body: string | null;
+  state: 'open' | 'closed';
+  merged_at: string | null;
+  /** The commit its merge made (merge, squash or rebase), when merged. */
+  merge_commit_sha: string | null;
+  /** The commits on its branch. */
+  commits: string[];
+}
+
 export interface Deployment {
   id: number;
   sha: string;
@@ -181,6 +193,7 @@ export interface GitHubApi {
   labels: Map<string, { name: string; color: string; description: string | null }>;
   deployments: Deployment[];
   workflowRuns: WorkflowRun[];
+  pullRequests: PullRequest[];
   fault(fault: Fault): void;
   /** Delay every answer, so concurrent clients really overlap. */
   latencyMs: number;
@@ -218,6 +231,7 @@ export async function startGitHubApi(
   const labels: GitHubApi['labels'] = new Map();
   const deployments: Deployment[] = [];
   const workflowRuns: WorkflowRun[] = [];
+  const pullRequests: PullRequest[] = [];
   const requests: GitHubApi['requests'] = [];
   const violations: string[] = [];
   const faults: Fault[] = [];
@@ -451,6 +465,27 @@ export async function startGitHubApi(
           location: `${base}/repos/${owner}/${repo}/issues/${issue.number}`,
         });
       }
+      case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': {
+        // GitHub lists the pull request that merged the commit and those whose branch
+        // holds it ("List pull requests associated with a commit").
+        const sha = String(params['commit_sha']);
+        const [item] = example('pull-request-simple-items') as Record<string, unknown>[];
+        return respond(
+          res,
+          route,
+          200,
+          pullRequests
+            .filter((p) => p.merge_commit_sha === sha || p.commits.includes(sha))
+            .map((p) => ({
+              ...item,
+              number: p.number,
+              body: p.body,
+              state: p.state,
+              merged_at: p.merged_at,
+              merge_commit_sha: p.merge_commit_sha,
+            })),
+        );
+      }
       case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {
         const issue = find();
         return issue
@@ -677,6 +712,7 @@ export async function startGitHubApi(
     labels,
     deployments,
     workflowRuns,
+    pullRequests,
     latencyMs: 0,
     fault: (f) => void faults.push(f),
     close: () =>

@@ -31,12 +31,13 @@ export function run(deps: ChecklistDeps): Promise<void> {
     const read = readLocalSources(settings, deps.files, {
       payload: deps.event,
       name: deps.env['GITHUB_EVENT_NAME'],
+      sha: deps.env['GITHUB_SHA'],
     });
     const redactor = maskSecrets(runtime, [settings['github-token']]);
     const log = (m: string) => runtime.info(redactor.redact(m));
     const texts = await checklistTexts(read.checklists, {
       settings,
-      issues: needsIssues(settings) ? deps.issuesFor(settings, log) : undefined,
+      issues: needsIssues(read.checklists) ? deps.issuesFor(settings, log) : undefined,
       log,
     });
     const facts = await releaseFacts(

@@ -5,6 +5,7 @@
 import type { ChecklistIssues } from '../../shared/adapters/checklist-issues.js';
 import type { WorkspaceFiles } from '../../shared/adapters/workspace.js';
 import type { ChecklistSource } from '../../shared/core/checklist/parse.js';
+import { mergedPullRequest } from '../../shared/core/checklist/merged-pull-request.js';
 import { ConfigurationError, OperationalError } from '../../shared/core/errors.js';
 import type { FactInputs } from '../../shared/engine/release-facts.js';
 import { checklistExamples as examples, type ChecklistSettings } from './settings.js';
@@ -15,7 +16,9 @@ import { checklistExamples as examples, type ChecklistSettings } from './setting
  */
 const MAX_CHECKLIST_BYTES = 256 * 1024;
 
-type Pending = ChecklistSource | { issue: number } | 'release-issue';
+/** A push's commit, whose checklist is on the pull request that merged it. */
+type PushedCommit = { commit: string };
+type Pending = ChecklistSource | { issue: number } | PushedCommit | 'release-issue';
 
 /**
  * Every file the inputs name, and the pull request's body, read now: a missing one
@@ -24,7 +27,7 @@ type Pending = ChecklistSource | { issue: number } | 'release-issue';
 export function readLocalSources(
   settings: ChecklistSettings,
   files: WorkspaceFiles,
-  event: { payload: Record<string, unknown>; name: string | undefined },
+  event: { payload: Record<string, unknown>; name: string | undefined; sha: string | undefined },
 ) {
   const read = (input: keyof typeof examples, path: string, maxBytes?: number) =>
     files.read(input, path, examples[input], maxBytes);
@@ -34,7 +37,7 @@ export function readLocalSources(
       : s.kind === 'issue'
         ? { issue: s.number }
         : s.kind === 'pull-request'
-          ? pullRequestOf(event.payload, event.name)
+          ? pullRequestOf(event.payload, event.name, event.sha)
           : s.kind,
   );
   const facts: Pick<FactInputs, 'changelog' | 'versionFiles' | 'buildNumbers'> = {
@@ -49,8 +52,9 @@ export function readLocalSources(
   return { checklists, facts };
 }
 
-export const needsIssues = (settings: ChecklistSettings) =>
-  settings.sources.some((s) => s.kind === 'issue' || s.kind === 'release-issue');
+/** Whether a source is read over the API: an issue, the release issue, a push's pull request. */
+export const needsIssues = (pending: readonly Pending[]) =>
+  pending.some((p) => p === 'release-issue' || 'issue' in p || 'commit' in p);
 
 /** The checklists' markdown, in the order the sources input names them. */
 export async function checklistTexts(
@@ -70,7 +74,9 @@ export async function checklistTexts(
     else if ('issue' in c) {
       const issue = await (context.issues as ChecklistIssues).get(c.issue);
       texts.push({ source: `issue #${issue.number}`, markdown: issue.body });
-    } else texts.push(c);
+    } else if ('commit' in c)
+      texts.push(await pushedPullRequest(context.issues as ChecklistIssues, c, context.log));
+    else texts.push(c);
   }
   return texts;
 }
@@ -78,8 +84,10 @@ export async function checklistTexts(
 export function pullRequestOf(
   event: Record<string, unknown>,
   eventName: string | undefined,
-): ChecklistSource {
+  sha: string | undefined,
+): ChecklistSource | PushedCommit {
   const pr = event['pull_request'] as { number?: number; body?: string | null } | undefined;
+  if (!pr && eventName === 'push' && sha) return { commit: sha };
   if (!pr)
     throw new ConfigurationError(
       'sources',
@@ -87,6 +95,21 @@ export function pullRequestOf(
       examples.sources,
     );
   return { source: `pull request #${pr.number ?? '?'}`, markdown: pr.body ?? '' };
+}
+
+async function pushedPullRequest(
+  issues: ChecklistIssues,
+  { commit }: PushedCommit,
+  log: (m: string) => void,
+): Promise<ChecklistSource> {
+  const merged = mergedPullRequest(await issues.pullRequestsOf(commit));
+  const short = commit.slice(0, 7);
+  if (!merged)
+    throw new OperationalError(
+      `sources names pull-request, but no merged pull request brought commit ${short} (GitHub lists none: pushed directly?); name a file or issue, or run on: pull_request`,
+    );
+  log(`pull request #${merged.number} merged commit ${short}: its checklist is checked`);
+  return { source: `pull request #${merged.number}`, markdown: merged.body };
 }
 
 async function releaseIssue(

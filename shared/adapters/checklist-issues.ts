@@ -1,4 +1,5 @@
 /** Issue bodies that hold release checklists, read through the shared Octokit. */
+import type { CommitPullRequest } from '../core/checklist/merged-pull-request.js';
 import { OperationalError } from '../core/errors.js';
 import { labelledIssues } from './labelled-issues.js';
 import { githubCall, githubClientOnDemand, type GitHubOptions } from './octokit.js';
@@ -13,6 +14,8 @@ export interface ChecklistIssues {
   get(number: number): Promise<ChecklistIssue>;
   /** Open issues (not pull requests) with the label, newest first. */
   openWithLabel(label: string): Promise<ChecklistIssue[]>;
+  /** The pull requests GitHub associates with a commit. */
+  pullRequestsOf(sha: string): Promise<CommitPullRequest[]>;
 }
 
 export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
@@ -36,6 +39,18 @@ export function githubChecklistIssues(options: GitHubOptions): ChecklistIssues {
         labelledIssues(octokit, { owner, repo }, { label, state: 'open', sort: 'created', pages: 'all' }),
       );
       return issues.map((i) => ({ number: i.number, title: i.title, body: i.body ?? '' }));
+    },
+    async pullRequestsOf(sha) {
+      const octokit = await client();
+      const { data } = await githubCall('list the pull requests of a commit', 'pull-requests: read', () =>
+        octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          owner,
+          repo,
+          commit_sha: sha,
+          per_page: 100,
+        }),
+      );
+      return data.map((p) => ({ number: p.number, body: p.body, mergedAt: p.merged_at }));
     },
   };
 }

@@ -181,12 +181,24 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
     await put(lab.production.url, '/revisions', { name: 'v2', url: lab.v2.url }, 'POST');
     await put(lab.production.url, '/revisions', { name: 'v3', url: lab.v2.url }, 'POST');
     await put(lab.production.url, '/split', { v3: 100 });
-    const file = lab.caller('rollback.yml', rollbackCaller(lab));
-    const run = await lab.run(file, {
-      event: 'workflow_dispatch',
-      inputs: { environment: 'production', 'target-revision': 'v1', reason: 'v2 and v3 both bad' },
-    });
+    // A Supabase-style service answers probes only with its apikey, from a secret.
+    const caller = rollbackCaller(lab);
+    Object.assign(caller.jobs.rollback, { secrets: { 'probe-api-key': '${{ secrets.SUPABASE_ANON_KEY }}' } });
+    caller.jobs.rollback.with.probes =
+      '- name: health\n  url: ${TARGET_URL}/health\n  headers: {apikey: ${PROBE_API_KEY}}\n';
+    const file = lab.caller('rollback.yml', caller);
+    const run = await lab.run(
+      file,
+      {
+        event: 'workflow_dispatch',
+        inputs: { environment: 'production', 'target-revision': 'v1', reason: 'v2 and v3 both bad' },
+      },
+      { secrets: { SUPABASE_ANON_KEY: 'sb-anon-key-0123456789' } },
+    );
+    expect(run.errors).toEqual([]);
     expect(run.result).toBe('success');
+    const verified = run.jobs['rollback']?.called?.jobs['rollback']?.steps.find((s) => s.id === 'rollback');
+    expect(verified?.log).not.toContain('sb-anon-key-0123456789');
     expect(await lab.split(lab.production)).toEqual({ v1: 100 });
   }, 60_000);
 

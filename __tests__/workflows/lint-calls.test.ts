@@ -141,3 +141,28 @@ it('passes the shipped workflows and examples', () => {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
 });
+
+it("names the permission a called workflow's job needs and the call does not grant (GitHub would not start the run)", () => {
+  // A Vercel team's rollback caller: rollback.yml's job still asks for id-token (Cloud Run's OIDC).
+  const run = lint(`name: rollback
+on: workflow_dispatch
+permissions:
+  contents: read
+  issues: write
+jobs:
+  rollback:
+    uses: acme/release-actions/.github/workflows/rollback.yml@v1
+    with:
+      environment: production
+      service: shop
+      provider: vercel
+      target: shop
+      reason: by hand
+`);
+  expect(run.status).toBe(1);
+  expect(run.lines).toEqual([
+    "caller.yml:8: jobs.rollback: rollback.yml would not start: The nested job 'rollback' is requesting 'id-token: write', but is only allowed 'id-token: none'. Grant it in the calling job's permissions:",
+    "caller.yml:8: jobs.rollback: rollback.yml would not start: The nested job 'rollback' is requesting 'deployments: write', but is only allowed 'deployments: none'. Grant it in the calling job's permissions:",
+    '2 problems in calls and output references',
+  ]);
+});

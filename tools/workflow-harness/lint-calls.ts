@@ -3,7 +3,8 @@
  * parser and expression lexer: every call of one of our reusable workflows against
  * its `workflow_call` (required inputs given, no unknown inputs or secrets, literal
  * values of the declared type, `secrets: inherit` where a secret's name can never
- * match), and every `steps.X.outputs.Y` / `needs.X.outputs.Y` against what the step's
+ * match), the permissions the called workflow's jobs ask for against what the call
+ * grants, and every `steps.X.outputs.Y` / `needs.X.outputs.Y` against what the step's
  * action.yml or the needed job declares. One line per mistake, with file and line.
  */
 import { Lexer } from '@actions/expressions';
@@ -21,6 +22,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateToken } from './expressions.js';
 import { calledWorkflowFile, loadAction, loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
+import { permissionErrors } from './permissions.js';
 import { ownAction } from './steps.js';
 
 export interface Problem {
@@ -44,8 +46,18 @@ export async function lintCalls(file: string, root: string): Promise<Problem[]> 
     if (job.type === 'reusableWorkflowJob') {
       const ref = job.ref.value;
       const called = await calledWorkflow(ref, file, root);
-      if (called) checkCall(called, raw, id, report);
-      else if (calledWorkflowFile(ref, file, root))
+      if (called) {
+        checkCall(called, raw, id, report);
+        // GitHub refuses the whole run at start-up when a nested job asks for more.
+        const granted =
+          evaluateToken(tokenAt(raw, 'permissions'), {}) ??
+          evaluateToken(tokenAt(workflow.raw, 'permissions'), {});
+        for (const refused of permissionErrors(called, granted))
+          report(
+            tokenAt(raw, 'uses'),
+            `jobs.${id}: ${path.basename(called.file)} would not start: ${refused} Grant it in the calling job's permissions:`,
+          );
+      } else if (calledWorkflowFile(ref, file, root))
         report(tokenAt(raw, 'uses'), `jobs.${id}.uses: ${ref} names a workflow file that does not exist`);
       jobOutputs.set(id, called ? keysOf(tokenAt(called.raw, 'on', 'workflow_call', 'outputs')) : undefined);
     } else {

@@ -143,6 +143,21 @@ describe('open-incident-issue', () => {
     expect(github.requests.filter((r) => r.path === '/user')).toEqual([]);
   });
 
+  it('issue-repository opens the incident in a central repository, linking the run in its own', async () => {
+    await github.close();
+    github = await startGitHubApi('acme', 'ops-incidents');
+    const run = await incident(
+      { 'issue-repository': 'acme/ops-incidents' },
+      { env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '4242' } },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs['issue-url']).toBe('https://github.com/acme/ops-incidents/issues/1');
+    expect(open()[0]?.body).toContain('https://github.com/acme/shop/actions/runs/4242');
+    expect(
+      github.requests.every((r) => r.path.startsWith('/repos/acme/ops-incidents/') || r.path === '/graphql'),
+    ).toBe(true);
+  });
+
   it("opens one incident from healthcheck's report, with the runbooks' sections", async () => {
     const run = await incident();
     expect(run.stderr).toBe('');
@@ -502,6 +517,7 @@ describe('open-incident-issue', () => {
   it.each([
     ['template', { template: '../secrets.md' }, /points outside the repository/],
     ['record-dir', { 'record-dir': '/etc' }, /must be a path relative to the repository/],
+    ['issue-repository', { 'issue-repository': 'ops-incidents' }, /must be a repository as owner\/name/],
     ['mode', { mode: 'maybe' }, /must be open, resolve or auto/],
     ['severity', { severity: 'SEV1' }, /must be P0, P1, P2 or P3/],
     ['report', { report: '{not json' }, /is not JSON/],

@@ -147,6 +147,18 @@ export const incidentInputs = z
     template: optionalInput(z.string().check(z.trim())),
     /** Where to write a markdown incident record for a later commit step. */
     'record-dir': optionalInput(z.string().check(z.trim())),
+    /** Another repository (owner/name) the incidents live in, a central ops one. */
+    'issue-repository': optionalInput(
+      z
+        .string()
+        .check(z.trim())
+        .check(
+          z.regex(
+            /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+            'must be a repository as owner/name',
+          ),
+        ),
+    ),
     ...chatInputs,
   })
   .check(
@@ -227,5 +239,6 @@ export const incidentExamples: InputExamples<typeof incidentInputs> = {
   'github-token': 'github-token: ${{ github.token }}',
   template: 'template: .github/incident-template.md',
   'record-dir': 'record-dir: docs/operations/incidents',
+  'issue-repository': 'issue-repository: acme/ops-incidents',
   ...chatExamples,
 };

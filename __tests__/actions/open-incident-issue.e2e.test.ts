@@ -453,9 +453,14 @@ describe('open-incident-issue', () => {
     expect(open()).toHaveLength(1);
   });
 
-  it('names the permission to add when the token may not write issues', async () => {
+  // A token refused at any call is told issues: write, what the incident needs
+  // ("issues: read" would only move the refusal to the next call).
+  it.each([
+    ['create', 'POST'],
+    ['list', 'GET'],
+  ])('names the permission to add when the token may not %s issues', async (verb, method) => {
     github.fault({
-      method: 'POST',
+      method,
       path: /\/issues$/,
       status: 403,
       body: { message: 'Resource not accessible by integration' },
@@ -463,23 +468,9 @@ describe('open-incident-issue', () => {
     const run = await incident();
     expect(run.code).toBe(1);
     expect(visibleLog(run).trim().split('\n').pop()).toBe(
-      '::error::open-incident-issue: the token may not create issues: add "permissions: issues: write" to the job',
+      `::error::open-incident-issue: the token may not ${verb} issues: add "permissions: issues: write" to the job`,
     );
     expect(visibleLog(run)).not.toContain(github.token);
-  });
-
-  it('a token that may not even read issues is told to add issues: write, what the incident needs', async () => {
-    github.fault({
-      method: 'GET',
-      path: /\/issues$/,
-      status: 403,
-      body: { message: 'Resource not accessible by integration' },
-    });
-    const run = await incident();
-    expect(run.code).toBe(1);
-    expect(visibleLog(run).trim().split('\n').pop()).toBe(
-      '::error::open-incident-issue: the token may not list issues: add "permissions: issues: write" to the job',
-    );
   });
 
   it('writes a markdown incident record for a later commit, and appends as it goes', async () => {

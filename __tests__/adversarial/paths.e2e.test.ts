@@ -4,9 +4,10 @@
  * on a pipe or a device.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKLIST, on, runCorpus, type Attack } from '../support/adversarial.js';
+import type { ActionRun } from '../support/run-action.js';
 
 const fifo = (workspace: string, name: string) => {
   mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
@@ -112,14 +113,25 @@ const reads: Attack[] = [
   },
 ];
 
+/** The record's name today: a FIFO or a link there is no record, so the incident gets the next name. */
+const today = () => `${new Date().toISOString().slice(0, 10)}-api-production-healthcheck`;
+const recordedBeside = (run: ActionRun) => {
+  expect(run.code).toBe(0);
+  expect(run.outputs['action']).toBe('created');
+  expect(readFileSync(path.join(run.workspace, 'ops', `${today()}-2.md`), 'utf8')).toContain('# [P1] api');
+};
+
 const writes: Attack[] = [
   {
     title: 'a record file that is a FIFO would block the write forever',
     action: 'open-incident-issue',
-    inputs: () => on.incident({ 'record-dir': 'ops', 'github-token': '', report: healthy }),
-    setup: (w) => fifo(w, `ops/${new Date().toISOString().slice(0, 10)}-api-production-healthcheck.md`),
+    inputs: () => on.incident({ 'record-dir': 'ops', 'github-token': '' }),
+    setup: (w) => fifo(w, `ops/${today()}.md`),
     timeoutMs: 10_000,
-    refuses: { input: 'record-dir', says: /not a file|regular file/ },
+    safe: {
+      is: 'never opened: the incident is recorded beside it',
+      check: (run) => recordedBeside(run),
+    },
   },
   {
     title: 'a record-dir that is a file',
@@ -138,14 +150,15 @@ const writes: Attack[] = [
   {
     title: 'a record file linked to a file outside the checkout',
     action: 'open-incident-issue',
-    inputs: () => on.incident({ 'record-dir': 'ops', 'github-token': '', report: healthy }),
-    setup: (w) =>
-      link(
-        w,
-        `ops/${new Date().toISOString().slice(0, 10)}-api-production-healthcheck.md`,
-        '/tmp/ra-pwned.md',
-      ),
-    refuses: { input: 'record-dir', says: /outside the repository|points nowhere/ },
+    inputs: () => on.incident({ 'record-dir': 'ops', 'github-token': '' }),
+    setup: (w) => link(w, `ops/${today()}.md`, '/tmp/ra-pwned.md'),
+    safe: {
+      is: 'never followed: the incident is recorded beside it',
+      check: (run) => {
+        recordedBeside(run);
+        expect(existsSync('/tmp/ra-pwned.md')).toBe(false);
+      },
+    },
   },
   {
     title: 'a record-dir that climbs out',

@@ -478,6 +478,8 @@ export async function startGitHubApi(
             .filter((p) => p.merge_commit_sha === sha || p.commits.includes(sha))
             .map((p) => ({
               ...item,
+              // GitHub's own example fails its schema here (a requested team without type).
+              requested_teams: [],
               number: p.number,
               body: p.body,
               state: p.state,

@@ -185,7 +185,7 @@ describe('a rollback dispatched by hand (rollback.yml)', () => {
     const caller = rollbackCaller(lab);
     Object.assign(caller.jobs.rollback, { secrets: { 'probe-api-key': '${{ secrets.SUPABASE_ANON_KEY }}' } });
     caller.jobs.rollback.with.probes =
-      '- name: health\n  url: ${TARGET_URL}/health\n  headers: {apikey: ${PROBE_API_KEY}}\n';
+      '- name: health\n  url: ${TARGET_URL}/health\n  headers: {apikey: "${PROBE_API_KEY}"}\n';
     const file = lab.caller('rollback.yml', caller);
     const run = await lab.run(
       file,

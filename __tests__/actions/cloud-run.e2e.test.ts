@@ -67,9 +67,9 @@ const gate = `[{name: canary-version, url: "\${CANARY_URL}/api/version", expect:
 const gcloud = (inputs: Record<string, string>, action: string) =>
   runAction(action, { inputs: { ...cloudRun(), ...inputs }, env: api.env, timeoutMs: 90_000 });
 
-async function deployCanary() {
+async function deployCanary(extra: Record<string, string> = {}) {
   const run = await gcloud(
-    { image: 'us-docker.pkg.dev/shop-prod/app/api:2.0.0', probes: gate },
+    { image: 'us-docker.pkg.dev/shop-prod/app/api:2.0.0', probes: gate, ...extra },
     'deploy-canary',
   );
   expect(run.stderr).toBe('');
@@ -220,6 +220,36 @@ describe('cloud-run provider through gcloud', () => {
         '::error::deploy-canary: Cloud Run has no service new-api in us-central1 (project shop-prod) yet: a canary starts next to a serving revision, so deploy the first one once yourself (gcloud run deploy new-api --image IMAGE --region us-central1), then release with deploy-canary',
       ]);
       expect(api.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "deploys the canary with the team's environment variables, secrets, labels and flags, each one argument to gcloud",
+    async () => {
+      await deployCanary({
+        // A value with commas, and one with a delimiter gcloud would otherwise split on.
+        'cloud-run-env-vars': 'API_BASE_URL=https://api.example.com/a,b\nFEATURES=checkout|search',
+        'cloud-run-secrets': 'DB_PASSWORD=db-password:latest',
+        'cloud-run-labels': 'team=checkout',
+        'cloud-run-flags': '--cpu=2\n--memory=1Gi',
+      });
+      const put = api.requests.filter((r) => r.method === 'PUT').at(-1)?.body as {
+        metadata: { labels?: Record<string, string> };
+        spec: { template: { spec: { containers: { env?: unknown[]; resources?: unknown }[] } } };
+      };
+      const container = put.spec.template.spec.containers[0];
+      expect(container?.env).toEqual(
+        expect.arrayContaining([
+          { name: 'API_BASE_URL', value: 'https://api.example.com/a,b' },
+          { name: 'FEATURES', value: 'checkout|search' },
+          { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-password', key: 'latest' } } },
+        ]),
+      );
+      expect(container?.resources).toMatchObject({ limits: { cpu: '2', memory: '1Gi' } });
+      expect(put.metadata.labels).toMatchObject({ team: 'checkout' });
+      // Still a canary: no traffic moved to it.
+      expect(api.traffic('api')).toEqual({ [OLD]: 100 });
     },
     SLOW,
   );

@@ -37,6 +37,14 @@ const deploy = (extra: Record<string, string>) => ({
   'canary-address': '127.0.0.1:8081',
   ...extra,
 });
+const cloudRunDeploy = (extra: Record<string, string>) =>
+  deploy({
+    provider: 'cloud-run',
+    'cloud-run-service': 'api',
+    'cloud-run-region': 'us-central1',
+    image: 'app:2',
+    ...extra,
+  });
 
 type Case = [
   action: string,
@@ -115,6 +123,55 @@ const cases: Case[] = [
         'cloud-run-region': 'us-central1',
         image: '--help',
       }),
+  ],
+  [
+    'deploy-canary',
+    'an environment variable Cloud Run reserves',
+    'cloud-run-env-vars',
+    /sets PORT, which Cloud Run reserves/,
+    () => cloudRunDeploy({ 'cloud-run-env-vars': 'PORT=9000' }),
+  ],
+  [
+    'deploy-canary',
+    'an environment line that is no NAME=value',
+    'cloud-run-env-vars',
+    /which is not NAME=value/,
+    () => cloudRunDeploy({ 'cloud-run-env-vars': 'just text' }),
+  ],
+  [
+    'deploy-canary',
+    'a secret without a version',
+    'cloud-run-secrets',
+    /which is not SECRET:VERSION/,
+    () => cloudRunDeploy({ 'cloud-run-secrets': 'DB=db-password' }),
+  ],
+  [
+    'deploy-canary',
+    'a label key with capitals',
+    'cloud-run-labels',
+    /has the key \"Team\"/,
+    () => cloudRunDeploy({ 'cloud-run-labels': 'Team=checkout' }),
+  ],
+  [
+    'deploy-canary',
+    'a flag deploy-canary sets itself, which would undo the safe deploy',
+    'cloud-run-flags',
+    /has --no-traffic, which deploy-canary sets itself/,
+    () => cloudRunDeploy({ 'cloud-run-flags': '--no-traffic=false' }),
+  ],
+  [
+    'deploy-canary',
+    'a flag line that is two arguments',
+    'cloud-run-flags',
+    /which is not one --flag or --flag=value/,
+    () => cloudRunDeploy({ 'cloud-run-flags': '--cpu 2' }),
+  ],
+  [
+    'deploy-canary',
+    'Cloud Run deploy settings with another provider',
+    'cloud-run-env-vars',
+    /is only for provider cloud-run, not haproxy/,
+    () => deploy({ 'cloud-run-env-vars': 'API_URL=https://api.example.com' }),
   ],
   [
     'deploy-canary',

@@ -318,6 +318,20 @@ export async function startCloudRunApi(
             generation: (existing?.metadata.generation ?? 0) + 1,
           },
         };
+        // Cloud Run sets these itself and refuses a template that names one (its docs,
+        // "Configure environment variables": reserved names).
+        const reserved = ((body.spec.template.spec['containers'] as { env?: { name?: string }[] }[]) ?? [])
+          .flatMap((c) => c.env ?? [])
+          .map((e) => e.name)
+          .filter((n) => ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'].includes(n ?? ''));
+        if (reserved.length)
+          return send(res, 400, {
+            error: {
+              code: 400,
+              message: `The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`,
+              status: 'INVALID_ARGUMENT',
+            },
+          });
         // Knative's route validation (serving/pkg/apis/serving/v1/route_validation.go):
         // traffic percents must add up to 100, and every named revision must exist.
         const targets = body.spec.traffic ?? [];

@@ -11,6 +11,7 @@ import {
   revisionName,
 } from '../../shared/core/traffic/provider-settings.js';
 import { optionalInput, yamlText, type InputExamples } from '../../shared/core/schema-kit.js';
+import { envVarsOf, flagsOf, labelsOf, secretsOf } from '../../shared/core/traffic/cloud-run-deploy.js';
 
 export const deployCanaryInputs = z
   .object({
@@ -30,6 +31,14 @@ export const deployCanaryInputs = z
       ),
     /** Cloud Run: the tag that gives the canary its own URL. */
     'cloud-run-tag': z.string().check(z.trim()),
+    /** Cloud Run: NAME=value lines, set on the new revision (--update-env-vars). */
+    'cloud-run-env-vars': deployLines(envVarsOf),
+    /** Cloud Run: NAME=SECRET:VERSION lines from Secret Manager (--update-secrets). */
+    'cloud-run-secrets': deployLines(secretsOf),
+    /** Cloud Run: key=value lines (--update-labels). */
+    'cloud-run-labels': deployLines(labelsOf),
+    /** Cloud Run: more gcloud run deploy flags, one a line (--cpu=2). */
+    'cloud-run-flags': deployLines(flagsOf),
     /** HAProxy: host:port where the new version listens. */
     'canary-address': z.string().check(z.trim()),
     /** The revision that keeps the traffic; empty: the one with the most traffic now. */
@@ -49,6 +58,9 @@ export const deployCanaryInputs = z
       if (s.provider !== 'cloud-run' && !s['canary-revision']) {
         refuse(ctx, 'canary-revision', `is required with provider: ${s.provider}`);
       }
+      for (const input of CLOUD_RUN_DEPLOY_INPUTS)
+        if (s.provider !== 'cloud-run' && s[input].length > 0)
+          refuse(ctx, input, `is only for provider cloud-run, not ${s.provider}`);
       if ((s.provider === 'cloud-run' || s.provider === 'kubernetes') && !s.image)
         refuse(ctx, 'image', `is required with provider: ${s.provider}`);
       if (s.provider === 'cloud-run' && !/^[a-z]([-a-z0-9]{0,45}[a-z0-9])?$/.test(s['cloud-run-tag'])) {
@@ -83,7 +95,37 @@ export function deployRequestOf(settings: DeployCanarySettings): DeployRequest {
     revision: settings['canary-revision'] ?? '',
     ...(settings['canary-address'] && { address: settings['canary-address'] }),
     ...(settings.image && { image: settings.image }),
+    ...(settings.provider === 'cloud-run' && {
+      cloudRun: {
+        envVars: settings['cloud-run-env-vars'],
+        secrets: settings['cloud-run-secrets'],
+        labels: settings['cloud-run-labels'],
+        flags: settings['cloud-run-flags'],
+      },
+    }),
   };
+}
+
+const CLOUD_RUN_DEPLOY_INPUTS = [
+  'cloud-run-env-vars',
+  'cloud-run-secrets',
+  'cloud-run-labels',
+  'cloud-run-flags',
+] as const;
+
+/** Lines read by one of cloud-run-deploy's readers; its problem is the input's one line. */
+function deployLines<T>(read: (text: string) => T[] | string) {
+  return z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      const result = read(text);
+      if (typeof result === 'string') {
+        refuse(ctx, [], result);
+        return z.NEVER;
+      }
+      return result;
+    }),
+  );
 }
 
 export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
@@ -92,6 +134,10 @@ export const deployCanaryExamples: InputExamples<typeof deployCanaryInputs> = {
   'canary-address': 'canary-address: 10.0.0.12:8080',
   image: 'image: us-docker.pkg.dev/my-project/app/api:1.4.0',
   'cloud-run-tag': 'cloud-run-tag: canary',
+  'cloud-run-env-vars': 'cloud-run-env-vars: "API_BASE_URL=https://api.example.com"',
+  'cloud-run-secrets': 'cloud-run-secrets: "DB_PASSWORD=db-password:latest"',
+  'cloud-run-labels': 'cloud-run-labels: "team=checkout"',
+  'cloud-run-flags': 'cloud-run-flags: "--cpu=2"',
   'stable-revision': 'stable-revision: blue',
   'initial-percent': 'initial-percent: 0',
   'dry-run': 'dry-run: true',

@@ -9,6 +9,7 @@ import {
   toRevisionsArgument,
 } from '../../core/traffic/cloud-run-json.js';
 import { sameSplit, type Split } from '../../core/traffic/split.js';
+import { deployExtras } from '../../core/traffic/cloud-run-deploy.js';
 import type { CommandRunner } from '../exec.js';
 import { ProviderError, type DeployRequest, type Revision, type TrafficProvider } from './provider.js';
 
@@ -106,6 +107,7 @@ class CloudRunService implements TrafficProvider {
       '--no-traffic',
       '--tag',
       tag,
+      ...(request.cloudRun ? deployExtras(request.cloudRun) : []),
       '--format',
       'json',
     );

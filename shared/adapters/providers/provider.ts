@@ -1,3 +1,4 @@
+import type { CloudRunDeployExtras } from '../../core/traffic/cloud-run-deploy.js';
 import { OperationalError } from '../../core/errors.js';
 import type { Counted, RouterMetrics } from '../../core/traffic/gates.js';
 import type { Split } from '../../core/traffic/split.js';
@@ -67,6 +68,8 @@ export interface DeployRequest {
   address?: string;
   /** Cloud Run: the container image. */
   image?: string;
+  /** Cloud Run: what else the new revision gets (variables, secrets, labels, flags). */
+  cloudRun?: CloudRunDeployExtras;
 }
 
 /** A failure of the platform or router (not of the user's input). */

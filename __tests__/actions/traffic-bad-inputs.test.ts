@@ -111,6 +111,34 @@ const cases: Case[] = [
     /must be a Kubernetes object name/,
     () => shift({ provider: 'kubernetes', 'kubernetes-route': 'Shop_Route' }),
   ],
+  // The example is a revision as the step's provider names it.
+  [
+    'shift-traffic',
+    'an option-like canary on Cloud Run, answered with a Cloud Run revision',
+    'canary-revision',
+    /Example: canary-revision: api-00042-xyz$/,
+    () =>
+      shift({
+        provider: 'cloud-run',
+        'cloud-run-service': 'api',
+        'cloud-run-region': 'us-central1',
+        'canary-revision': '--help',
+      }),
+  ],
+  [
+    'rollback',
+    'an option-like target on Vercel, answered with a Vercel deployment',
+    'to-revision',
+    /Example: to-revision: dpl_\w+$/,
+    () =>
+      rollback({
+        provider: 'vercel',
+        'vercel-project': 'shop',
+        'vercel-domain': 'shop.example.com',
+        'vercel-token': 'vercelToken0123456789',
+        'to-revision': '--help',
+      }),
+  ],
   [
     'deploy-canary',
     'an option-like image, which gcloud would read as a flag',

@@ -78,6 +78,28 @@ export const providerInputs = {
   'command-metrics': z.string(),
 };
 
+/**
+ * A revision as each platform names it, for the examples in errors: an HAProxy server,
+ * a Cloud Run revision, a Service, a Vercel deployment, an EAS update group.
+ */
+const REVISIONS: Record<string, readonly [stable: string, canary: string]> = {
+  haproxy: ['blue', 'green'],
+  'cloud-run': ['api-00041-abc', 'api-00042-xyz'],
+  kubernetes: ['shop-v1', 'shop-v2'],
+  vercel: ['dpl_5WJWYSyB7BpgTj3EuwF37WMRBXBk', 'dpl_8xq3HyXiQzK7u9BCdeFgHiJkLmNo'],
+  'eas-update': ['0b0b0b0b-1c2d-4e5f-8a9b-0c1d2e3f4a5b', '1c1c1c1c-2d3e-4f50-9b0c-1d2e3f4a5b6c'],
+};
+
+/** The revision inputs' examples for the provider a step names (v1, v2 for command and local). */
+export function revisionExamples(provider: string) {
+  const [stable, canary] = REVISIONS[provider.trim()] ?? ['v1', 'v2'];
+  return {
+    'stable-revision': `stable-revision: ${stable}`,
+    'canary-revision': `canary-revision: ${canary}`,
+    'to-revision': `to-revision: ${stable}`,
+  };
+}
+
 export const providerExamples = {
   provider: 'provider: haproxy',
   'haproxy-socket': 'haproxy-socket: /run/haproxy/admin.sock',

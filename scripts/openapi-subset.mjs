@@ -25,6 +25,7 @@ const OPERATIONS = [
   'actions/list-workflow-runs',
   'actions/get-workflow-run',
   'users/get-authenticated',
+  'repos/create-release',
 ];
 
 const source = process.argv[2];

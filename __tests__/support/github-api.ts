@@ -194,6 +194,8 @@ export interface GitHubApi {
   deployments: Deployment[];
   workflowRuns: WorkflowRun[];
   pullRequests: PullRequest[];
+  /** Releases created, as GitHub keeps them (a tag has one release at most). */
+  releases: { tag_name: string; name?: string; body?: string }[];
   fault(fault: Fault): void;
   /** Delay every answer, so concurrent clients really overlap. */
   latencyMs: number;
@@ -232,6 +234,7 @@ export async function startGitHubApi(
   const deployments: Deployment[] = [];
   const workflowRuns: WorkflowRun[] = [];
   const pullRequests: PullRequest[] = [];
+  const releases: GitHubApi['releases'] = [];
   const requests: GitHubApi['requests'] = [];
   const violations: string[] = [];
   const faults: Fault[] = [];
@@ -463,6 +466,21 @@ export async function startGitHubApi(
         issues.push(issue);
         return respond(res, route, 201, issueJson(issue), {
           location: `${base}/repos/${owner}/${repo}/issues/${issue.number}`,
+        });
+      }
+      case 'POST /repos/{owner}/{repo}/releases': {
+        // GitHub answers 422 already_exists to a second release of one tag.
+        if (releases.some((r) => r.tag_name === body.tag_name))
+          return respond(res, undefined, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+          });
+        releases.push({ tag_name: body.tag_name, name: body.name, body: body.body });
+        return respond(res, route, 201, {
+          ...example('release'),
+          tag_name: body.tag_name,
+          name: body.name ?? null,
+          body: body.body ?? null,
         });
       }
       case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': {
@@ -715,6 +733,7 @@ export async function startGitHubApi(
     deployments,
     workflowRuns,
     pullRequests,
+    releases,
     latencyMs: 0,
     fault: (f) => void faults.push(f),
     close: () =>

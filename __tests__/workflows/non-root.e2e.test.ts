@@ -2,10 +2,10 @@
  * The suite's own workflows as GitHub's hosted runners run them: every step as the
  * non-root user "runner" with passwordless sudo (support/runner-user.ts). ci.yml's
  * .ci/run installs its system packages through sudo, and says what it needs where
- * there is none; release-suite.yml's tag job writes its release commit and tags as
- * that user. apt-get is a stand-in that logs who ran it, so nothing is installed.
+ * there is none (release-suite.e2e runs the tag job as that user). apt-get is a
+ * stand-in that logs who ran it, so nothing is installed.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runWorkflow } from '../../tools/workflow-harness/index.js';
@@ -71,37 +71,6 @@ describeAsRoot("as GitHub's runner user (not root; the harness makes the user as
     );
     expect(step?.log).toContain('FAIL system packages');
     expect(apt.calls()).toEqual([]);
-  }, 60_000);
-
-  it("release-suite.yml's tag job tags the release commit as that user", async () => {
-    const user = runnerUser()!;
-    const workflows = Object.fromEntries(
-      readdirSync(path.join(repoRoot, '.github', 'workflows')).map((f) => [
-        `.github/workflows/${f}`,
-        read(`.github/workflows/${f}`),
-      ]),
-    );
-    const run = await runWorkflow(
-      path.join(repoRoot, '.github', 'workflows', 'release-suite.yml'),
-      {
-        event: 'workflow_dispatch',
-        inputs: { version: 'v1.4.0' },
-        sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-      },
-      {
-        root: repoRoot,
-        node: node24,
-        repository: 'acme/release-actions',
-        repositoryFiles: workflows,
-        given: { check: 'success' },
-        user,
-      },
-    );
-    const tag = run.jobs['tag'];
-    expect(tag?.steps.map((s) => [s.name, s.outcome])).toEqual([
-      ['actions/checkout', 'success'],
-      ['Tag the release and move the major tag', 'success'],
-    ]);
   }, 60_000);
 });
 

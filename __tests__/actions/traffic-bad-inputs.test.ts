@@ -177,7 +177,7 @@ const cases: Case[] = [
     'deploy-canary',
     'a label key with capitals',
     'cloud-run-labels',
-    /has the key \"Team\"/,
+    /has the key "Team"/,
     () => cloudRunDeploy({ 'cloud-run-labels': 'Team=checkout' }),
   ],
   [

@@ -216,3 +216,16 @@ it('a release cancelled mid-rollout ends with production on v1 and the incident 
   expect(results(run)['rollback']).toBe('success');
   expect(seen.failed).toBe(0);
 }, 120_000);
+
+it('a Vercel team calling release.yml is sent to its own flow before anything deploys', async () => {
+  const file = lab.caller('release.yml', releaseCaller(lab, { provider: 'vercel', hotfix: true }));
+  const run = await lab.run(file, TAG_PUSH);
+  expect(results(run)).toMatchObject({ staging: 'failure', production: 'skipped', rollback: 'skipped' });
+  const check = jobsOf(run)['staging']?.steps[0];
+  expect(check?.log).toContain(
+    '::error::release.yml takes cloud-run, haproxy, kubernetes or local; Vercel releases through workflows-examples/vercel-rolling-release.yml',
+  );
+  const rest = jobsOf(run)['staging']?.steps.slice(1) ?? [];
+  expect(rest.map((s) => s.outcome)).not.toContain('success');
+  expect(await lab.split(lab.staging)).toEqual({ v1: 100 });
+}, 60_000);

@@ -161,8 +161,7 @@ jobs:
 `);
   expect(run.status).toBe(1);
   expect(run.lines).toEqual([
-    "caller.yml:8: jobs.rollback: rollback.yml would not start: The nested job 'rollback' is requesting 'id-token: write', but is only allowed 'id-token: none'. Grant it in the calling job's permissions:",
-    "caller.yml:8: jobs.rollback: rollback.yml would not start: The nested job 'rollback' is requesting 'deployments: write', but is only allowed 'deployments: none'. Grant it in the calling job's permissions:",
-    '2 problems in calls and output references',
+    'caller.yml:8: jobs.rollback: GitHub would not start rollback.yml: its jobs need deployments: write, id-token: write, which this call does not grant; add them to the permissions: of the calling job or workflow',
+    '1 problem in calls and output references',
   ]);
 });

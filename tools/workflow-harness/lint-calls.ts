@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateToken } from './expressions.js';
 import { calledWorkflowFile, loadAction, loadWorkflow, tokenAt, type WorkflowFile } from './files.js';
-import { permissionErrors } from './permissions.js';
+import { overreaches, permissionsToGrant } from './permissions.js';
 import { ownAction } from './steps.js';
 
 export interface Problem {
@@ -52,10 +52,11 @@ export async function lintCalls(file: string, root: string): Promise<Problem[]> 
         const granted =
           evaluateToken(tokenAt(raw, 'permissions'), {}) ??
           evaluateToken(tokenAt(workflow.raw, 'permissions'), {});
-        for (const refused of permissionErrors(called, granted))
+        const missing = permissionsToGrant(overreaches(called, granted));
+        if (missing.length)
           report(
             tokenAt(raw, 'uses'),
-            `jobs.${id}: ${path.basename(called.file)} would not start: ${refused} Grant it in the calling job's permissions:`,
+            `jobs.${id}: GitHub would not start ${path.basename(called.file)}: its jobs need ${missing.join(', ')}, which this call does not grant; add ${missing.length > 1 ? 'them' : 'it'} to the permissions: of the calling job or workflow`,
           );
       } else if (calledWorkflowFile(ref, file, root))
         report(tokenAt(raw, 'uses'), `jobs.${id}.uses: ${ref} names a workflow file that does not exist`);

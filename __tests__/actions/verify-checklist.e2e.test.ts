@@ -178,6 +178,11 @@ describe('verify-checklist: checklists', () => {
       `GET /repos/acme/shop/commits/${sha}/pulls?per_page=100`,
     ]);
 
+    // A tag on a commit only an open pull request holds: GitHub lists that one, unmerged.
+    github.pullRequests.splice(1);
+    const unmerged = await verify({ sources: 'pull-request' }, push);
+    expect(visibleLog(unmerged).trim()).toMatch(/^::error::.*no merged pull request brought commit c0ffee0/);
+
     // Pushed without a pull request: said in one line.
     github.pullRequests.splice(0);
     const direct = await verify({ sources: 'pull-request' }, push);

@@ -484,26 +484,31 @@ export async function startGitHubApi(
         });
       }
       case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': {
-        // GitHub lists the pull request that merged the commit and those whose branch
-        // holds it ("List pull requests associated with a commit").
+        // GitHub's docs ("List pull requests associated with a commit"): the merged pull
+        // request that introduced the commit; only when none did (the commit is not on
+        // the default branch), the open ones whose branch holds it.
         const sha = String(params['commit_sha']);
         const [item] = example('pull-request-simple-items') as Record<string, unknown>[];
+        const merged = pullRequests.filter(
+          (p) => p.merged_at && (p.merge_commit_sha === sha || p.commits.includes(sha)),
+        );
+        const listed = merged.length
+          ? merged
+          : pullRequests.filter((p) => p.state === 'open' && p.commits.includes(sha));
         return respond(
           res,
           route,
           200,
-          pullRequests
-            .filter((p) => p.merge_commit_sha === sha || p.commits.includes(sha))
-            .map((p) => ({
-              ...item,
-              // GitHub's own example fails its schema here (a requested team without type).
-              requested_teams: [],
-              number: p.number,
-              body: p.body,
-              state: p.state,
-              merged_at: p.merged_at,
-              merge_commit_sha: p.merge_commit_sha,
-            })),
+          listed.map((p) => ({
+            ...item,
+            // GitHub's own example fails its schema here (a requested team without type).
+            requested_teams: [],
+            number: p.number,
+            body: p.body,
+            state: p.state,
+            merged_at: p.merged_at,
+            merge_commit_sha: p.merge_commit_sha,
+          })),
         );
       }
       case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {

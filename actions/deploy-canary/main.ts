@@ -1,6 +1,5 @@
-import { revisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import { ProviderError } from '../../shared/adapters/providers/provider.js';
-import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
+import { providerSecrets, withRevisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import { canaryResult, splitAfterDeploy, stableFor } from '../../shared/core/traffic/canary-plan.js';
 import { canaryPreview } from '../../shared/core/traffic/dry-run.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
@@ -22,11 +21,11 @@ export type DeployCanaryDeps = TrafficActionDeps<DeployCanarySettings>;
 export function run(deps: DeployCanaryDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('deploy-canary', runtime, async () => {
-    const settings = await readSettings(runtime, deployCanaryInputs, {
-      ...deployCanaryExamples,
-      // A revision as this provider names it (a Vercel user is shown dpl_…, not green).
-      ...revisionExamples(runtime.getInput('provider')),
-    });
+    const settings = await readSettings(
+      runtime,
+      deployCanaryInputs,
+      withRevisionExamples(deployCanaryExamples, runtime.getInput('provider')),
+    );
     // A router URL may carry credentials: masked before anything can print it.
     const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['CANARY_URL']);

@@ -1,9 +1,8 @@
-import { revisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
-import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
+import { providerSecrets, withRevisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import { refuseUnsendableProbes } from '../../shared/core/traffic/revision-probes.js';
 import { rollbackPreview } from '../../shared/core/traffic/dry-run.js';
 import { planRollback, rollbackResult } from '../../shared/core/traffic/rollback-plan.js';
@@ -26,11 +25,11 @@ export interface RollbackDeps extends TrafficActionDeps<RollbackSettings> {
 export function run(deps: RollbackDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('rollback', runtime, async () => {
-    const settings = await readSettings(runtime, rollbackInputs, {
-      ...rollbackExamples,
-      // A revision as this provider names it (a Vercel user is shown dpl_…, not green).
-      ...revisionExamples(runtime.getInput('provider')),
-    });
+    const settings = await readSettings(
+      runtime,
+      rollbackInputs,
+      withRevisionExamples(rollbackExamples, runtime.getInput('provider')),
+    );
     // A router URL may carry credentials: masked before anything can print it.
     const masked = maskSecrets(runtime, providerSecrets(settings));
     refuseUnsendableProbes(settings.probes, deps.env, ['TARGET_URL']);

@@ -1,11 +1,10 @@
-import { revisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import { chatWebhooksOf, postToChats } from '../../shared/adapters/chat.js';
 import type { DeploymentRecorder } from '../../shared/adapters/deployments.js';
 import { rollbackChatMessage } from '../../shared/core/notify/chat-message.js';
 import { lastCanaryWeight } from '../../shared/core/traffic/rollout-report.js';
 import { describeSplit } from '../../shared/core/traffic/split.js';
 import { githubContext } from '../../shared/runtime/github-context.js';
-import { providerSecrets } from '../../shared/core/traffic/provider-settings.js';
+import { providerSecrets, withRevisionExamples } from '../../shared/core/traffic/provider-settings.js';
 import {
   busyResult,
   gatePolicyOf,
@@ -30,11 +29,11 @@ export interface ShiftTrafficDeps extends TrafficActionDeps<ShiftTrafficSettings
 export function run(deps: ShiftTrafficDeps): Promise<void> {
   const { runtime } = deps;
   return runStep('shift-traffic', runtime, async () => {
-    const settings = await readSettings(runtime, shiftTrafficInputs, {
-      ...shiftTrafficExamples,
-      // A revision as this provider names it (a Vercel user is shown dpl_…, not green).
-      ...revisionExamples(runtime.getInput('provider')),
-    });
+    const settings = await readSettings(
+      runtime,
+      shiftTrafficInputs,
+      withRevisionExamples(shiftTrafficExamples, runtime.getInput('provider')),
+    );
     // A router URL may carry credentials: masked before anything can print it.
     maskSecrets(runtime, providerSecrets(settings));
     const plan = await planOf(settings);

@@ -90,14 +90,20 @@ const REVISIONS: Record<string, readonly [stable: string, canary: string]> = {
   'eas-update': ['0b0b0b0b-1c2d-4e5f-8a9b-0c1d2e3f4a5b', '1c1c1c1c-2d3e-4f50-9b0c-1d2e3f4a5b6c'],
 };
 
-/** The revision inputs' examples for the provider a step names (v1, v2 for command and local). */
-export function revisionExamples(provider: string) {
+/**
+ * A traffic action's examples with its revision inputs as the step's provider names them
+ * (v1, v2 for command and local): a Vercel user is shown dpl_…, never HAProxy's green.
+ */
+export function withRevisionExamples<E extends object>(examples: E, provider: string): E {
   const [stable, canary] = REVISIONS[provider.trim()] ?? ['v1', 'v2'];
-  return {
+  const named: Record<string, string> = {
     'stable-revision': `stable-revision: ${stable}`,
     'canary-revision': `canary-revision: ${canary}`,
     'to-revision': `to-revision: ${stable}`,
   };
+  return Object.fromEntries(
+    Object.entries(examples).map(([input, example]) => [input, named[input] ?? example]),
+  ) as E;
 }
 
 export const providerExamples = {
